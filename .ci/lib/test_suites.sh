@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# `make test`: every check CI runs, in a fixed order, each under a titled section. Each section's
+# passes and failures are counted (a test runner's own counts where it reports them, else one
+# check), and the run ends with the plain line "N passed, N failed". Exits non-zero on any failure.
+# Sections for parts that do not exist yet (no modules, no template) are skipped, not counted.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_ROOT"
+
+DENO="$TOOLS_DIR/bin/deno"
+VENV="$TOOLS_DIR/venv"
+FROZEN="${DENO_FROZEN:-}"
+LOG_DIR="$(mktemp -d)"
+trap 'rm -rf "$LOG_DIR"' EXIT
+total_passed=0
+total_failed=0
+section_no=0
+
+title() { section_no=$((section_no + 1)); printf '\n==== %d. %s ====\n' "$section_no" "$*"; }
+tally() { # tally PASSED FAILED LABEL
+  total_passed=$((total_passed + $1)); total_failed=$((total_failed + $2))
+  printf -- '---- %s: %d passed, %d failed\n' "$3" "$1" "$2"
+}
+
+# Run a command as one check.
+check() { # check LABEL CMD...
+  local label="$1"; shift
+  if "$@"; then tally 1 0 "$label"; else tally 0 1 "$label"; fi
+}
+
+# Run `deno test` and take its own counts from its summary line ("ok | 12 passed (3 steps) | 0 failed").
+deno_tests() { # deno_tests LABEL ARGS...
+  local label="$1"; shift
+  local out="$LOG_DIR/deno-test.log" rc=0
+  "$DENO" test $FROZEN -A --parallel "$@" 2>&1 | tee "$out" || rc=$?
+  local summary passed failed
+  summary="$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$out" | tail -n1 || true)"
+  passed="$(sed -nE 's/^[A-Z a-z]+\| ([0-9]+) passed.*/\1/p' <<<"$summary")"
+  failed="$(sed -nE 's/.*\| ([0-9]+) failed.*/\1/p' <<<"$summary")"
+  if [ -z "$summary" ]; then passed=0; failed=1; fi
+  if [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
+  tally "${passed:-0}" "${failed:-0}" "$label"
+}
+
+# Directories holding Terraform configuration: every module and every example.
+tf_dirs() { for d in modules/*/ examples/*/; do ls "$d"*.tf >/dev/null 2>&1 && echo "${d%/}"; done; true; }
+
+title "deno fmt --check"
+check "deno fmt" "$DENO" fmt --check
+
+title "deno lint"
+check "deno lint" "$DENO" lint
+
+title "deno check (server, tests, tools)"
+check "deno check" "$DENO" check $FROZEN server/ tests/
+
+title "MCP SDK types are real: a wrong tool-argument type must not type-check"
+check "sdk type guard" bash .ci/lib/sdk_type_guard.sh
+
+title "deno test (server, quilt format, tools, harness)"
+deno_tests "deno test" --ignore=tests/policies,tests/parity,tests/fixtures tests/
+
+if [ -n "$(tf_dirs)" ]; then
+  title "terraform fmt -check"
+  check "terraform fmt" terraform fmt -check -recursive modules examples
+
+  title "terraform init + validate + test (every module and example)"
+  for d in $(tf_dirs); do
+    echo "-- $d"
+    if terraform -chdir="$d" init -backend=false -input=false -no-color >"$LOG_DIR/init.log" 2>&1; then
+      check "validate $d" terraform -chdir="$d" validate -no-color
+      if ls "$d"/tests/*.tftest.hcl >/dev/null 2>&1; then
+        out="$LOG_DIR/tftest.log"; rc=0
+        terraform -chdir="$d" test -no-color 2>&1 | tee "$out" || rc=$?
+        line="$(grep -E '^(Success|Failure)! [0-9]+ passed, [0-9]+ failed' "$out" | tail -n1 || true)"
+        p="$(sed -nE 's/^[A-Za-z]+! ([0-9]+) passed.*/\1/p' <<<"$line")"
+        f="$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")"
+        if [ -z "$line" ]; then p=0; f=1; fi
+        if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
+        tally "${p:-0}" "${f:-0}" "terraform test $d"
+      fi
+    else
+      cat "$LOG_DIR/init.log"; tally 0 1 "terraform init $d"
+    fi
+  done
+
+  title "checkov (every module and example; skips listed with their reasons)"
+  bash .ci/lib/checkov_skips.sh
+  for d in $(tf_dirs); do
+    out="$LOG_DIR/checkov.log"; rc=0
+    "$VENV/bin/checkov" -d "$d" --config-file .checkov.yaml --quiet --compact --framework terraform \
+      >"$out" 2>&1 || rc=$?
+    p="$(grep -oE 'Passed checks: [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')"
+    f="$(grep -oE 'Failed checks: [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')"
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    [ "$f" -eq 0 ] || cat "$out"
+    tally "$p" "$f" "checkov $d"
+  done
+fi
+
+if ls modules/cloudformation/*.yaml >/dev/null 2>&1; then
+  title "cfn-lint (CloudFormation template)"
+  check "cfn-lint" "$VENV/bin/cfn-lint" modules/cloudformation/*.yaml
+fi
+
+if ls tests/policies/*_test.ts >/dev/null 2>&1; then
+  title "policy tests (IAM per tool category)"
+  deno_tests "policy tests" tests/policies/
+fi
+
+if ls tests/parity/*_test.ts >/dev/null 2>&1; then
+  title "parity tests (Terraform / CDK / CloudFormation)"
+  deno_tests "parity tests" tests/parity/
+fi
+
+printf '\n%d passed, %d failed\n' "$total_passed" "$total_failed"
+[ "$total_failed" -eq 0 ]

@@ -1,0 +1,80 @@
+# quilt-mcp: entry points. `make help` lists them; `make test` runs everything CI runs.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+DENO_VERSION := 2.9.6
+
+CACHE_ROOT := $(or $(QUILT_MCP_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/quilt-mcp)
+TOOLS := $(CURDIR)/.tools
+DENO := $(TOOLS)/bin/deno
+VENV := $(TOOLS)/venv
+export DENO_DIR ?= $(CACHE_ROOT)/deno-dir
+export PIP_CACHE_DIR ?= $(CACHE_ROOT)/pip
+export TF_PLUGIN_CACHE_DIR ?= $(CACHE_ROOT)/terraform-plugins
+export TF_CLI_CONFIG_FILE := $(TOOLS)/terraformrc
+export TF_IN_AUTOMATION := 1
+export QUILT_MCP_VENV := $(VENV)
+export QUILT_MCP_DENO := $(DENO)
+export NO_COLOR := 1
+# Checkpoint/telemetry calls would try the network; keep every tool offline.
+export CHECKPOINT_DISABLE := 1
+export BC_SKIP_MAPPING := TRUE
+# CI must not touch the lockfile: any drift between deno.json and deno.lock is an error there.
+DENO_FROZEN := $(if $(CI),--frozen,)
+export DENO_FROZEN
+# The permission flags of the compiled binary, defined once; the tests run the server with the same.
+PERMISSIONS := $(shell grep -v '^\s*\#' server/permissions.txt | tr '\n' ' ')
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+.PHONY: bootstrap
+bootstrap: ## Install the pinned toolchain (Deno, Python venv, Terraform CLI config); idempotent
+	@bash .ci/lib/bootstrap_deno.sh
+	@bash .ci/lib/bootstrap_python.sh
+	@bash .ci/lib/bootstrap_terraform.sh
+
+.PHONY: test
+test: bootstrap ## Run every check CI runs; ends with "N passed, N failed"
+	@bash .ci/lib/test_suites.sh
+
+.PHONY: demo
+demo: bootstrap ## Run the product end to end on a local AWS emulator and a local token issuer
+	@$(DENO) run $(DENO_FROZEN) -A tests/demo/demo.ts
+
+.PHONY: run
+run: bootstrap ## Serve MCP over stdio for a desktop client, with your own AWS credentials
+	@$(DENO) run $(DENO_FROZEN) $(PERMISSIONS) server/main.ts serve --transport stdio $(ARGS)
+
+.PHONY: build
+build: bootstrap ## Compile the single binary dist/quilt-mcp (set DENORT_BIN where the runtime cannot be downloaded)
+	@bash .ci/lib/build.sh $(PERMISSIONS)
+
+.PHONY: lint
+lint: bootstrap ## deno lint, terraform fmt check, and tflint where it is installed
+	@$(DENO) lint
+	@terraform fmt -check -recursive modules examples
+	@if command -v tflint >/dev/null 2>&1; then \
+	  for d in modules/*/ examples/*/; do [ -n "$$(ls $$d*.tf 2>/dev/null)" ] || continue; \
+	    echo "tflint $$d"; tflint --chdir="$$d" --config="$(CURDIR)/.tflint.hcl"; done; \
+	else echo "tflint is not installed: skipped (CI on GitHub runs it; see .github/workflows/ci.yml)"; fi
+
+.PHONY: fmt
+fmt: bootstrap ## Format TypeScript, Markdown, JSON and Terraform in place
+	@$(DENO) fmt
+	@terraform fmt -recursive modules examples
+
+.PHONY: lock
+lock: ## Refresh deno.lock after changing deno.json imports
+	@bash .ci/lib/bootstrap_deno.sh || true
+	@$(DENO) install
+
+.PHONY: requirements
+requirements: ## Re-pin tests/requirements.txt from tests/requirements.in
+	@bash .ci/lib/pin_requirements.sh
+
+.PHONY: clean
+clean: ## Remove build output and the project-local tool links (the user cache stays)
+	rm -rf dist .tools
