@@ -1,0 +1,487 @@
+# Inputs of the deployment itself. The server settings (one variable per setting of
+# server/config/schema.ts) are in variables_settings.tf.
+
+variable "name" {
+  description = "Name of the service; prefixes every resource (target group names allow 32 characters, so at most 28 here)."
+  type        = string
+  default     = "quilt-mcp"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,26}[a-z0-9]$", var.name))
+    error_message = "name must be 3-28 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource that supports them."
+  type        = map(string)
+  default     = {}
+}
+
+# --- network ---------------------------------------------------------------------------------
+
+variable "vpc_id" {
+  description = "VPC of the service and its target group."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
+    error_message = "vpc_id must be a VPC ID (vpc-...)."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Private subnets of the tasks (no public IP is ever assigned). Use at least two Availability Zones."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "subnet_ids must be a non-empty list of subnet IDs (subnet-...)."
+  }
+}
+
+variable "vpc_endpoint_security_group_ids" {
+  description = "Security groups of the VPC interface endpoints (modules/network output): the service may reach them on 443."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.vpc_endpoint_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])
+    error_message = "vpc_endpoint_security_group_ids must be security group IDs (sg-...)."
+  }
+}
+
+variable "s3_prefix_list_ids" {
+  description = "Prefix lists of S3 gateway endpoints (modules/network output): the service may reach them on 443 (S3 data and ECR image layers)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.s3_prefix_list_ids : can(regex("^pl-[0-9a-f]{8,17}$", p))])
+    error_message = "s3_prefix_list_ids must be prefix list IDs (pl-...)."
+  }
+}
+
+variable "egress_cidr_blocks" {
+  description = "Extra destinations the service may reach on 443 that have no VPC endpoint (identity provider JWKS, Quilt registry, proxy). A range covering the whole internet is refused here: set allow_internet_egress instead."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.egress_cidr_blocks : can(cidrhost(c, 0))])
+    error_message = "egress_cidr_blocks must be valid IPv4 or IPv6 CIDR blocks."
+  }
+
+  validation {
+    # /0 is the internet; anything wider than /8 (IPv4) or /16 (IPv6) is a way around that rule
+    # (0.0.0.0/1 + 128.0.0.0/1), so both are refused and need the explicit exception below.
+    condition = alltrue([
+      for c in var.egress_cidr_blocks : (
+        can(cidrhost(c, 0)) ? tonumber(split("/", c)[1]) >= (strcontains(c, ":") ? 16 : 8) : true
+      )
+    ])
+    error_message = "egress_cidr_blocks must not contain 0.0.0.0/0, ::/0 or any range wider than /8 (IPv4) or /16 (IPv6); set allow_internet_egress = true for a conscious internet-egress exception."
+  }
+}
+
+variable "allow_internet_egress" {
+  description = "Conscious exception: allow HTTPS (tcp/443 only) to 0.0.0.0/0, for a VPC without endpoints and an identity provider on the internet. Prefer VPC endpoints (modules/network) and egress_cidr_blocks."
+  type        = bool
+  default     = false
+}
+
+# --- load balancer ---------------------------------------------------------------------------
+
+variable "listener_arn" {
+  description = "ARN of the HTTPS listener (modules/alb output or an existing one) that receives the MCP routes."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:listener/app/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+$", var.listener_arn))
+    error_message = "listener_arn must be the ARN of an Application Load Balancer listener."
+  }
+}
+
+variable "listener_rule_priority" {
+  description = "Priority of the listener rule that forwards the MCP routes (unique on the listener)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.listener_rule_priority >= 1 && var.listener_rule_priority <= 50000 && floor(var.listener_rule_priority) == var.listener_rule_priority
+    error_message = "listener_rule_priority must be an integer between 1 and 50000."
+  }
+}
+
+variable "alb_security_group_id" {
+  description = "Security group of the load balancer: the only source allowed to reach the tasks."
+  type        = string
+
+  validation {
+    condition     = can(regex("^sg-[0-9a-f]{8,17}$", var.alb_security_group_id))
+    error_message = "alb_security_group_id must be a security group ID (sg-...)."
+  }
+}
+
+variable "create_alb_egress_rule" {
+  description = "Add an egress rule to the load balancer's security group allowing it to reach the tasks on the container port (modules/alb creates its group without egress)."
+  type        = bool
+  default     = true
+}
+
+variable "deregistration_delay" {
+  description = "Seconds the target group waits for in-flight requests of a deregistering task."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deregistration_delay >= 0 && var.deregistration_delay <= 3600
+    error_message = "deregistration_delay must be between 0 and 3600 seconds."
+  }
+}
+
+# --- cluster, task, service ------------------------------------------------------------------
+
+variable "create_cluster" {
+  description = "Create an ECS cluster (Container Insights on, ECS Exec logging KMS-encrypted). Set false and give cluster_arn to use an existing cluster."
+  type        = bool
+  default     = true
+}
+
+variable "cluster_arn" {
+  description = "ARN of an existing ECS cluster; used only when create_cluster is false."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cluster_arn == null || can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}$", var.cluster_arn))
+    error_message = "cluster_arn must be an ECS cluster ARN."
+  }
+}
+
+variable "container_image" {
+  description = "Container image of quilt-mcp. Pin it by digest (repo@sha256:...) or an immutable tag; `latest` and untagged images are refused."
+  type        = string
+
+  validation {
+    # The tag is what follows the last ":" of the last path segment (a registry port is not a tag).
+    condition = can(regex("^[a-z0-9][a-z0-9._/:-]*[a-z0-9](@sha256:[0-9a-f]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$", var.container_image)) && (
+      can(regex("@sha256:[0-9a-f]{64}$", var.container_image)) || (
+        can(regex(":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", element(split("/", var.container_image), length(split("/", var.container_image)) - 1))) &&
+        !endswith(var.container_image, ":latest")
+      )
+    )
+    error_message = "container_image must name a digest (…@sha256:<64 hex>) or an explicit tag other than latest."
+  }
+}
+
+variable "container_user" {
+  description = "UID:GID the container runs as; root (0) is refused."
+  type        = string
+  default     = "65532:65532"
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]{0,9}:[1-9][0-9]{0,9}$", var.container_user))
+    error_message = "container_user must be a numeric non-root UID:GID such as 65532:65532."
+  }
+}
+
+variable "healthcheck_binary" {
+  description = "Path of the quilt-mcp binary in the image; the container health check runs `<binary> healthcheck` (exit 0/1 against /healthz)."
+  type        = string
+  default     = "/quilt-mcp"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9._/-]+$", var.healthcheck_binary))
+    error_message = "healthcheck_binary must be an absolute path."
+  }
+}
+
+variable "cpu" {
+  description = "Fargate task CPU units."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.cpu)
+    error_message = "cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+}
+
+variable "memory" {
+  description = "Fargate task memory in MiB (must be a valid combination with cpu)."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.memory >= 512 && var.memory <= 122880
+    error_message = "memory must be between 512 and 122880 MiB."
+  }
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture of the image."
+  type        = string
+  default     = "X86_64"
+
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
+    error_message = "cpu_architecture must be X86_64 or ARM64."
+  }
+}
+
+variable "platform_version" {
+  description = "Fargate platform version."
+  type        = string
+  default     = "LATEST"
+
+  validation {
+    condition     = contains(["LATEST", "1.4.0"], var.platform_version)
+    error_message = "platform_version must be LATEST or 1.4.0."
+  }
+}
+
+variable "stop_timeout" {
+  description = "Seconds ECS waits after SIGTERM before SIGKILL; must exceed drain_timeout_seconds."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.stop_timeout >= 2 && var.stop_timeout <= 120
+    error_message = "stop_timeout must be between 2 and 120 seconds (the Fargate maximum)."
+  }
+}
+
+variable "desired_count" {
+  description = "Initial number of tasks (autoscaling manages it afterwards)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.desired_count >= 1
+    error_message = "desired_count must be at least 1."
+  }
+}
+
+variable "autoscaling_min_capacity" {
+  description = "Fewest tasks autoscaling keeps (2 spreads over two Availability Zones)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.autoscaling_min_capacity >= 1
+    error_message = "autoscaling_min_capacity must be at least 1."
+  }
+}
+
+variable "autoscaling_max_capacity" {
+  description = "Most tasks autoscaling may run."
+  type        = number
+  default     = 6
+
+  validation {
+    condition     = var.autoscaling_max_capacity >= 1 && var.autoscaling_max_capacity <= 1000
+    error_message = "autoscaling_max_capacity must be between 1 and 1000."
+  }
+}
+
+variable "autoscaling_cpu_target" {
+  description = "Target average CPU utilisation (percent) of the service."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.autoscaling_cpu_target >= 10 && var.autoscaling_cpu_target <= 90
+    error_message = "autoscaling_cpu_target must be between 10 and 90."
+  }
+}
+
+variable "autoscaling_requests_per_target" {
+  description = "Target ALB requests per task per minute."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.autoscaling_requests_per_target >= 1
+    error_message = "autoscaling_requests_per_target must be positive."
+  }
+}
+
+variable "health_check_grace_period_seconds" {
+  description = "Seconds ECS ignores failing load-balancer health checks of a new task."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647
+    error_message = "health_check_grace_period_seconds must not be negative."
+  }
+}
+
+variable "deployment_alarm_names" {
+  description = "CloudWatch alarms that roll a deployment back when they fire (modules/observability output deployment_alarm_names)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.deployment_alarm_names : length(a) >= 1 && length(a) <= 255])
+    error_message = "deployment_alarm_names must be alarm names of 1-255 characters."
+  }
+}
+
+# --- logs and keys ---------------------------------------------------------------------------
+
+variable "log_retention_in_days" {
+  description = "Retention of the service log group (audit records live there): at least a year; 0 keeps logs forever."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([0, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be at least 365 and a CloudWatch value (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653) or 0 (never expire)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the log group and ECS Exec logging; null creates one (with rotation)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/mrk-[0-9a-f]{32}$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (an alias is not accepted: key policies and grants need the key)."
+  }
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Waiting period before a KMS key this module created is deleted."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
+    error_message = "kms_deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary attached to the task and execution roles (organisation policy), or null."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@/_-]+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN."
+  }
+}
+
+# --- secrets and extra environment -----------------------------------------------------------
+
+variable "create_hs256_secret" {
+  description = "Create a Secrets Manager secret (own KMS key) holding a random HS256 signing key and inject it as QUILT_MCP_AUTH_HS256_SECRET. Its first value is generated by Secrets Manager and recorded in the Terraform state: rotate it after the first apply (runbooks/) so the state holds no live key."
+  type        = bool
+  default     = false
+}
+
+variable "hs256_secret_rotation_lambda_arn" {
+  description = "Optional rotation Lambda for the created HS256 secret (the server accepts AWSPREVIOUS during a rotation window)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.hs256_secret_rotation_lambda_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$", var.hs256_secret_rotation_lambda_arn))
+    error_message = "hs256_secret_rotation_lambda_arn must be a Lambda function ARN."
+  }
+}
+
+variable "hs256_secret_rotation_days" {
+  description = "Days between automatic rotations of the created HS256 secret (with a rotation Lambda)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.hs256_secret_rotation_days >= 1 && var.hs256_secret_rotation_days <= 1000
+    error_message = "hs256_secret_rotation_days must be between 1 and 1000."
+  }
+}
+
+variable "auth_hs256_secret_value_from" {
+  description = "Existing Secrets Manager secret ARN (optionally with :json-key:version-stage:version-id) or SSM SecureString parameter ARN injected by ECS as QUILT_MCP_AUTH_HS256_SECRET."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.auth_hs256_secret_value_from == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+$", var.auth_hs256_secret_value_from))
+    error_message = "auth_hs256_secret_value_from must be a Secrets Manager secret ARN (optionally :json-key:stage:version) or an SSM parameter ARN."
+  }
+}
+
+variable "auth_hs256_secret_previous_value_from" {
+  description = "Like auth_hs256_secret_value_from, for QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS (the key still accepted during a rotation window)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.auth_hs256_secret_previous_value_from == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+$", var.auth_hs256_secret_previous_value_from))
+    error_message = "auth_hs256_secret_previous_value_from must be a Secrets Manager secret ARN (optionally :json-key:stage:version) or an SSM parameter ARN."
+  }
+}
+
+variable "auth_hs256_secret_kms_key_arn" {
+  description = "KMS key of the secret named by auth_hs256_secret_arn (the server reads it itself at start), or null for the AWS managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.auth_hs256_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$", var.auth_hs256_secret_kms_key_arn))
+    error_message = "auth_hs256_secret_kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "extra_secrets" {
+  description = "More container secrets: environment name => Secrets Manager ARN (optionally :json-key:stage:version) or SSM parameter ARN. The execution role may read exactly these."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for k, v in var.extra_secrets : can(regex("^[A-Za-z_][A-Za-z0-9_]{0,254}$", k)) && (
+        can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$", v)) ||
+        can(regex("^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+$", v))
+      )
+    ])
+    error_message = "extra_secrets maps environment names to Secrets Manager secret ARNs (optionally :json-key:stage:version) or SSM parameter ARNs."
+  }
+}
+
+variable "secrets_kms_key_arns" {
+  description = "Customer managed KMS keys of the secrets given by ARN (auth_hs256_secret_*value_from, extra_secrets); the execution role may decrypt with exactly these, through Secrets Manager or SSM only."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for k in var.secrets_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$", k))])
+    error_message = "secrets_kms_key_arns must be KMS key ARNs."
+  }
+}
+
+variable "extra_environment" {
+  description = "More plain environment variables. Names that look like secrets (SECRET, TOKEN, PASSWORD, KEY, CREDENTIAL, …) are refused: pass those through extra_secrets. Server settings have their own variables and may not be set here."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.extra_environment : can(regex("^[A-Za-z_][A-Za-z0-9_]{0,254}$", k))])
+    error_message = "extra_environment names must be valid environment variable names."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.extra_environment : !can(regex("(?i)(SECRET|TOKEN|PASSW|PWD|PASSPHRASE|KEY|CREDENTIAL|PRIVATE|SIGNING|BEARER|JWT|SALT|COOKIE|SESSION|AUTH)", k))])
+    error_message = "extra_environment must not contain secret-looking names (SECRET, TOKEN, PASSWORD, KEY, CREDENTIAL, PRIVATE, SIGNING, BEARER, JWT, SALT, COOKIE, SESSION, AUTH): inject secrets through extra_secrets (ECS secrets/valueFrom)."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.extra_environment : !can(regex("^(QUILT_MCP_|AWS_)", k))])
+    error_message = "extra_environment must not set QUILT_MCP_* or AWS_* variables: use the module's typed variables."
+  }
+}
