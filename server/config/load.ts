@@ -178,13 +178,29 @@ export function loadConfig(
   if (values.publicUrl) {
     values.authAudience ??= values.publicUrl;
     if ((values.allowedHosts as string[]).length === 0) {
-      values.allowedHosts = Object.freeze([new URL(values.publicUrl as string).host]);
+      values.allowedHosts = Object.freeze([new URL(values.publicUrl as string).hostname]);
     }
   }
+  values.quilt3DataDir = quilt3DataDir(env);
+  values.localUser = env.USER ?? env.LOGNAME ?? env.USERNAME ?? "local";
   if ((values.authAuthorizationServers as string[]).length === 0 && values.authIssuer) {
     values.authAuthorizationServers = Object.freeze([values.authIssuer as string]);
   }
   return Object.freeze(values) as unknown as Config;
+}
+
+/** Where quilt3 keeps its login (platformdirs' user_data_dir("Quilt", "QuiltData")). */
+function quilt3DataDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const home = env.HOME ?? env.USERPROFILE;
+  switch (Deno.build.os) {
+    case "darwin":
+      return home ? `${home}/Library/Application Support/Quilt` : undefined;
+    case "windows":
+      return env.LOCALAPPDATA ? `${env.LOCALAPPDATA}\\QuiltData\\Quilt` : undefined;
+    default:
+      if (env.XDG_DATA_HOME) return `${env.XDG_DATA_HOME}/Quilt`;
+      return home ? `${home}/.local/share/Quilt` : undefined;
+  }
 }
 
 /** A JSON-friendly view of the schema, for docs, Terraform/CDK/CloudFormation parity and --help. */

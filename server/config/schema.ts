@@ -88,6 +88,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly metrics: "emf" | "off";
   readonly metricsNamespace: string;
+  /** Derived from the environment, not a setting: the quilt3 client's data directory (its login). */
+  readonly quilt3DataDir: string | undefined;
+  /** Derived from the environment, not a setting: the local user name (desktop principal). */
+  readonly localUser: string;
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@\/*-]{1,512}$/;
@@ -159,7 +163,7 @@ export const SETTINGS: readonly Setting[] = [
     pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?$/,
     group: "server",
     description:
-      "Host header values accepted on the MCP endpoint (comma-separated); empty = the public URL's host. Health endpoints skip this check.",
+      "Host header values accepted on the MCP endpoint (comma-separated; an entry without a port matches any port); empty = the public URL's hostname. Health endpoints skip this check.",
   },
   {
     key: "maxBodyBytes",

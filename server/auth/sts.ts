@@ -1,0 +1,135 @@
+/**
+ * Per-user AWS credentials through STS AssumeRole (role chaining from the task role): session name,
+ * source identity and session tags derived from verified claims only, duration ≤ 1 hour, cached
+ * per (role, subject, tags) with single-flight refresh.
+ * @module
+ */
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentials } from "../aws/settings.ts";
+import type { Logger } from "../telemetry/logger.ts";
+import type { Metrics } from "../telemetry/metrics.ts";
+import type { AwsSettings } from "../aws/settings.ts";
+import { CredentialCache, type TemporaryCredentials } from "./credential_cache.ts";
+import { roleSessionNameFor, sourceIdentityFor } from "./sanitize.ts";
+
+/** Tag keys the server always sends; trust policies require exactly these (plus configured extras). */
+export const ALWAYS_SENT_TAG_KEYS = ["QuiltMcpSubject", "QuiltMcpClient"] as const;
+
+/** What to assume for whom. */
+export interface AssumeRequest {
+  roleArn: string;
+  subject: string;
+  tags: Readonly<Record<string, string>>;
+}
+
+/** AWS error names after which cached credentials must not be reused. */
+const POISONING_ERRORS = new Set([
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "AccessDenied",
+  "AccessDeniedException",
+  "InvalidClientTokenId",
+]);
+
+/** Assumes per-user roles and caches the results. */
+export class PerUserCredentials {
+  readonly #sts: STSClient;
+  readonly #cache: CredentialCache;
+  readonly #durationSeconds: number;
+  readonly #logger: Logger;
+  readonly #metrics: Metrics;
+
+  constructor(
+    settings: AwsSettings,
+    options: {
+      durationSeconds: number;
+      cacheSize: number;
+      logger: Logger;
+      metrics: Metrics;
+      now?: () => number;
+    },
+  ) {
+    // The STS client signs with the task's own credentials (default chain); it never sees a user token.
+    this.#sts = new STSClient({ ...settings.clientConfig(), maxAttempts: 4 });
+    this.#durationSeconds = Math.min(options.durationSeconds, 3600);
+    this.#logger = options.logger;
+    this.#metrics = options.metrics;
+    this.#cache = new CredentialCache({
+      maxEntries: options.cacheSize,
+      now: options.now,
+      onHit: () => options.metrics.count("CredentialCacheHit"),
+      onMiss: () => options.metrics.count("CredentialCacheMiss"),
+    });
+  }
+
+  /** Number of cached credential sets (tests, bench). */
+  get cacheSize(): number {
+    return this.#cache.size;
+  }
+
+  /** A credential provider for one principal, for the AWS SDK clients of its requests. */
+  provider(request: AssumeRequest): () => Promise<AwsCredentials> {
+    const key = CredentialCache.key(request.roleArn, request.subject, request.tags);
+    return async () => {
+      const c = await this.#cache.get(key, () => this.#assume(request));
+      return { ...c };
+    };
+  }
+
+  /** Forgets the credentials of a principal after AWS rejected them. */
+  invalidate(request: AssumeRequest, errorName: string): void {
+    if (POISONING_ERRORS.has(errorName)) {
+      this.#cache.drop(CredentialCache.key(request.roleArn, request.subject, request.tags));
+    }
+  }
+
+  /** Readiness: STS answers GetCallerIdentity with the task's credentials. */
+  async probe(): Promise<void> {
+    await this.#sts.send(new GetCallerIdentityCommand({}), {
+      abortSignal: AbortSignal.timeout(3000),
+    });
+  }
+
+  async #assume(request: AssumeRequest): Promise<TemporaryCredentials> {
+    const started = performance.now();
+    try {
+      const out = await this.#sts.send(
+        new AssumeRoleCommand({
+          RoleArn: request.roleArn,
+          RoleSessionName: roleSessionNameFor(request.subject),
+          SourceIdentity: sourceIdentityFor(request.subject),
+          DurationSeconds: this.#durationSeconds,
+          Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+        throw new Error("STS AssumeRole returned no credentials");
+      }
+      this.#metrics.count("StsAssume", { Outcome: "ok" });
+      this.#logger.info("sts_assume", {
+        outcome: "ok",
+        role_arn: request.roleArn,
+        principal: request.subject,
+        latency_ms: Math.round(performance.now() - started),
+      });
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: new Date(c.Expiration),
+      };
+    } catch (e) {
+      this.#metrics.count("StsAssume", { Outcome: "error" });
+      this.#logger.warn("sts_assume", {
+        outcome: "error",
+        role_arn: request.roleArn,
+        principal: request.subject,
+        reason: (e as Error).name,
+        error: (e as Error).message,
+        latency_ms: Math.round(performance.now() - started),
+      });
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The request context: who is calling, how, and with which AWS credentials — held in an
+ * AsyncLocalStorage for the duration of one HTTP request or one stdio connection's calls. It is the
+ * only way tool code reaches identity or AWS; outside a context every accessor fails closed.
+ * Every push is matched by exactly one reset; the counters prove it.
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { CredentialProvider } from "./aws/settings.ts";
+import type { ClientType } from "./telemetry/catalog.ts";
+import type { Metrics } from "./telemetry/metrics.ts";
+import type { Logger } from "./telemetry/logger.ts";
+
+/** The authenticated caller. */
+export interface Principal {
+  /** Verified subject (web) or the local user (desktop). */
+  readonly id: string;
+  /** Token issuer (web only). */
+  readonly issuer?: string;
+  /** Audiences of the verified token (web only): decides whether it may be shown to the registry. */
+  readonly audiences?: readonly string[];
+}
+
+/** AWS access of a context. */
+export interface ContextAws {
+  /** Role assumed for this principal; undefined = task role (single-tenant) or desktop credentials. */
+  readonly roleArn?: string;
+  readonly credentials: CredentialProvider;
+  /** Called when AWS rejected the credentials, so a cache can forget them. */
+  readonly onCredentialError?: (errorName: string) => void;
+}
+
+/** Everything a tool may know about the current request. */
+export interface RequestContext {
+  readonly principal: Principal;
+  readonly clientType: ClientType;
+  readonly requestId: string;
+  readonly aws: ContextAws;
+  readonly enabledCategories: ReadonlySet<string>;
+  /**
+   * The caller's verified bearer token, present only when its audience also names the Quilt
+   * registry (see SECURITY.md: no token passthrough otherwise). Never logged.
+   */
+  readonly registryToken?: string;
+}
+
+/** Raised when code asks for the request context outside of one. */
+export class ContextMissingError extends Error {
+  constructor(what: string) {
+    super(`no request context: ${what} is only available while serving an authenticated request`);
+    this.name = "ContextMissingError";
+  }
+}
+
+/** Owns the AsyncLocalStorage and the push/reset accounting. One per process, passed down explicitly. */
+export class ContextStore {
+  readonly #storage = new AsyncLocalStorage<RequestContext>();
+  readonly #metrics: Metrics;
+  readonly #logger: Logger;
+  #active = 0;
+
+  constructor(metrics: Metrics, logger: Logger) {
+    this.#metrics = metrics;
+    this.#logger = logger;
+  }
+
+  /** Contexts entered and not yet released (0 when idle). */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Runs `fn` inside `context`; the context is released when `fn` settles. */
+  run<T>(context: RequestContext, fn: () => Promise<T>): Promise<T> {
+    const release = this.#push(context);
+    return this.#storage.run(context, fn).finally(release);
+  }
+
+  /**
+   * Runs `fn` inside `context` for work that outlives `fn`'s promise (a streamed response): `fn`
+   * receives the release function and must arrange for it to be called when the work is done. On
+   * failure the context is released here. Release is idempotent.
+   */
+  runUntilReleased<T>(
+    context: RequestContext,
+    fn: (release: () => void) => Promise<T>,
+  ): Promise<T> {
+    const release = this.#push(context);
+    return this.#storage.run(context, () => fn(release)).catch((e) => {
+      release();
+      throw e;
+    });
+  }
+
+  #push(context: RequestContext): () => void {
+    const dims = { ClientType: context.clientType };
+    this.#metrics.count("ContextPush", dims);
+    this.#active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#active--;
+      this.#metrics.count("ContextReset", dims);
+    };
+  }
+
+  /** The current context, or undefined outside one. */
+  peek(): RequestContext | undefined {
+    return this.#storage.getStore();
+  }
+
+  /** The current context; outside one, counts a ContextFailure and throws (fail closed). */
+  current(what: string): RequestContext {
+    const context = this.#storage.getStore();
+    if (!context) {
+      this.#metrics.count("ContextFailure", { ClientType: "unknown" });
+      this.#logger.error("context_failure", { reason: "no_context", error: what });
+      throw new ContextMissingError(what);
+    }
+    return context;
+  }
+}

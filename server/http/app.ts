@@ -1,0 +1,188 @@
+/**
+ * The HTTP face of quilt-mcp on Hono: health and metadata routes without auth, and POST /mcp behind
+ * request id → drain gate → Origin/Host allow-list (403) → body limit (413) → bearer auth
+ * (401/403/503) → MCP-Protocol-Version (400) → per-principal rate limit (429) → a request context →
+ * the SDK handler, which builds a fresh McpServer for this request.
+ * @module
+ */
+import { Hono } from "hono";
+import { type McpHttpHandler, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
+import type { Config } from "../config/schema.ts";
+import type { ContextStore } from "../context.ts";
+import type { Logger } from "../telemetry/logger.ts";
+import type { Metrics } from "../telemetry/metrics.ts";
+import { VERSION } from "../version.ts";
+import type { WebAuthenticator } from "./authenticate.ts";
+import { BodyTooLargeError, readBodyLimited } from "./body_limit.ts";
+import { type Drain, onResponseDone } from "./drain.ts";
+import { originProblem } from "./origin.ts";
+import type { RateLimiter } from "./rate_limit.ts";
+import type { Readiness } from "./readiness.ts";
+import { requestIdFor } from "./request_id.ts";
+import { resourceMetadata, resourceMetadataPaths } from "./well_known.ts";
+
+/** The MCP endpoint path on this server. */
+export const MCP_PATH = "/mcp";
+
+/**
+ * Protocol revisions accepted in the MCP-Protocol-Version header: the SDK's 2025-era list plus the
+ * 2026-07-28 revision its modern path serves (the SDK does not export that list).
+ */
+export const ACCEPTED_PROTOCOL_VERSIONS: readonly string[] = [
+  ...SUPPORTED_PROTOCOL_VERSIONS,
+  "2026-07-28",
+];
+
+/** What the app needs; all of it created once at start-up. */
+export interface HttpAppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly contexts: ContextStore;
+  readonly authenticator: WebAuthenticator;
+  readonly handler: McpHttpHandler;
+  readonly readiness: Readiness;
+  readonly drain: Drain;
+  readonly rateLimiter: RateLimiter;
+  readonly categories: ReadonlySet<string>;
+}
+
+type Env = { Variables: { requestId: string; principal?: string; clientType?: string } };
+
+function jsonRpcError(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status, headers });
+}
+
+/** Builds the Hono app. */
+export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
+  const { config, logger, metrics } = deps;
+  const app = new Hono<Env>();
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    const requestId = requestIdFor(c.req.raw);
+    c.set("requestId", requestId);
+    const finish = deps.drain.begin();
+    try {
+      if (deps.drain.draining) {
+        c.res = Response.json({ error: "shutting_down" }, {
+          status: 503,
+          headers: { Connection: "close" },
+        });
+      } else {
+        await next();
+      }
+    } finally {
+      c.res.headers.set("X-Request-Id", requestId);
+      const status = c.res.status;
+      c.res = onResponseDone(c.res, () => {
+        finish();
+        logger.info("http_request", {
+          request_id: requestId,
+          method: c.req.method,
+          path: new URL(c.req.url).pathname,
+          status,
+          client_type: c.get("clientType"),
+          principal: c.get("principal"),
+          latency_ms: Math.round(performance.now() - started),
+        });
+      });
+    }
+  });
+
+  app.get("/healthz", (c) => c.json({ status: "ok", version: VERSION, transport: "http" }));
+  app.get("/readyz", async (c) => {
+    const report = await deps.readiness.report();
+    return c.json(
+      { status: report.ready ? "ready" : "not_ready", checks: report.checks },
+      report.ready ? 200 : 503,
+    );
+  });
+  for (const path of resourceMetadataPaths(config)) {
+    app.get(
+      path,
+      (c) => c.json(resourceMetadata(config), 200, { "Cache-Control": "max-age=3600" }),
+    );
+  }
+
+  app.all(MCP_PATH, async (c) => {
+    const request = c.req.raw;
+    // Stateless server: no SSE session stream (GET) and no session to end (DELETE).
+    if (request.method !== "POST") {
+      return jsonRpcError(
+        405,
+        -32000,
+        "Method not allowed: this stateless MCP endpoint accepts POST only.",
+        {
+          Allow: "POST",
+        },
+      );
+    }
+    const originRefusal = originProblem(request, config.allowedOrigins, config.allowedHosts);
+    if (originRefusal) return jsonRpcError(403, -32000, `Forbidden: ${originRefusal}`);
+
+    let body: Uint8Array<ArrayBuffer>;
+    try {
+      body = await readBodyLimited(request, config.maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) return jsonRpcError(413, -32000, e.message);
+      throw e;
+    }
+
+    const auth = await deps.authenticator.authenticate(request);
+    c.set("clientType", "web-jwt");
+    if (!auth.ok) {
+      metrics.count("AuthFailure", { ClientType: "web-jwt", Reason: auth.reason });
+      logger.warn("auth_failure", {
+        request_id: c.get("requestId"),
+        client_type: "web-jwt",
+        reason: auth.reason,
+        status: auth.response.status,
+      });
+      return auth.response;
+    }
+    metrics.count("AuthSuccess", { ClientType: "web-jwt" });
+    c.set("principal", auth.principal.id);
+
+    const version = request.headers.get("mcp-protocol-version");
+    if (version !== null && !ACCEPTED_PROTOCOL_VERSIONS.includes(version)) {
+      return jsonRpcError(400, -32600, `Unsupported MCP-Protocol-Version: ${version.slice(0, 40)}`);
+    }
+
+    const retryAfter = deps.rateLimiter.take(`${auth.principal.issuer}\n${auth.principal.id}`);
+    if (retryAfter > 0) {
+      metrics.count("RateLimited");
+      return jsonRpcError(429, -32000, "Too many requests for this principal; retry later.", {
+        "Retry-After": String(retryAfter),
+      });
+    }
+
+    const forwarded = new Request(request.url, { method: "POST", headers: request.headers, body });
+    return await deps.contexts.runUntilReleased({
+      principal: auth.principal,
+      clientType: "web-jwt",
+      requestId: c.get("requestId"),
+      aws: auth.aws,
+      enabledCategories: deps.categories,
+      registryToken: auth.registryToken,
+    }, async (release) => {
+      const response = await deps.handler.fetch(forwarded, { authInfo: auth.authInfo });
+      return onResponseDone(response, release);
+    });
+  });
+
+  app.notFound((c) => c.json({ error: "not_found" }, 404));
+  app.onError((e, c) => {
+    logger.error("http_error", {
+      request_id: c.get("requestId"),
+      error: `${e.name}: ${e.message}`,
+    });
+    return jsonRpcError(500, -32603, "Internal server error");
+  });
+  return app;
+}

@@ -1,0 +1,4 @@
+/** Telemetry: JSON logs, EMF metrics, audit records. @module */
+export * from "./catalog.ts";
+export * from "./logger.ts";
+export * from "./metrics.ts";

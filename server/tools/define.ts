@@ -1,0 +1,214 @@
+/**
+ * How a tool is declared and run: zod input/output schemas, annotations, a description for the
+ * assistant, and a body that receives the request context. The wrapper enforces the context and
+ * the category, turns every failure into a tool error, and writes the audit record and metrics.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { CallToolResult, McpServer, ToolCallback } from "@modelcontextprotocol/server";
+import type * as z from "zod";
+import type { Config } from "../config/schema.ts";
+import type { ContextStore, RequestContext } from "../context.ts";
+import type { AwsClients } from "../aws/clients.ts";
+import type { Logger } from "../telemetry/logger.ts";
+import type { Metrics } from "../telemetry/metrics.ts";
+import { categoryOf } from "./categories.ts";
+import { type AwsCallDescription, mapAwsError, ToolError } from "./errors.ts";
+
+/** Process-wide dependencies tools use (none of them holds per-user state). */
+export interface ToolDeps {
+  readonly config: Config;
+  readonly contexts: ContextStore;
+  readonly aws: AwsClients;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Outbound HTTP for the Quilt catalog/registry (injectable for tests). */
+  readonly fetch: typeof fetch;
+}
+
+/** What a running tool body receives. */
+export interface ToolEnv {
+  readonly context: RequestContext;
+  readonly deps: ToolDeps;
+  /** Runs an AWS call and maps its failure to a clear ToolError. */
+  aws<T>(call: Omit<AwsCallDescription, "category">, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Client hints (never authorization). */
+export interface ToolAnnotations {
+  readonly readOnlyHint: boolean;
+  readonly destructiveHint: boolean;
+  readonly idempotentHint: boolean;
+  readonly openWorldHint: boolean;
+}
+
+/** A tool declaration. */
+export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
+  readonly name: string;
+  readonly title: string;
+  /** Tells an assistant when to use the tool. */
+  readonly description: string;
+  readonly input: I;
+  readonly output: O;
+  readonly annotations: ToolAnnotations;
+  run(args: z.infer<I>, env: ToolEnv): Promise<z.infer<O>>;
+}
+
+/** A declared tool, type-erased for registries. */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly category: string;
+  readonly title: string;
+  readonly description: string;
+  readonly annotations: ToolAnnotations;
+  readonly input: z.ZodObject;
+  readonly output: z.ZodObject;
+  /** Registers the tool on a server instance. */
+  register(server: McpServer, deps: ToolDeps): void;
+  /** Runs the tool in the current context exactly as a client call would (tests, bench). */
+  invoke(args: unknown, deps: ToolDeps): Promise<CallToolResult>;
+}
+
+/** Canonical JSON (sorted keys) for the audit digest. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${
+      Object.keys(value).sort().map((k) =>
+        `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`
+      )
+        .join(",")
+    }}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** SHA-256 of the canonical arguments: the audit trail identifies a call without logging its data. */
+export function argsDigest(args: unknown): string {
+  return createHash("sha256").update(canonical(args)).digest("hex");
+}
+
+function errorResult(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+/** Declares a tool; its category comes from policies/categories.json. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  spec: ToolSpec<I, O>,
+): ToolDefinition {
+  const category = categoryOf(spec.name);
+  if (!category) throw new Error(`tool ${spec.name} is not in policies/categories.json`);
+
+  async function execute(args: z.infer<I>, deps: ToolDeps): Promise<CallToolResult> {
+    const started = performance.now();
+    let outcome: "ok" | "error" | "denied" = "error";
+    let reason: string | undefined;
+    let context: RequestContext | undefined;
+    try {
+      context = deps.contexts.current(`tool ${spec.name}`);
+      if (!context.enabledCategories.has(category!)) {
+        outcome = "denied";
+        reason = "category_disabled";
+        return errorResult(`The '${category}' tool category is not enabled on this server.`);
+      }
+      const ctx = context;
+      const env: ToolEnv = {
+        context: ctx,
+        deps,
+        aws: async (call, fn) => {
+          try {
+            return await fn();
+          } catch (e) {
+            const mapped = mapAwsError(e, { ...call, category: category! });
+            const name = (e as { name?: string })?.name;
+            if (name) ctx.aws.onCredentialError?.(name);
+            throw mapped;
+          }
+        },
+      };
+      const output = await spec.run(args, env);
+      outcome = "ok";
+      return {
+        content: [{ type: "text", text: JSON.stringify(output) }],
+        structuredContent: output,
+      };
+    } catch (e) {
+      if (e instanceof ToolError) {
+        outcome = e.code === "access_denied" ? "denied" : "error";
+        reason = e.code;
+        return errorResult(e.message);
+      }
+      reason = "internal_error";
+      deps.logger.error("tool_error", {
+        tool: spec.name,
+        request_id: context?.requestId,
+        error: `${(e as Error)?.name}: ${(e as Error)?.message}`,
+      });
+      return errorResult(
+        `The tool failed unexpectedly (${
+          (e as Error)?.name ?? "Error"
+        }); the server log has details.`,
+      );
+    } finally {
+      const latency = Math.round(performance.now() - started);
+      deps.metrics.count("ToolCall", { Tool: spec.name, Outcome: outcome });
+      deps.metrics.put("ToolLatency", latency, { Tool: spec.name });
+      deps.logger.info("tool_call", {
+        tool: spec.name,
+        outcome,
+        reason,
+        latency_ms: latency,
+        request_id: context?.requestId,
+        client_type: context?.clientType,
+        principal: context?.principal.id,
+        role_arn: context?.aws.roleArn,
+        args_digest: argsDigest(args),
+      });
+    }
+  }
+
+  return {
+    name: spec.name,
+    category,
+    title: spec.title,
+    description: spec.description,
+    annotations: spec.annotations,
+    input: spec.input,
+    output: spec.output,
+    register(server, deps) {
+      const callback =
+        ((args: unknown) => execute(args as z.infer<I>, deps)) as unknown as ToolCallback<I>;
+      server.registerTool(
+        spec.name,
+        {
+          title: spec.title,
+          description: spec.description,
+          inputSchema: spec.input,
+          outputSchema: spec.output,
+          annotations: { title: spec.title, ...spec.annotations },
+        },
+        callback,
+      );
+    },
+    async invoke(args, deps) {
+      const parsed = spec.input.safeParse(args);
+      if (!parsed.success) return errorResult(`Input validation error: ${parsed.error.message}`);
+      return await execute(parsed.data as z.infer<I>, deps);
+    },
+  };
+}
+
+/** Read-only tool that talks to AWS. */
+export const READ_ONLY: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+};
+/** Pure computation (no AWS, no network). */
+export const LOCAL_ONLY: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};

@@ -1,0 +1,27 @@
+/**
+ * Every tool the server knows, and registration of exactly the enabled categories' tools on a
+ * fresh McpServer. Tools of disabled categories are never registered, so they do not appear in
+ * tools/list and calls to them fail as unknown tools.
+ * @module
+ */
+import type { McpServer } from "@modelcontextprotocol/server";
+import type { ToolDefinition, ToolDeps } from "./define.ts";
+import { GOVERNANCE_TOOLS } from "./governance.ts";
+import { S3_READ_TOOLS } from "./s3_read.ts";
+
+/** All tool definitions, across categories. */
+export const ALL_TOOLS: readonly ToolDefinition[] = [...S3_READ_TOOLS, ...GOVERNANCE_TOOLS];
+
+/** The definitions of the enabled categories. */
+export function enabledTools(categories: ReadonlySet<string>): ToolDefinition[] {
+  return ALL_TOOLS.filter((t) => categories.has(t.category));
+}
+
+/** Registers the enabled categories' tools on `server`. */
+export function registerTools(
+  server: McpServer,
+  deps: ToolDeps,
+  categories: ReadonlySet<string>,
+): void {
+  for (const tool of enabledTools(categories)) tool.register(server, deps);
+}

@@ -1,0 +1,8 @@
+/** The test harness every suite uses. @module */
+export * from "./paths.ts";
+export * from "./lines.ts";
+export * from "./moto.ts";
+export * from "./jwt_issuer.ts";
+export * from "./server_process.ts";
+export * from "./mcp_client.ts";
+export * from "./seed.ts";
