@@ -1,0 +1,54 @@
+/** The package top hash, bit-identical to quilt3's `Package.top_hash`. @module */
+
+import { createHash } from "node:crypto";
+import { ManifestError } from "./errors.ts";
+import { encodeCanonicalJson, encodeStringAscii } from "./json_encode.ts";
+import type { JsonObject } from "./json_value.ts";
+import type { Manifest, ManifestEntry } from "./manifest.ts";
+import { compareLogicalKeys } from "./logical_key.ts";
+
+// Hash in batches: one update per ~256 KiB of JSON instead of one per entry.
+const BATCH = 256 * 1024;
+
+/** The canonical JSON one entry contributes to the top hash (`hash`, `logical_key`, `meta`, `size`). */
+export function entryTopHashJson(entry: ManifestEntry): string {
+  const meta = entry.meta instanceof Map && entry.meta.size === 0
+    ? "{}"
+    : encodeCanonicalJson(entry.meta);
+  return `{"hash":{"type":${encodeStringAscii(entry.hash.type)},"value":${
+    encodeStringAscii(entry.hash.value)
+  }},"logical_key":${encodeStringAscii(entry.logicalKey)},"meta":${meta},"size":${entry.size}}`;
+}
+
+/**
+ * SHA-256 (hex) over the canonical JSON of the header and of every entry in tree-walk order,
+ * as quilt3 computes it. Entries must be in tree order (as {@link Manifest} guarantees).
+ * Directory metadata and physical keys do not count, as in quilt3.
+ */
+export function computeTopHash(manifest: Pick<Manifest, "header" | "entries">): string {
+  return topHashOf(manifest.header, manifest.entries);
+}
+
+/** {@link computeTopHash} from a header and entries in tree order (checked, not re-sorted). */
+export function topHashOf(header: JsonObject, entries: readonly ManifestEntry[]): string {
+  if (header.has("top_hash")) throw new ManifestError("the header must not contain top_hash");
+  const h = createHash("sha256");
+  // Canonical JSON is ASCII, so latin1 hashing equals hashing the UTF-8 bytes.
+  let buf = encodeCanonicalJson(header);
+  let prev: string | undefined;
+  for (const e of entries) {
+    if (prev !== undefined && compareLogicalKeys(prev, e.logicalKey) >= 0) {
+      throw new ManifestError(
+        `entries are not in tree order at ${JSON.stringify(e.logicalKey)}`,
+      );
+    }
+    prev = e.logicalKey;
+    buf += entryTopHashJson(e);
+    if (buf.length >= BATCH) {
+      h.update(buf, "latin1");
+      buf = "";
+    }
+  }
+  h.update(buf, "latin1");
+  return h.digest("hex");
+}
