@@ -12,8 +12,8 @@ export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$CACHE_ROOT/pip}"
 export TF_PLUGIN_CACHE_DIR="${TF_PLUGIN_CACHE_DIR:-$CACHE_ROOT/terraform-plugins}"
 export NPM_CONFIG_UPDATE_NOTIFIER=false
 
-log() { printf '[bootstrap] %s\n' "$*" >&2; }
-die() { printf '[bootstrap] ERROR: %s\n' "$*" >&2; exit 1; }
+log() { printf "[%s] %s\n" "${LOG_TAG:-bootstrap}" "$*" >&2; }
+die() { printf "[%s] ERROR: %s\n" "${LOG_TAG:-bootstrap}" "$*" >&2; exit 1; }
 
 # sha256 of the given files, short form: the cache key of what they describe.
 content_key() { cat "$@" | sha256sum | cut -c1-16; }

@@ -6,3 +6,5 @@ export * from "./jwt_issuer.ts";
 export * from "./server_process.ts";
 export * from "./mcp_client.ts";
 export * from "./seed.ts";
+export * from "./stack.ts";
+export * from "./assert.ts";
