@@ -8,9 +8,14 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import type { ToolDefinition, ToolDeps } from "./define.ts";
 import { GOVERNANCE_TOOLS } from "./governance.ts";
 import { S3_READ_TOOLS } from "./s3_read.ts";
+import { S3_WRITE_TOOLS } from "./s3_write.ts";
 
 /** All tool definitions, across categories. */
-export const ALL_TOOLS: readonly ToolDefinition[] = [...S3_READ_TOOLS, ...GOVERNANCE_TOOLS];
+export const ALL_TOOLS: readonly ToolDefinition[] = [
+  ...S3_READ_TOOLS,
+  ...S3_WRITE_TOOLS,
+  ...GOVERNANCE_TOOLS,
+];
 
 /** The definitions of the enabled categories. */
 export function enabledTools(categories: ReadonlySet<string>): ToolDefinition[] {
