@@ -193,3 +193,79 @@ export async function assertRejects<E extends Error>(
   }
   throw new Error(`expected ${cls.name} to be thrown`);
 }
+
+/**
+ * A long-lived peer process answering one request per line, so a test file pays Python's (and
+ * quilt3's) start-up once. Use inside one `Deno.test` with steps and `close()` it at the end.
+ */
+export class PeerSession {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #reader: ReadableStreamDefaultReader<string>;
+  readonly #stderr: Promise<string>;
+  readonly #home: string;
+  #buffer = "";
+
+  private constructor(child: Deno.ChildProcess, home: string) {
+    this.#child = child;
+    this.#home = home;
+    this.#writer = child.stdin.getWriter();
+    this.#reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    this.#stderr = new Response(child.stderr).text();
+  }
+
+  /** Starts `tests/quilt/peer/<script>` with an offline, throw-away home directory. */
+  static async start(script: string): Promise<PeerSession> {
+    const home = await Deno.makeTempDir({ prefix: "quilt-peer-home-" });
+    const child = new Deno.Command(PYTHON, {
+      args: [join(PEER_DIR, script)],
+      cwd: home,
+      env: peerEnv(home),
+      clearEnv: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    return new PeerSession(child, home);
+  }
+
+  /** Sends one request and waits (bounded) for its answer; peer errors fail the test. */
+  async call<T = Record<string, unknown>>(request: unknown, timeoutMs = 60_000): Promise<T> {
+    await this.#writer.write(new TextEncoder().encode(JSON.stringify(request) + "\n"));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("peer did not answer in time")), timeoutMs);
+    });
+    try {
+      for (;;) {
+        const nl = this.#buffer.indexOf("\n");
+        if (nl >= 0) {
+          const line = this.#buffer.slice(0, nl);
+          this.#buffer = this.#buffer.slice(nl + 1);
+          const v = JSON.parse(line);
+          if (v && typeof v === "object" && "peer_error" in v) {
+            throw new Error(
+              `peer error for ${JSON.stringify(request).slice(0, 200)}: ${v.peer_error}`,
+            );
+          }
+          return v as T;
+        }
+        const { value, done } = await Promise.race([this.#reader.read(), timeout]);
+        if (done) throw new Error(`peer exited:\n${await this.#stderr}`);
+        this.#buffer += value;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends the peer and removes its home directory. */
+  async close(): Promise<void> {
+    await this.#writer.close().catch(() => {});
+    await this.#reader.cancel().catch(() => {});
+    const status = await this.#child.status;
+    await this.#stderr.catch(() => "");
+    await Deno.remove(this.#home, { recursive: true });
+    if (!status.success) throw new Error(`peer exited with ${status.code}`);
+  }
+}

@@ -89,8 +89,14 @@ export const NUMBER_TEXTS = [
   "9.999999999999999e22",
 ];
 
+/** Options of the random generators. */
+export interface GenOptions {
+  /** Only strings that UTF-8 can hold (no lone surrogates) and only finite numbers. */
+  readonly writable?: boolean;
+}
+
 /** A random string built from characters that stress escaping and code point order. */
-export function randomString(rng: Rng, maxLen = 8): string {
+export function randomString(rng: Rng, maxLen = 8, opts: GenOptions = {}): string {
   let s = "";
   const n = rng.int(maxLen + 1);
   for (let i = 0; i < n; i++) {
@@ -99,12 +105,15 @@ export function randomString(rng: Rng, maxLen = 8): string {
     else if (r < 0.9) s += rng.pick(TRICKY_CHARS);
     else s += String.fromCodePoint(rng.int(0x10ffff + 1));
   }
-  return s;
+  return opts.writable ? s.toWellFormed() : s;
 }
 
 /** A random valid JSON number text (sign, integer part, fraction, exponent). */
-export function randomNumberText(rng: Rng): string {
-  if (rng.next() < 0.3) return rng.pick(NUMBER_TEXTS);
+export function randomNumberText(rng: Rng, opts: GenOptions = {}): string {
+  if (rng.next() < 0.3) {
+    const t = rng.pick(NUMBER_TEXTS);
+    return opts.writable && !Number.isFinite(Number(t)) ? "1.25" : t;
+  }
   let t = rng.next() < 0.3 ? "-" : "";
   t += rng.next() < 0.2
     ? "0"
@@ -114,7 +123,7 @@ export function randomNumberText(rng: Rng): string {
     t += rng.pick(["e", "E"]) + rng.pick(["", "+", "-"]) +
       String(rng.int(rng.next() < 0.1 ? 400 : 30));
   }
-  return t;
+  return opts.writable && !Number.isFinite(Number(t)) ? "-0.5" : t;
 }
 
 function digits(rng: Rng, n: number): string {
@@ -124,7 +133,7 @@ function digits(rng: Rng, n: number): string {
 }
 
 /** A random JSON value of our model: all number kinds, tricky strings and keys, nesting. */
-export function randomValue(rng: Rng, depth = 0): JsonValue {
+export function randomValue(rng: Rng, depth = 0, opts: GenOptions = {}): JsonValue {
   const r = rng.next();
   const leaf = depth >= 4 || r < 0.55;
   if (leaf) {
@@ -135,7 +144,7 @@ export function randomValue(rng: Rng, depth = 0): JsonValue {
         return rng.next() < 0.5;
       case 2:
       case 3:
-        return randomString(rng);
+        return randomString(rng, 8, opts);
       case 4:
         return rng.next() < 0.5 ? rng.int(1000) - 500 : Math.floor((rng.next() - 0.5) * 2 ** 54);
       case 5: {
@@ -145,20 +154,20 @@ export function randomValue(rng: Rng, depth = 0): JsonValue {
       case 6:
         return (rng.next() < 0.5 ? -1n : 1n) * BigInt("1" + digits(rng, 16 + rng.int(30)));
       default:
-        return new JsonNumber(randomNumberText(rng));
+        return new JsonNumber(randomNumberText(rng, opts));
     }
   }
   if (r < 0.75) {
     const n = rng.int(5);
-    return Array.from({ length: n }, () => randomValue(rng, depth + 1));
+    return Array.from({ length: n }, () => randomValue(rng, depth + 1, opts));
   }
   const o: JsonObject = new Map();
   const n = rng.int(6);
   for (let i = 0; i < n; i++) {
     const key = rng.next() < 0.2
       ? rng.pick(["2", "10", "01", "", "__proto__", "constructor", "a", "A", "\ue000", "😀"])
-      : randomString(rng, 5);
-    o.set(key, randomValue(rng, depth + 1));
+      : randomString(rng, 5, opts);
+    o.set(key, randomValue(rng, depth + 1, opts));
   }
   return o;
 }
