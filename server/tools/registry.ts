@@ -6,6 +6,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { ToolDefinition, ToolDeps } from "./define.ts";
+import { ATHENA_TOOLS } from "./athena.ts";
 import { GOVERNANCE_TOOLS } from "./governance.ts";
 import { S3_READ_TOOLS } from "./s3_read.ts";
 import { S3_WRITE_TOOLS } from "./s3_write.ts";
@@ -15,6 +16,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...S3_READ_TOOLS,
   ...S3_WRITE_TOOLS,
   ...GOVERNANCE_TOOLS,
+  ...ATHENA_TOOLS,
 ];
 
 /** The definitions of the enabled categories. */
