@@ -14,7 +14,6 @@ import {
   DeleteObjectCommand,
   GetBucketLocationCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
@@ -72,6 +71,8 @@ export interface Fixture {
   selfRoleArn: string;
   /** A query the emulator already knows, so query calls do not depend on each other. */
   queryExecutionId: string;
+  /** Another known query, the one the timeout path cancels. */
+  cancelQueryExecutionId: string;
 }
 
 /** The SDK clients of one principal. */
@@ -211,15 +212,19 @@ function getBucketLocation(tool: string, why: string, bucket: (fx: Fixture) => s
   });
 }
 
-function headBucket(tool: string, bucket: (fx: Fixture) => string) {
+function probeList(tool: string, bucket: (fx: Fixture) => string) {
   return (fx: Fixture): ApiCall => ({
     tool,
-    api: "s3:HeadBucket",
+    api: "s3:ListObjectsV2",
     why:
-      "Safe read probe when simulation is not allowed: can the caller list the bucket? (never writes)",
-    aws: [{ action: "s3:ListBucket", resource: s3Bucket(fx, bucket(fx)) }],
+      "Safe read probe when simulation is not allowed: can the caller list the bucket? ListObjectsV2 with MaxKeys=1 (not HeadBucket, which moto authorizes as a non-existent s3:HeadBucket action); never writes.",
+    aws: [{
+      action: "s3:ListBucket",
+      resource: s3Bucket(fx, bucket(fx)),
+      context: { "s3:max-keys": "1" },
+    }],
     emulator: { enforces: "s3:ListBucket" },
-    run: (c, f) => c.s3.send(new HeadBucketCommand({ Bucket: bucket(f) })),
+    run: (c, f) => c.s3.send(new ListObjectsV2Command({ Bucket: bucket(f), MaxKeys: 1 })),
   });
 }
 
@@ -579,7 +584,7 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
     permissions_discover: [
       simulate("permissions_discover", (f) => f.buckets)(fx),
       ...fx.buckets.flatMap((b) => [
-        headBucket("permissions_discover", () => b)(fx),
+        probeList("permissions_discover", () => b)(fx),
         getBucketLocation(
           "permissions_discover",
           "Region of each bucket (reported; probes are signed for it).",
@@ -589,7 +594,7 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
     ],
     bucket_access_check: [
       simulate("bucket_access_check", (f) => [f.buckets[0]])(fx),
-      headBucket("bucket_access_check", (f) => f.buckets[0])(fx),
+      probeList("bucket_access_check", (f) => f.buckets[0])(fx),
       getBucketLocation("bucket_access_check", "Region of the bucket.", (f) => f.buckets[0])(fx),
     ],
     // athena
@@ -673,7 +678,9 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
           "Cancel the query when the timeout expires.",
         ),
         run: (c, f) =>
-          c.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: f.queryExecutionId })),
+          c.athena.send(
+            new StopQueryExecutionCommand({ QueryExecutionId: f.cancelQueryExecutionId }),
+          ),
       },
     ],
     athena_databases_list: [
@@ -820,5 +827,6 @@ export function exampleFixture(values: PlaceholderValues = exampleValues()): Fix
     tablePrefix: "tables/reads/",
     selfRoleArn: lst("self_role_arn")[0],
     queryExecutionId: "0b6c7a3e-5f1d-4c1e-9a7e-2f4b8d9c0a11",
+    cancelQueryExecutionId: "7d2e1f40-8a3b-4c5d-9e6f-0a1b2c3d4e5f",
   };
 }
