@@ -2,20 +2,9 @@
 # cannot evaluate file() or jsondecode()); tests/iam.tftest.hcl asserts the exact statements.
 
 locals {
-  # Only ECS tasks of this account and region may assume the roles (confused-deputy guard).
-  ecs_tasks_trust = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "EcsTasksOfThisAccount"
-      Effect    = "Allow"
-      Principal = { Service = "ecs-tasks.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account_id }
-        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:ecs:${data.aws_region.current.id}:${local.account_id}:*" }
-      }
-    }]
-  })
+  # Only ECS tasks of this account and region may assume the roles (confused-deputy guard):
+  # policies/trust/ecs-tasks-trust.json, rendered in category_policies.tf.
+  ecs_tasks_trust = jsonencode(local.ecs_tasks_trust_document)
 
   # <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]
   ecr_image = try(regex("^([0-9]{12})\\.dkr\\.ecr(?:-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([^:@]+)", var.container_image), null)
@@ -79,33 +68,14 @@ locals {
     [for t in var.session_tag_claims : split("=", t)[0]],
   ))
 
-  auth_secret_arns = var.auth_hs256_secret_arn == null ? [] : [var.auth_hs256_secret_arn]
-
-  task_statements = concat(
-    [for s in [
-      {
-        Sid      = "AssumeAllowListedDataRoles"
-        Effect   = "Allow"
-        Action   = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-        Resource = var.allowed_role_arns
-      },
-      {
-        Sid      = "TagSessionsWithTheServerTagsOnly"
-        Effect   = "Allow"
-        Action   = "sts:TagSession"
-        Resource = var.allowed_role_arns
-        Condition = {
-          "ForAllValues:StringEquals" = { "aws:TagKeys" = local.session_tag_keys }
-        }
-      },
-    ] : s if length(var.allowed_role_arns) > 0],
-    length(local.auth_secret_arns) == 0 ? [] : [{
+  signing_secret_statements = concat(
+    [for s in [{
       Sid      = "ReadTokenSigningSecret"
       Effect   = "Allow"
       Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-      Resource = local.auth_secret_arns
-    }],
-    var.auth_hs256_secret_arn == null || var.auth_hs256_secret_kms_key_arn == null ? [] : [{
+      Resource = [var.auth_hs256_secret_arn]
+    }] : s if var.auth_hs256_secret_arn != null],
+    [for s in [{
       Sid      = "DecryptTokenSigningSecret"
       Effect   = "Allow"
       Action   = "kms:Decrypt"
@@ -113,7 +83,7 @@ locals {
       Condition = {
         StringEquals = { "kms:ViaService" = "secretsmanager.${data.aws_region.current.id}.${local.dns_suffix}" }
       }
-    }],
+    }] : s if var.auth_hs256_secret_arn != null && var.auth_hs256_secret_kms_key_arn != null],
   )
 }
 
@@ -158,14 +128,26 @@ resource "aws_iam_role" "task" {
   }
 }
 
-resource "aws_iam_role_policy" "task" {
-  count = length(local.task_statements) > 0 ? 1 : 0
+# Per-user roles: assume, tag and set the source identity on exactly the allow-listed data roles
+# (policies/trust/task-role-assume.json). The data roles' trust (output data_role_trust_policy)
+# limits the session tags and source identity in turn.
+resource "aws_iam_role_policy" "assume" {
+  count = length(var.allowed_role_arns) > 0 ? 1 : 0
 
-  name = "assume-data-roles"
+  name   = "assume-data-roles"
+  role   = aws_iam_role.task.id
+  policy = jsonencode(local.task_role_assume_document)
+}
+
+# The server reads its HS256 key itself when auth_hs256_secret_arn is set.
+resource "aws_iam_role_policy" "signing_secret" {
+  count = var.auth_hs256_secret_arn != null ? 1 : 0
+
+  name = "read-token-signing-secret"
   role = aws_iam_role.task.id
   policy = jsonencode({
     Version   = "2012-10-17"
-    Statement = local.task_statements
+    Statement = local.signing_secret_statements
   })
 }
 
@@ -174,7 +156,20 @@ resource "aws_iam_role_policy" "task" {
 resource "aws_iam_role_policy" "category" {
   for_each = var.role_mode == "single-tenant" ? local.category_policies : {}
 
+
   name   = "category-${each.key}"
   role   = aws_iam_role.task.id
   policy = each.value
+}
+
+# Plan-time guard for single-tenant mode: every enabled category must be renderable.
+resource "terraform_data" "category_policy_inputs" {
+  input = local.unrendered_categories
+
+  lifecycle {
+    precondition {
+      condition     = var.role_mode != "single-tenant" || length(local.unrendered_categories) == 0
+      error_message = "single-tenant: these enabled categories lack policy inputs (buckets, athena_output_location, glue_databases): ${join(", ", local.unrendered_categories)}."
+    }
+  }
 }

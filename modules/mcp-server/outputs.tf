@@ -117,3 +117,18 @@ output "session_tag_keys" {
   description = "Session tag keys the task role may send (data-role trust policies should require them)."
   value       = local.session_tag_keys
 }
+
+output "unrendered_categories" {
+  description = "Enabled categories left out of category_policies because an input they need is empty (e.g. athena without athena_output_location or glue_databases)."
+  value       = local.unrendered_categories
+}
+
+output "data_role_trust_policy" {
+  description = "Trust policy JSON for the per-user data roles (policies/trust/data-role-trust.json rendered): only this task role, only with the server's session tags and a source identity."
+  value       = jsonencode(local.data_role_trust_document)
+}
+
+output "task_role_policy" {
+  description = "The task role's assume policy JSON (policies/trust/task-role-assume.json rendered), or null without allow-listed roles."
+  value       = length(var.allowed_role_arns) > 0 ? jsonencode(local.task_role_assume_document) : null
+}

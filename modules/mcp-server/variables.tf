@@ -485,3 +485,27 @@ variable "extra_environment" {
     error_message = "extra_environment must not set QUILT_MCP_* or AWS_* variables: use the module's typed variables."
   }
 }
+
+# --- policy rendering (policies/placeholders.json) --------------------------------------------
+
+variable "glue_databases" {
+  description = "Glue databases the athena category may list, describe and query (placeholder glue_database)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for d in var.glue_databases : can(regex("^[a-z0-9_]{1,255}$", d))])
+    error_message = "glue_databases must be Glue database names (lowercase letters, digits, underscores)."
+  }
+}
+
+variable "subject_pattern" {
+  description = "IAM StringLike pattern the verified subject must match in the exported data-role trust policy (on sts:SourceIdentity and the QuiltMcpSubject tag), e.g. *@example.com; * only requires presence."
+  type        = string
+  default     = "*"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_+=,.@*?-]{1,64}$", var.subject_pattern))
+    error_message = "subject_pattern must be 1-64 characters of letters, digits and _+=,.@*?-."
+  }
+}

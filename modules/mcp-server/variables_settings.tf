@@ -247,14 +247,14 @@ variable "allowed_role_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for r in var.allowed_role_arns : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|\\*):role/[A-Za-z0-9+=,.@/_*-]{1,512}$", r))])
-    error_message = "allowed_role_arns must be IAM role ARNs (a * may stand within the account or a path segment)."
+    condition     = alltrue([for r in var.allowed_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@/_*-]{1,512}$", r))])
+    error_message = "allowed_role_arns must be IAM role ARNs of a named account (a * may stand within the role name or path)."
   }
 
   validation {
-    # A bare wildcard name would let the task role assume every role that trusts it, in any account.
-    condition     = alltrue([for r in var.allowed_role_arns : !can(regex(":role/\\**$", r)) && !can(regex("^arn:[^:]+:iam::\\*:role/[^/]*\\*", r))])
-    error_message = "allowed_role_arns must not be a bare wildcard (role/*) nor combine a wildcard account with a wildcard role name."
+    # A bare wildcard name would let the task role assume every role of the account that trusts it.
+    condition     = alltrue([for r in var.allowed_role_arns : !can(regex(":role/[*/]*$", r))])
+    error_message = "allowed_role_arns must not be a bare wildcard (role/*): name the data roles or a prefix of them."
   }
 }
 

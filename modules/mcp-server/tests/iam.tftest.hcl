@@ -25,7 +25,7 @@ run "ecs_trust_is_scoped_to_this_account" {
     condition = jsondecode(aws_iam_role.task.assume_role_policy) == {
       Version = "2012-10-17"
       Statement = [{
-        Sid       = "EcsTasksOfThisAccount"
+        Sid       = "EcsTasksInThisAccount"
         Effect    = "Allow"
         Principal = { Service = "ecs-tasks.amazonaws.com" }
         Action    = "sts:AssumeRole"
@@ -127,7 +127,6 @@ run "execution_role_reads_exactly_the_secrets" {
 }
 
 run "per_user_task_role_only_assumes_allow_listed_roles" {
-  command = plan
 
   variables {
     allowed_role_arns  = ["arn:aws:iam::123456789012:role/quilt-mcp-data-*", "arn:aws:iam::210987654321:role/analyst"]
@@ -135,30 +134,27 @@ run "per_user_task_role_only_assumes_allow_listed_roles" {
   }
 
   assert {
-    condition = jsondecode(aws_iam_role_policy.task[0].policy).Statement == [
+    condition = jsondecode(aws_iam_role_policy.assume[0].policy).Statement == [
       {
         Sid      = "AssumeAllowListedDataRoles"
         Effect   = "Allow"
-        Action   = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+        Action   = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
         Resource = ["arn:aws:iam::123456789012:role/quilt-mcp-data-*", "arn:aws:iam::210987654321:role/analyst"]
-      },
-      {
-        Sid       = "TagSessionsWithTheServerTagsOnly"
-        Effect    = "Allow"
-        Action    = "sts:TagSession"
-        Resource  = ["arn:aws:iam::123456789012:role/quilt-mcp-data-*", "arn:aws:iam::210987654321:role/analyst"]
-        Condition = { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["QuiltMcpSubject", "QuiltMcpClient", "Department"] } }
       },
     ]
     error_message = "In per-user mode the task role may only assume, tag and set the source identity on the allow-listed roles."
   }
   assert {
-    condition     = length(aws_iam_role_policy.category) == 0
-    error_message = "In per-user mode no category policy may be attached to the task role."
+    condition     = length(aws_iam_role_policy.category) == 0 && length(aws_iam_role_policy.signing_secret) == 0
+    error_message = "In per-user mode no category policy (and without a signing secret ARN nothing else) may be attached to the task role."
   }
   assert {
     condition     = output.session_tag_keys == tolist(["QuiltMcpSubject", "QuiltMcpClient", "Department"])
     error_message = "The session tag keys must be exported for the data roles' trust policies."
+  }
+  assert {
+    condition     = contains(jsondecode(output.data_role_trust_policy).Statement[0].Condition["ForAllValues:StringEquals"]["aws:TagKeys"], "Department")
+    error_message = "The exported data-role trust must accept the configured session tag keys."
   }
 }
 
@@ -172,7 +168,7 @@ run "task_role_reads_its_own_signing_secret" {
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.task[0].policy).Statement : s if startswith(s.Sid, "ReadToken") || startswith(s.Sid, "DecryptToken")] == [
+    condition = jsondecode(aws_iam_role_policy.signing_secret[0].policy).Statement == [
       {
         Sid      = "ReadTokenSigningSecret"
         Effect   = "Allow"
@@ -205,5 +201,19 @@ run "permissions_boundary_on_both_roles" {
   assert {
     condition     = aws_iam_role.task.permissions_boundary == var.permissions_boundary_arn && aws_iam_role.execution.permissions_boundary == var.permissions_boundary_arn
     error_message = "The permissions boundary must apply to both roles."
+  }
+}
+
+run "per_user_leaves_out_categories_missing_inputs" {
+  command = plan
+
+  variables {
+    tool_categories = ["s3-read", "athena", "catalog"]
+    buckets         = ["quilt-example"]
+  }
+
+  assert {
+    condition     = jsonencode(output.unrendered_categories) == jsonencode(["athena"]) && jsonencode(keys(output.category_policies)) == jsonencode(["s3-read"])
+    error_message = "athena without a results location and Glue databases must be reported, not rendered half-empty; catalog has no policy."
   }
 }

@@ -1361,3 +1361,35 @@ run "rejects_autoscaling_min_above_max" {
 
   expect_failures = [aws_appautoscaling_target.this]
 }
+
+run "rejects_single_tenant_without_policy_inputs" {
+  command = plan
+
+  variables {
+    role_mode       = "single-tenant"
+    tool_categories = ["s3-read", "athena"]
+    buckets         = ["quilt-example"]
+  }
+
+  expect_failures = [terraform_data.category_policy_inputs]
+}
+
+run "rejects_glue_database_uppercase" {
+  command = plan
+
+  variables {
+    glue_databases = ["Genomics"]
+  }
+
+  expect_failures = [var.glue_databases]
+}
+
+run "rejects_subject_pattern_with_space" {
+  command = plan
+
+  variables {
+    subject_pattern = "* @example.com"
+  }
+
+  expect_failures = [var.subject_pattern]
+}

@@ -27,7 +27,7 @@ run "accepts_edge_values" {
     egress_cidr_blocks                    = ["10.0.0.0/8", "203.0.113.10/32", "2001:db8::/32"]
     log_retention_in_days                 = 0
     kms_key_arn                           = "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef"
-    allowed_role_arns                     = ["arn:aws:iam::*:role/quilt-mcp/data-reader", "arn:aws:iam::123456789012:role/team/*/reader"]
+    allowed_role_arns                     = ["arn:aws:iam::123456789012:role/quilt-mcp/data-reader", "arn:aws:iam::123456789012:role/team/*/reader"]
     default_role_arn                      = "arn:aws:iam::123456789012:role/team/analytics/reader"
     auth_jwks_url                         = null
     auth_hs256_secret_value_from          = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/hs256-AbCdEf:key:AWSCURRENT:"
@@ -63,6 +63,7 @@ run "accepts_existing_cluster_and_single_tenant" {
     cluster_arn       = "arn:aws:ecs:us-east-1:123456789012:cluster/shared"
     role_mode         = "single-tenant"
     allowed_role_arns = []
+    buckets           = ["quilt-example"]
   }
 
   assert {
