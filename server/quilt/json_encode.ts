@@ -17,8 +17,8 @@ import {
 } from "./json_value.ts";
 
 const HEX = "0123456789abcdef";
-// Printable ASCII without '"' and '\\': needs no escaping when ensure_ascii is on.
-const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+// Anything but printable ASCII without '"' and '\\' needs escaping when ensure_ascii is on.
+const NEEDS_ESCAPE_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 // Anything ensure_ascii=False still escapes: '"', '\\', C0 controls; plus surrogates, which
 // Python could only write with UTF-8 errors, so they are checked on the slow path.
 // deno-lint-ignore no-control-regex -- C0 controls are exactly what must be escaped
@@ -26,7 +26,7 @@ const NEEDS_CARE_UTF8 = /["\\\x00-\x1f\ud800-\udfff]/;
 
 /** Python's `json.dumps(s)` of a string with `ensure_ascii=True` (lowercase `\uXXXX`). */
 export function encodeStringAscii(s: string): string {
-  if (PLAIN_ASCII.test(s)) return '"' + s + '"';
+  if (!NEEDS_ESCAPE_ASCII.test(s)) return '"' + s + '"';
   let out = '"';
   let run = 0;
   for (let i = 0; i < s.length; i++) {

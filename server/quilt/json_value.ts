@@ -78,7 +78,12 @@ function numberFromText(text: string): number {
 /** Python's text for a parsed number: ints stay exact, floats are re-printed with `repr`. */
 function canonicalNumberText(text: string): string {
   if (!isFloatText(text)) return text === "-0" ? "0" : text;
-  return pyFloatRepr(numberFromText(text));
+  const x = numberFromText(text);
+  // Plain decimals with a fraction in [1e-4, 1e16): JavaScript and Python print the same
+  // shortest digits, so text that JavaScript would print is already Python's repr.
+  const abs = x < 0 ? -x : x;
+  if (abs >= 1e-4 && abs < 1e16 && !Number.isInteger(x) && String(x) === text) return text;
+  return pyFloatRepr(x);
 }
 
 /**

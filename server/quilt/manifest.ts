@@ -59,6 +59,11 @@ export interface Manifest {
 export interface ParseManifestOptions {
   /** Check that physical keys parse as quilt3 would (default true). */
   readonly checkPhysicalKeys?: boolean;
+  /**
+   * Read lines in quilt3's own layout with a native-string-search scanner (default true). The
+   * result is identical either way; turning it off exists for tests and benchmarks.
+   */
+  readonly fastPath?: boolean;
 }
 
 /** Options of {@link serializeManifest}. */
@@ -88,14 +93,30 @@ export class ManifestReader {
   #lineNo = 0;
   #sorted = true;
   #checkPk: boolean;
+  #fastPath: boolean;
 
   constructor(opts: ParseManifestOptions = {}) {
     this.#checkPk = opts.checkPhysicalKeys ?? true;
+    this.#fastPath = opts.fastPath ?? true;
   }
 
   /** Adds the next line of the manifest. */
   line(text: string): void {
     const lineNo = ++this.#lineNo;
+    if (this.#header !== undefined && this.#fastPath) {
+      const fast = scanCanonicalEntry(text);
+      if (fast !== undefined) {
+        if (this.#checkPk && !FAST_PK.test(fast.physicalKey)) {
+          try {
+            parsePhysicalKey(fast.physicalKey);
+          } catch (e) {
+            throw new ManifestError((e as Error).message, lineNo);
+          }
+        }
+        this.#push(fast);
+        return;
+      }
+    }
     let value: JsonValue;
     try {
       value = parseJson(text);
@@ -137,13 +158,17 @@ export class ManifestReader {
         throw new ManifestError((e as Error).message, lineNo);
       }
     }
-    const entry: ManifestEntry = {
+    this.#push({
       logicalKey: lk,
       physicalKey,
       size: readSize(obj.get("size"), lineNo),
       hash: readHash(obj.get("hash"), lineNo),
       meta: readMeta(obj, lineNo),
-    };
+    });
+  }
+
+  #push(entry: ManifestEntry): void {
+    const lk = entry.logicalKey;
     const entries = this.#entries;
     if (
       this.#sorted && entries.length > 0 &&
@@ -187,6 +212,75 @@ function readMeta(obj: JsonObject, lineNo: number): JsonValue {
   const meta = obj.get("meta")!;
   // quilt3 stores `meta or {}`.
   return pyTruthy(meta) ? meta : new Map();
+}
+
+// Physical keys that certainly parse (the common, already-normalised form).
+const FAST_PK = /^s3:\/\/[A-Za-z0-9.\-_]+\/[^?#%\s]*(\?versionId=[A-Za-z0-9_.\-~]+)?$/;
+// Any raw control character sends a line to the full parser, which knows where JSON allows them.
+// deno-lint-ignore no-control-regex -- control characters are what this looks for
+const CONTROL = /[\x00-\x1f]/;
+
+/**
+ * Reads an entry line laid out exactly as quilt3 (and we) write it, using native string search
+ * instead of the general parser:
+ * `{"logical_key": S, "physical_keys": [S], "size": N, "hash": {"type": S, "value": S}, "meta": V}`
+ * with escape-free strings. Returns `undefined` for anything else, which then takes the general
+ * path — so this only speeds up, and never changes, what a line means.
+ */
+function scanCanonicalEntry(line: string): ManifestEntry | undefined {
+  if (!line.startsWith('{"logical_key": "') || CONTROL.test(line)) return undefined;
+  const c: Cursor = { line, i: 17 };
+  const logicalKey = scanString(c);
+  if (logicalKey === undefined || !scanLiteral(c, ', "physical_keys": ["')) return undefined;
+  const physicalKey = scanString(c);
+  if (physicalKey === undefined || !scanLiteral(c, '], "size": ')) return undefined;
+  const sizeStart = c.i;
+  let i = c.i;
+  while (i < line.length && line.charCodeAt(i) >= 0x30 && line.charCodeAt(i) <= 0x39) i++;
+  c.i = i;
+  const sizeText = line.slice(sizeStart, i);
+  if (sizeText === "" || (sizeText.length > 1 && sizeText.charCodeAt(0) === 0x30)) return undefined;
+  const size = Number(sizeText);
+  if (!Number.isSafeInteger(size) || !scanLiteral(c, ', "hash": {"type": "')) return undefined;
+  const type = scanString(c);
+  if (type === undefined || !scanLiteral(c, ', "value": "')) return undefined;
+  const value = scanString(c);
+  if (value === undefined || !scanLiteral(c, '}, "meta": ')) return undefined;
+  if (line.charCodeAt(line.length - 1) !== 0x7d) return undefined;
+  const metaText = line.slice(c.i, line.length - 1);
+  let meta: JsonValue;
+  if (metaText === "{}") {
+    meta = new Map();
+  } else {
+    try {
+      meta = parseJson(metaText);
+    } catch {
+      return undefined;
+    }
+    if (!pyTruthy(meta)) meta = new Map();
+  }
+  return { logicalKey, physicalKey, size, hash: { type, value }, meta };
+}
+
+interface Cursor {
+  readonly line: string;
+  i: number;
+}
+
+/** An escape-free string whose opening quote was just consumed; undefined otherwise. */
+function scanString(c: Cursor): string | undefined {
+  const end = c.line.indexOf('"', c.i);
+  if (end < 0) return undefined;
+  const s = c.line.slice(c.i, end);
+  if (s.includes("\\")) return undefined;
+  c.i = end + 1;
+  return s;
+}
+
+function scanLiteral(c: Cursor, text: string): boolean {
+  if (!c.line.startsWith(text, c.i)) return false;
+  c.i += text.length;
+  return true;
 }
 
 /** Rejects duplicate keys and keys that are both a file and a directory (entries sorted). */

@@ -33,7 +33,8 @@ export function computeTopHash(manifest: Pick<Manifest, "header" | "entries">): 
 export function topHashOf(header: JsonObject, entries: readonly ManifestEntry[]): string {
   if (header.has("top_hash")) throw new ManifestError("the header must not contain top_hash");
   const h = createHash("sha256");
-  // Canonical JSON is ASCII, so latin1 hashing equals hashing the UTF-8 bytes.
+  // Canonical JSON is pure ASCII; TextEncoder is the fast native way to bytes.
+  const utf8 = new TextEncoder();
   let buf = encodeCanonicalJson(header);
   let prev: string | undefined;
   for (const e of entries) {
@@ -45,10 +46,10 @@ export function topHashOf(header: JsonObject, entries: readonly ManifestEntry[])
     prev = e.logicalKey;
     buf += entryTopHashJson(e);
     if (buf.length >= BATCH) {
-      h.update(buf, "latin1");
+      h.update(utf8.encode(buf));
       buf = "";
     }
   }
-  h.update(buf, "latin1");
+  h.update(utf8.encode(buf));
   return h.digest("hex");
 }

@@ -276,3 +276,36 @@ Deno.test("property: entry order in the input never changes the result (200 seed
     assertEquals(computeTopHash(reparsed), computeTopHash(m), `case #${i}`);
   }
 });
+
+Deno.test("property: the fast line scanner and the general parser read the same (300 cases)", () => {
+  const rng = new Rng(555);
+  for (let i = 0; i < 300; i++) {
+    const m = randomManifest(rng, 1 + rng.int(30));
+    let text = serializeManifest(m);
+    // Some lines in a layout only the general parser reads (spacing, key order, escapes).
+    text = text.split("\n").map((l, j) =>
+      j > 0 && rng.next() < 0.2 ? l.replace('", "physical_keys"', '","physical_keys"') : l
+    ).join("\n");
+    const fast = parseManifest(text);
+    const slow = parseManifest(text, { fastPath: false });
+    assertEquals(serializeManifest(fast), serializeManifest(slow), `case #${i}`);
+    assertEquals(computeTopHash(fast), computeTopHash(slow), `case #${i}`);
+    assertEquals(
+      fast.entries.map((e) => [e.logicalKey, e.physicalKey, e.size, e.hash]),
+      slow.entries.map((e) => [e.logicalKey, e.physicalKey, e.size, e.hash]),
+    );
+  }
+  // Lines that look canonical but are not valid must fail the same way on both paths.
+  for (
+    const bad of [
+      line("a").replace('"size": 1', '"size": 01'),
+      line("a").replace('"size": 1', '"size": 1.0'),
+      line("a").replace('"meta": {}', '"meta": {]'),
+      line("a").replace('"a"', '"a\tb"'),
+      line("a") + " x",
+    ]
+  ) {
+    assertThrows(() => parseManifest(`${HEAD}\n${bad}`), ManifestError);
+    assertThrows(() => parseManifest(`${HEAD}\n${bad}`, { fastPath: false }), ManifestError);
+  }
+});
