@@ -14,8 +14,8 @@ function shortHash(value: string, length: number): string {
   return createHash("sha256").update(value).digest("hex").slice(0, length);
 }
 
-function fit(original: string, cleaned: string, max: number): string {
-  if (cleaned === original && cleaned.length <= max && cleaned.length >= 2) return cleaned;
+function fit(original: string, cleaned: string, max: number, min = 2): string {
+  if (cleaned === original && cleaned.length <= max && cleaned.length >= min) return cleaned;
   // Any change (replaced characters, truncation) appends a hash of the original: no collisions.
   const hash = shortHash(original, 12);
   const room = max - hash.length - 1;
@@ -36,5 +36,5 @@ export function roleSessionNameFor(subject: string): string {
 export function tagValueFor(value: unknown): string | undefined {
   if (typeof value === "number" || typeof value === "boolean") value = String(value);
   if (typeof value !== "string" || value.length === 0) return undefined;
-  return fit(value, value.replace(TAG_CHAR, "_"), 256);
+  return fit(value, value.replace(TAG_CHAR, "_"), 256, 1);
 }

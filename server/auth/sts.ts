@@ -22,6 +22,20 @@ export interface AssumeRequest {
   tags: Readonly<Record<string, string>>;
 }
 
+/** Per-user credentials could not be obtained (AssumeRole failed); tools report it as such. */
+export class CredentialsUnavailableError extends Error {
+  /** The AWS error name of the AssumeRole failure. */
+  readonly awsError: string;
+  constructor(roleArn: string, cause: unknown) {
+    const name = (cause as Error)?.name ?? "Error";
+    super(`could not assume ${roleArn} for this principal (${name}); check the role's trust policy and the allow-list`, {
+      cause,
+    });
+    this.name = "CredentialsUnavailable";
+    this.awsError = name;
+  }
+}
+
 /** AWS error names after which cached credentials must not be reused. */
 const POISONING_ERRORS = new Set([
   "ExpiredToken",
@@ -71,8 +85,11 @@ export class PerUserCredentials {
   provider(request: AssumeRequest): () => Promise<AwsCredentials> {
     const key = CredentialCache.key(request.roleArn, request.subject, request.tags);
     return async () => {
-      const c = await this.#cache.get(key, () => this.#assume(request));
-      return { ...c };
+      try {
+        return { ...(await this.#cache.get(key, () => this.#assume(request))) };
+      } catch (e) {
+        throw new CredentialsUnavailableError(request.roleArn, e);
+      }
     };
   }
 
@@ -121,6 +138,7 @@ export class PerUserCredentials {
       };
     } catch (e) {
       this.#metrics.count("StsAssume", { Outcome: "error" });
+      this.#metrics.count("AuthFailure", { ClientType: "web-jwt", Reason: "credentials_unavailable" });
       this.#logger.warn("sts_assume", {
         outcome: "error",
         role_arn: request.roleArn,

@@ -53,6 +53,9 @@ export function mapAwsError(e: unknown, call: AwsCallDescription): ToolError {
   const name = err?.Code ?? err?.name ?? "Error";
   const target = call.target ? ` on ${call.target}` : "";
   const status = err?.$metadata?.httpStatusCode;
+  if (name === "CredentialsUnavailable") {
+    return new ToolError("credentials_unavailable", `AWS credentials for your role are unavailable: ${err.message}.`);
+  }
   if (ACCESS_DENIED.has(name) || status === 403) {
     return new ToolError(
       "access_denied",

@@ -46,10 +46,9 @@ export async function connectStdio(
     cwd: REPO_ROOT,
     stderr: "pipe",
   });
-  if (options.onStderr) {
-    const stream = transport.stderr;
-    stream?.on("data", (chunk: Uint8Array) => options.onStderr!(new TextDecoder().decode(chunk)));
-  }
+  // Always drain the server's stderr: an unread pipe fills up and blocks the server's log writes.
+  const decoder = new TextDecoder();
+  transport.stderr?.on("data", (chunk: Uint8Array) => options.onStderr?.(decoder.decode(chunk)));
   const client = newClient(options.era ?? "legacy");
   await client.connect(transport);
   return Object.assign(client, { [Symbol.asyncDispose]: () => client.close() });

@@ -8,3 +8,4 @@ export * from "./mcp_client.ts";
 export * from "./seed.ts";
 export * from "./stack.ts";
 export * from "./assert.ts";
+export * from "./aws_proxy.ts";

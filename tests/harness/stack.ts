@@ -10,6 +10,7 @@ import { connectHttp, connectStdio, type Era } from "./mcp_client.ts";
 import { type JwtIssuer, type MintOptions, startIssuer } from "./jwt_issuer.ts";
 import { type Moto, startMoto } from "./moto.ts";
 import { type ServerProcess, startHttpServer } from "./server_process.ts";
+import { type AwsProxy, startAwsProxy } from "./aws_proxy.ts";
 
 /** Account moto uses for every resource. */
 export const MOTO_ACCOUNT = "123456789012";
@@ -26,6 +27,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Reuse an existing emulator instead of starting one. */
   moto?: Moto;
+  /** Route the HTTP server's AWS traffic through a recording, fault-injecting proxy. */
+  viaProxy?: boolean;
 }
 
 /** A running stack. */
@@ -33,6 +36,8 @@ export interface Stack extends AsyncDisposable {
   readonly moto: Moto;
   readonly issuer: JwtIssuer;
   readonly server: ServerProcess;
+  /** The proxy between the HTTP server and the emulator (with `viaProxy`). */
+  readonly proxy: AwsProxy | undefined;
   /** ARN of a role created in moto. */
   roleArn(name: string): string;
   /** Mints a valid token for `subject` (audience = the server), with extra claims. */
@@ -72,8 +77,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   iam.destroy();
   const roleArn = (name: string) => `arn:aws:iam::${MOTO_ACCOUNT}:role/${name}`;
   const emulatorEnv = { ...moto.env(), QUILT_MCP_S3_FORCE_PATH_STYLE: "true" };
+  const proxy = options.viaProxy ? startAwsProxy(moto.endpoint) : undefined;
   const server = await startHttpServer({
     ...emulatorEnv,
+    ...(proxy ? { AWS_ENDPOINT_URL: proxy.endpoint } : {}),
     QUILT_MCP_PUBLIC_URL: STACK_PUBLIC_URL,
     QUILT_MCP_AUTH_ISSUER: issuer.issuer,
     QUILT_MCP_AUTH_JWKS_URL: issuer.jwksUrl,
@@ -86,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     issuer.mint(claims, { subject, audience: STACK_PUBLIC_URL, ...mint });
   const stop = async () => {
     await server.stop();
+    await proxy?.stop();
     await issuer.stop();
     if (ownMoto) await moto.stop();
   };
@@ -93,6 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     moto,
     issuer,
     server,
+    proxy,
     roleArn,
     token,
     serverEnv: emulatorEnv,

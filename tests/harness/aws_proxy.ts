@@ -1,0 +1,101 @@
+/**
+ * A recording, fault-injecting HTTP proxy in front of the emulator: the server under test is pointed
+ * at it, so tests can read exactly what the server sent to AWS (e.g. AssumeRole parameters) and make
+ * AWS slow, throttled or unreachable on demand.
+ * @module
+ */
+
+/** One request the proxy forwarded (or refused). */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** AWS operation: the form `Action` (query protocol) or the X-Amz-Target suffix (JSON protocol). */
+  readonly action: string | undefined;
+  /** Form parameters of a query-protocol request. */
+  readonly params: URLSearchParams;
+  readonly at: number;
+}
+
+/** Behaviour for requests matching an action (or all). */
+export interface Fault {
+  /** Only requests of this action; undefined = every request. */
+  action?: string;
+  /** Added latency in milliseconds before forwarding. */
+  delayMs?: number;
+  /** Answer with this AWS error instead of forwarding (e.g. { status: 400, code: "Throttling" }). */
+  error?: { status: number; code: string };
+  /** Close the connection without an answer (dependency down). */
+  drop?: boolean;
+}
+
+/** A running proxy. */
+export interface AwsProxy extends AsyncDisposable {
+  readonly endpoint: string;
+  readonly requests: RecordedRequest[];
+  /** Requests of one action. */
+  of(action: string): RecordedRequest[];
+  /** Replaces the active faults. */
+  setFaults(faults: Fault[]): void;
+  stop(): Promise<void>;
+}
+
+function actionOf(req: Request, bodyText: string): { action?: string; params: URLSearchParams } {
+  const target = req.headers.get("x-amz-target");
+  if (target) return { action: target.split(".").pop(), params: new URLSearchParams() };
+  if ((req.headers.get("content-type") ?? "").includes("x-www-form-urlencoded")) {
+    const params = new URLSearchParams(bodyText);
+    return { action: params.get("Action") ?? undefined, params };
+  }
+  return { params: new URLSearchParams() };
+}
+
+/** Starts a proxy to `upstream` (the emulator endpoint) on an ephemeral loopback port. */
+export function startAwsProxy(upstream: string): AwsProxy {
+  const requests: RecordedRequest[] = [];
+  let faults: Fault[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const url = new URL(req.url);
+    const body = req.method === "GET" || req.method === "HEAD"
+      ? undefined
+      : new Uint8Array(await req.arrayBuffer());
+    const text = body ? new TextDecoder().decode(body) : "";
+    const { action, params } = actionOf(req, text);
+    requests.push({ method: req.method, path: url.pathname, action, params, at: Date.now() });
+    const fault = faults.find((f) => f.action === undefined || f.action === action);
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.drop) throw new Error("dependency down (injected)");
+    if (fault?.error) {
+      const xml =
+        `<ErrorResponse><Error><Type>Sender</Type><Code>${fault.error.code}</Code><Message>injected</Message></Error><RequestId>proxy</RequestId></ErrorResponse>`;
+      return new Response(xml, {
+        status: fault.error.status,
+        headers: { "content-type": "text/xml" },
+      });
+    }
+    const headers = new Headers(req.headers);
+    headers.delete("host");
+    const upstreamResponse = await fetch(`${upstream}${url.pathname}${url.search}`, {
+      method: req.method,
+      headers,
+      body,
+      redirect: "manual",
+    });
+    return new Response(upstreamResponse.body, {
+      status: upstreamResponse.status,
+      headers: upstreamResponse.headers,
+    });
+  });
+  const stop = async () => {
+    await server.shutdown();
+  };
+  return {
+    endpoint: `http://127.0.0.1:${server.addr.port}`,
+    requests,
+    of: (action) => requests.filter((r) => r.action === action),
+    setFaults: (f) => {
+      faults = f;
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

@@ -1,0 +1,270 @@
+/** Unit tests of the pure pieces of the server core: sanitizing, roles, bearer parsing, limits, telemetry, context. */
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "../harness/mod.ts";
+import { roleSessionNameFor, sourceIdentityFor, tagValueFor } from "../../server/auth/sanitize.ts";
+import { compileAllowList, resolveRole } from "../../server/auth/roles.ts";
+import { extractBearerToken } from "../../server/auth/bearer.ts";
+import {
+  MalformedAuthRequestError,
+  RoleDeniedError,
+  TokenRejectedError,
+} from "../../server/auth/errors.ts";
+import { RateLimiter } from "../../server/http/rate_limit.ts";
+import { originProblem } from "../../server/http/origin.ts";
+import { BodyTooLargeError, readBodyLimited } from "../../server/http/body_limit.ts";
+import { requestIdFor } from "../../server/http/request_id.ts";
+import { Logger, redact } from "../../server/telemetry/logger.ts";
+import { Metrics } from "../../server/telemetry/metrics.ts";
+import { ContextMissingError, ContextStore, type RequestContext } from "../../server/context.ts";
+import { mapAwsError } from "../../server/tools/errors.ts";
+
+Deno.test("sanitize: STS identities stay within charset and length, and never collide", () => {
+  for (
+    const subject of [
+      "alice",
+      "a",
+      "Dana Scully <dana@fbi.gov>",
+      "x".repeat(300),
+      "ünïcødé/ñame",
+      "a b",
+      "a_b",
+    ]
+  ) {
+    const si = sourceIdentityFor(subject);
+    const rs = roleSessionNameFor(subject);
+    assertMatch(si, /^[\w+=,.@-]{2,64}$/, `source identity of ${subject}`);
+    assertMatch(rs, /^[\w+=,.@-]{2,64}$/, `session name of ${subject}`);
+  }
+  assertEquals(
+    sourceIdentityFor("alice@example.com"),
+    "alice@example.com",
+    "clean values pass unchanged",
+  );
+  assert(
+    sourceIdentityFor("a b") !== sourceIdentityFor("a_b"),
+    "replacing characters cannot merge two subjects",
+  );
+  assert(
+    sourceIdentityFor("x".repeat(100)) !== sourceIdentityFor(`${"x".repeat(99)}y`),
+    "truncation keeps them apart",
+  );
+  assertEquals(tagValueFor("X-Files / Basement"), "X-Files / Basement");
+  assertEquals(tagValueFor(42), "42");
+  assertEquals(tagValueFor({ nested: true }), undefined, "objects are not tag values");
+  assertEquals(tagValueFor(""), undefined);
+  assert(tagValueFor("a\u0000b")!.length <= 256);
+});
+
+Deno.test("roles: claims grant, the header selects, the allow-list decides", () => {
+  const allow = compileAllowList([
+    "arn:aws:iam::111111111111:role/mcp-*",
+    "arn:aws:iam::222222222222:role/exact",
+  ]);
+  const r = (claimValue: unknown, headerValue: string | null = null, defaultRoleArn?: string) =>
+    resolveRole({ claimValue, headerValue, defaultRoleArn, allowList: allow });
+  assertEquals(
+    r("arn:aws:iam::111111111111:role/mcp-reader"),
+    "arn:aws:iam::111111111111:role/mcp-reader",
+  );
+  assertEquals(
+    r(undefined, null, "arn:aws:iam::222222222222:role/exact"),
+    "arn:aws:iam::222222222222:role/exact",
+  );
+  assertEquals(
+    r(
+      ["arn:aws:iam::111111111111:role/mcp-a", "arn:aws:iam::111111111111:role/mcp-b"],
+      "arn:aws:iam::111111111111:role/mcp-b",
+    ),
+    "arn:aws:iam::111111111111:role/mcp-b",
+  );
+  const denied = (fn: () => unknown, reason: string) => {
+    const e = assertThrows(fn, RoleDeniedError) as RoleDeniedError;
+    assertEquals(e.reason, reason);
+  };
+  denied(() => r("arn:aws:iam::111111111111:role/other"), "role_not_allowed");
+  denied(() => r("arn:aws:iam::111111111111:role/mcp-x/../admin"), "role_not_allowed");
+  denied(() => r("arn:aws:iam::111111111111:role/mcp-a/nested"), "role_not_allowed"); // * stops at '/'
+  denied(() => r(undefined), "role_not_allowed");
+  denied(() => r(7), "role_not_allowed");
+  denied(
+    () => r("arn:aws:iam::111111111111:role/mcp-a", "arn:aws:iam::111111111111:role/mcp-b"),
+    "role_not_granted",
+  );
+  denied(() => r(undefined, "arn:aws:iam::111111111111:role/mcp-a"), "role_not_allowed");
+});
+
+Deno.test("bearer: only one well-formed Authorization header, never the URL", () => {
+  const req = (headers: Record<string, string>, url = "http://h/mcp") =>
+    new Request(url, { method: "POST", headers });
+  assertEquals(extractBearerToken(req({ authorization: "Bearer a.b.c" }), 100), "a.b.c");
+  assertEquals(
+    extractBearerToken(req({ authorization: "bearer a.b.c" }), 100),
+    "a.b.c",
+    "scheme is case-insensitive",
+  );
+  const reason = (fn: () => unknown) => ((assertThrows(fn) as TokenRejectedError).reason);
+  assertEquals(reason(() => extractBearerToken(req({}), 100)), "missing_token");
+  assertEquals(
+    reason(() => extractBearerToken(req({ authorization: "Bearer a.b.c, Bearer d.e.f" }), 100)),
+    "malformed_header",
+  );
+  assertEquals(
+    reason(() => extractBearerToken(req({ authorization: "Bearer a.b" }), 100)),
+    "malformed_header",
+  );
+  assertEquals(
+    reason(() => extractBearerToken(req({ authorization: `Bearer ${"a".repeat(200)}.b.c` }), 100)),
+    "malformed_header",
+  );
+  assertThrows(
+    () =>
+      extractBearerToken(
+        req({ authorization: "Bearer a.b.c" }, "http://h/mcp?access_token=x"),
+        100,
+      ),
+    MalformedAuthRequestError,
+  );
+});
+
+Deno.test("rate limiter: burst, refill, per principal, Retry-After in whole seconds", () => {
+  let now = 0;
+  const limiter = new RateLimiter({ perMinute: 60, burst: 3, now: () => now });
+  assertEquals([1, 2, 3].map(() => limiter.take("p")), [0, 0, 0]);
+  assertEquals(limiter.take("p"), 1, "one token per second refills");
+  assertEquals(limiter.take("q"), 0, "another principal has its own bucket");
+  now += 1000;
+  assertEquals(limiter.take("p"), 0);
+  const slow = new RateLimiter({ perMinute: 1, burst: 1, now: () => now });
+  slow.take("p");
+  assertEquals(slow.take("p"), 60);
+});
+
+Deno.test("origin/host: exact origins; host entries without a port match any port", () => {
+  const req = (h: Record<string, string>) => new Request("http://x/mcp", { headers: h });
+  assertEquals(originProblem(req({ host: "mcp.example.com" }), [], ["mcp.example.com"]), undefined);
+  assertEquals(
+    originProblem(req({ host: "mcp.example.com:8443" }), [], ["mcp.example.com"]),
+    undefined,
+  );
+  assertEquals(
+    originProblem(req({ host: "evil.example.com" }), [], ["mcp.example.com"]),
+    "host not allowed",
+  );
+  assertEquals(
+    originProblem(req({ host: "mcp.example.com:1" }), [], ["mcp.example.com:443"]),
+    "host not allowed",
+  );
+  assertEquals(
+    originProblem(req({ host: "mcp.example.com", origin: "https://app.example.com" }), [
+      "https://app.example.com",
+    ], ["mcp.example.com"]),
+    undefined,
+  );
+  assertEquals(
+    originProblem(req({ host: "mcp.example.com", origin: "https://app.example.com.evil" }), [
+      "https://app.example.com",
+    ], ["mcp.example.com"]),
+    "origin not allowed",
+  );
+  assertEquals(
+    originProblem(req({ host: "mcp.example.com", origin: "null" }), [], ["mcp.example.com"]),
+    "origin not allowed",
+  );
+});
+
+Deno.test("body limit: declared and streamed sizes", async () => {
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    new Request("http://x/mcp", { method: "POST", body, headers });
+  assertEquals((await readBodyLimited(post("12345"), 5)).length, 5);
+  await assertRejects(() => readBodyLimited(post("123456"), 5), BodyTooLargeError);
+  const stream = new ReadableStream({
+    start(c) {
+      for (let i = 0; i < 10; i++) c.enqueue(new Uint8Array(1000));
+      c.close();
+    },
+  });
+  await assertRejects(() => readBodyLimited(post(stream), 4096), BodyTooLargeError);
+});
+
+Deno.test("request id: sane client ids are kept, others replaced", () => {
+  const id = (v?: string) =>
+    requestIdFor(new Request("http://x/", { headers: v ? { "x-request-id": v } : {} }));
+  assertEquals(id("abc-12345678"), "abc-12345678");
+  assert(id("short") !== "short");
+  assert(id('bad id with spaces and quotes"') !== 'bad id with spaces and quotes"');
+  assert(id("x".repeat(200)) !== "x".repeat(200), "overlong ids are replaced");
+  assertMatch(id(), /^[0-9a-f-]{36}$/);
+});
+
+Deno.test("logger: token-shaped values are redacted; levels filter; EMF uses the catalog's dimension sets", () => {
+  const lines: string[] = [];
+  const logger = new Logger("info", (l) => lines.push(l));
+  logger.debug("hidden");
+  logger.info("seen", { error: "failed with Bearer eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl inside" });
+  assertEquals(lines.length, 1);
+  assert(!lines[0].includes("eyJhbGciOi"), "a JWT never reaches the log");
+  assertEquals(redact("eyJabcd.eyJefgh.sig"), "[redacted]");
+  const metrics = new Metrics("QuiltMCP", logger);
+  metrics.count("AuthFailure", { ClientType: "web-jwt", Reason: "expired" });
+  const emf = JSON.parse(lines[1]);
+  assertEquals(emf._aws.CloudWatchMetrics[0].Dimensions, [["ClientType"], [
+    "ClientType",
+    "Reason",
+  ]]);
+  assertEquals(emf.AuthFailure, 1);
+  assertEquals(metrics.total("AuthFailure", { ClientType: "web-jwt" }), 1);
+  assertEquals(metrics.total("AuthFailure", { ClientType: "web-jwt", Reason: "expired" }), 1);
+  metrics.count("CredentialCacheHit");
+  assertEquals(metrics.total("CredentialCacheHit"), 1, "a dimensionless metric counts once");
+});
+
+Deno.test("context: fail closed outside a context; push equals reset; contexts do not leak across async work", async () => {
+  const lines: string[] = [];
+  const metrics = new Metrics("QuiltMCP", undefined);
+  const store = new ContextStore(metrics, new Logger("info", (l) => lines.push(l)));
+  assertThrows(() => store.current("an AWS client"), ContextMissingError);
+  assertEquals(metrics.total("ContextFailure"), 1);
+  const ctx = (id: string): RequestContext => ({
+    principal: { id },
+    clientType: "web-jwt",
+    requestId: id,
+    aws: { credentials: () => Promise.resolve({ accessKeyId: id, secretAccessKey: "s" }) },
+    enabledCategories: new Set(),
+  });
+  const seen = await Promise.all(
+    Array.from({ length: 100 }, (_, i) =>
+      store.run(ctx(`p${i}`), async () => {
+        await new Promise((r) => setTimeout(r, Math.random() * 5));
+        return store.current("test").principal.id === `p${i}`;
+      })),
+  );
+  assert(seen.every(Boolean), "each async task saw only its own context");
+  await assertRejects(() => store.run(ctx("boom"), () => Promise.reject(new Error("x"))));
+  assertEquals(store.active, 0);
+  assertEquals(metrics.total("ContextPush"), metrics.total("ContextReset"));
+  assertEquals(metrics.total("ContextPush"), 101);
+  assertEquals(store.peek(), undefined, "nothing remains entered");
+});
+
+Deno.test("aws errors: AccessDenied names the action and the category policy", () => {
+  const denied = mapAwsError(Object.assign(new Error("no"), { name: "AccessDenied" }), {
+    action: "s3:GetObject",
+    category: "s3-read",
+    target: "s3://b/k",
+  });
+  assertEquals(denied.code, "access_denied");
+  assertMatch(denied.message, /s3:GetObject on s3:\/\/b\/k .*'s3-read'.*policies\/s3-read\.json/);
+  assertEquals(
+    mapAwsError(Object.assign(new Error(""), { name: "NoSuchKey" }), {
+      action: "s3:GetObject",
+      category: "s3-read",
+    }).code,
+    "not_found",
+  );
+  assertEquals(
+    mapAwsError(Object.assign(new Error("x"), { name: "CredentialsUnavailable" }), {
+      action: "sts:GetCallerIdentity",
+      category: "governance",
+    }).code,
+    "credentials_unavailable",
+  );
+});
