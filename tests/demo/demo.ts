@@ -6,7 +6,14 @@
  * @module
  */
 import { join } from "node:path";
-import { connectStdio, PYTHON, REPO_ROOT, seedBucket, startStack, toolJson } from "../harness/mod.ts";
+import {
+  connectStdio,
+  PYTHON,
+  REPO_ROOT,
+  seedBucket,
+  startStack,
+  toolJson,
+} from "../harness/mod.ts";
 
 const BUCKET = "quilt-demo";
 const PACKAGE = "demo/cell-painting";
@@ -57,15 +64,23 @@ async function main() {
 
   section(`bucket_objects_list: s3://${BUCKET}/ folder by folder`);
   const listing = toolJson(
-    await alice.callTool({ name: "bucket_objects_list", arguments: { bucket: BUCKET, delimiter: "/" } }),
+    await alice.callTool({
+      name: "bucket_objects_list",
+      arguments: { bucket: BUCKET, delimiter: "/" },
+    }),
   );
   for (const p of listing.common_prefixes as string[]) console.log(`  ${p}`);
-  for (const o of listing.objects as Array<{ key: string; size: number }>) console.log(`  ${o.key} (${o.size} B)`);
+  for (const o of listing.objects as Array<{ key: string; size: number }>) {
+    console.log(`  ${o.key} (${o.size} B)`);
+  }
 
   if (tools.includes("package_browse")) {
     section(`package_browse: ${PACKAGE} (latest)`);
     const browse = toolJson(
-      await alice.callTool({ name: "package_browse", arguments: { bucket: BUCKET, package: PACKAGE } }),
+      await alice.callTool({
+        name: "package_browse",
+        arguments: { bucket: BUCKET, package: PACKAGE },
+      }),
     );
     console.log(JSON.stringify(browse, null, 2).split("\n").slice(0, 30).join("\n"));
   }
@@ -77,7 +92,9 @@ async function main() {
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
   });
   await refused.body?.cancel();
-  console.log(`HTTP ${refused.status}  WWW-Authenticate: ${refused.headers.get("www-authenticate")}`);
+  console.log(
+    `HTTP ${refused.status}  WWW-Authenticate: ${refused.headers.get("www-authenticate")}`,
+  );
 
   section("The same server as a desktop client sees it (stdio, your own AWS credentials)");
   await using desktop = await connectStdio(stack.serverEnv);
@@ -85,7 +102,11 @@ async function main() {
   console.log(`principal ${local.principal} (${local.client_type}), AWS sees ${local.aws_arn}`);
 
   section("Done");
-  console.log(`demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s; stopping every process`);
+  console.log(
+    `demo finished in ${
+      ((performance.now() - started) / 1000).toFixed(1)
+    } s; stopping every process`,
+  );
 }
 
 const abort = () => {
