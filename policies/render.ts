@@ -66,6 +66,15 @@ export function findPlaceholders(template: Json): string[] {
   return [...found];
 }
 
+/** Options for {@linkcode resolveValues} and {@linkcode renderTemplate}. */
+export interface RenderOptions {
+  /**
+   * Values this returns true for skip the pattern check: deploy-time references such as CDK tokens
+   * (`Token.isUnresolved`) that only resolve in CloudFormation. Everything else is still checked.
+   */
+  readonly isUnresolved?: (value: string) => boolean;
+}
+
 /**
  * Checks values against the specs (known names, type, pattern, min_items), fills defaults and
  * returns the complete value set. Values for placeholders a template does not use are allowed.
@@ -73,6 +82,7 @@ export function findPlaceholders(template: Json): string[] {
 export function resolveValues(
   specs: PlaceholderSpecs,
   values: PlaceholderValues,
+  options: RenderOptions = {},
 ): PlaceholderValues {
   const out: Record<string, string | readonly string[]> = {};
   for (const name of Object.keys(values)) {
@@ -85,7 +95,7 @@ export function resolveValues(
       if (typeof value !== "string") {
         throw new PolicyRenderError(`placeholder "${name}" takes a string`);
       }
-      checkPattern(name, spec, value);
+      checkPattern(name, spec, value, options);
     } else {
       if (!Array.isArray(value)) throw new PolicyRenderError(`placeholder "${name}" takes a list`);
       if (value.length < (spec.min_items ?? 0)) {
@@ -93,17 +103,23 @@ export function resolveValues(
           `placeholder "${name}" needs at least ${spec.min_items} value(s), got ${value.length}`,
         );
       }
-      for (const v of value) checkPattern(name, spec, v);
+      for (const v of value) checkPattern(name, spec, v, options);
     }
     out[name] = value;
   }
   return out;
 }
 
-function checkPattern(name: string, spec: PlaceholderSpec, value: string): void {
+function checkPattern(
+  name: string,
+  spec: PlaceholderSpec,
+  value: string,
+  options: RenderOptions,
+): void {
   if (typeof value !== "string") {
     throw new PolicyRenderError(`placeholder "${name}" values are strings`);
   }
+  if (options.isUnresolved?.(value)) return;
   if (spec.pattern !== undefined && !new RegExp(spec.pattern).test(value)) {
     throw new PolicyRenderError(
       `value ${JSON.stringify(value)} of "${name}" does not match ${spec.pattern}`,
@@ -121,8 +137,9 @@ export function renderTemplate(
   template: Json,
   specs: PlaceholderSpecs,
   values: PlaceholderValues,
+  options: RenderOptions = {},
 ): Json {
-  const resolved = resolveValues(specs, values);
+  const resolved = resolveValues(specs, values, options);
   const lookup = (name: string, path: string): string | readonly string[] => {
     const spec = specs[name];
     if (spec === undefined) {
@@ -149,18 +166,19 @@ export function renderTemplate(
     const lists = [...text.matchAll(PLACEHOLDER_PATTERN)]
       .map((m) => m[1])
       .filter((name) => specs[name]?.type === "list");
-    const distinct = [...new Set(lists)];
     if (lists.length > 1) {
       throw new PolicyRenderError(
         `more than one list placeholder in ${JSON.stringify(text)}`,
         path,
       );
     }
-    if (distinct.length === 0) return [substituteScalar(text, path)];
-    const listName = distinct[0];
+    if (lists.length === 0) return [substituteScalar(text, path)];
+    const [listName] = lists;
     const values = lookup(listName, path) as readonly string[];
     const marker = `\${${listName}}`;
-    return values.map((v) => substituteScalar(text.split(marker).join(v), path));
+    // Scalars first, then the list: a value is inserted verbatim and never scanned again.
+    const [head, tail] = text.split(marker).map((part) => substituteScalar(part, path));
+    return values.map((v) => `${head}${v}${tail}`);
   };
   const walk = (node: Json, path: string, inArray: boolean): Json | Json[] => {
     if (typeof node === "string") {

@@ -96,3 +96,32 @@ Deno.test("render: composePolicies concatenates statements with category-prefixe
   );
   assert.equal(pascalCase("s3-read"), "S3Read");
 });
+
+Deno.test("render: deploy-time references skip only the pattern check", () => {
+  const token = "${Token[AWS.Partition.8]}";
+  const isUnresolved = (v: string) => v.startsWith("${Token[");
+  assert.throws(
+    () => renderTemplate({ P: "${partition}" }, SPECS, { partition: token }),
+    /does not match/,
+  );
+  assert.deepEqual(
+    renderTemplate({ P: "arn:${partition}" }, SPECS, { partition: token }, { isUnresolved }),
+    {
+      P: `arn:${token}`,
+    },
+  );
+  assert.throws(
+    () => renderTemplate({ R: ["${bucket}"] }, SPECS, { bucket: ["Bad_Name"] }, { isUnresolved }),
+    /does not match/,
+  );
+});
+
+Deno.test("render: substituted values are inserted verbatim, never rendered again", () => {
+  const out = renderTemplate(
+    { R: ["arn:${partition}:s3:::${bucket}"], S: "${account_id}" },
+    SPECS,
+    { bucket: ["${partition}"], account_id: "${partition}" },
+    { isUnresolved: () => true },
+  );
+  assert.deepEqual(out, { R: ["arn:aws:s3:::${partition}"], S: "${partition}" });
+});
