@@ -134,3 +134,23 @@ Deno.test("coverage: samples name known categories and files", () => {
     }
   }
 });
+
+Deno.test("coverage: the README documents every category, tool, placeholder and granted action", () => {
+  const readme = Deno.readTextFileSync(join(POLICIES_DIR, "README.md"));
+  for (const category of Object.keys(categories)) {
+    assert.ok(readme.includes(category), `category ${category}`);
+  }
+  for (const tool of allTools) assert.ok(readme.includes(`\`${tool}\``), `tool ${tool}`);
+  for (const name of Object.keys(loadPlaceholders())) {
+    assert.ok(readme.includes(`\`${name}\``), `placeholder ${name}`);
+  }
+  const actions = new Set(
+    templateFiles(index).flatMap((f) =>
+      renderFile(f).Statement.flatMap((s) => [s.Action ?? []].flat())
+    ),
+  );
+  for (const action of actions) {
+    const [service, name] = action.split(":");
+    assert.ok(readme.includes(action) || readme.includes(name), `action ${service}:${name}`);
+  }
+});
