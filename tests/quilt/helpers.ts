@@ -269,3 +269,16 @@ export class PeerSession {
     if (!status.success) throw new Error(`peer exited with ${status.code}`);
   }
 }
+
+/** `n` deterministic pseudo-random bytes (xorshift32; fast enough for many MiB). */
+export function seededBytes(n: number, seed = 1): Uint8Array {
+  const words = new Uint32Array(Math.ceil(n / 4));
+  let x = (seed >>> 0) || 0x9e3779b9;
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    words[i] = x >>> 0;
+  }
+  return new Uint8Array(words.buffer, 0, n);
+}

@@ -32,7 +32,7 @@ import {
   SHA256_LEGACY,
   withCommitMessage,
 } from "../../server/quilt/mod.ts";
-import { assert, assertEquals, PeerSession, Rng } from "./helpers.ts";
+import { assert, assertEquals, PeerSession, Rng, seededBytes } from "./helpers.ts";
 
 const MiB = 1024 * 1024;
 
@@ -67,16 +67,7 @@ const DIR_META: [string, string][] = [["a/b", `{"dir": "meta", "n": 1.5}`]];
 const MESSAGE = "initial ✓ commit";
 
 function bigBytes(size: number): Uint8Array {
-  const rng = new Rng(12345);
-  const out = new Uint8Array(size);
-  for (let i = 0; i < size; i += 4) {
-    const v = (rng.next() * 2 ** 32) >>> 0;
-    out[i] = v & 0xff;
-    out[i + 1] = (v >>> 8) & 0xff;
-    out[i + 2] = (v >>> 16) & 0xff;
-    out[i + 3] = v >>> 24;
-  }
-  return out;
+  return seededBytes(size, 12345);
 }
 
 async function writeFiles(dir: string): Promise<Map<string, string>> {
