@@ -185,7 +185,7 @@ export function athenaQueryTool(clock: Clock): ToolDefinition {
           );
         }
         assertSucceeded(execution, id);
-        return await readResults(env, execution, position, limits);
+        return await readResults(env, id, execution, position, limits);
       }
       if (args.sql === undefined) {
         throw new ToolError("invalid_input", "Pass sql (the statement to run) or next_token.");
@@ -254,7 +254,7 @@ export function athenaQueryTool(clock: Clock): ToolDefinition {
         );
       }
       assertSucceeded(waited.last, id);
-      return await readResults(env, waited.last, { skip: 0 }, limits);
+      return await readResults(env, id, waited.last, { skip: 0 }, limits);
     },
   });
 }
@@ -301,11 +301,11 @@ function assertSucceeded(execution: QueryExecution, id: string): void {
 
 async function readResults(
   env: ToolEnv,
+  id: string,
   execution: QueryExecution,
   from: PagePosition,
   limits: { maxRows: number; maxBytes: number },
 ): Promise<Output> {
-  const id = execution.QueryExecutionId!;
   const budget = new RowBudget({ ...limits, maxValueChars: MAX_VALUE_CHARS });
   let info: ColumnInfo[] | undefined;
   const continuation = await collectPages(
