@@ -37,7 +37,7 @@ export class CredentialsUnavailableError extends Error {
 }
 
 /** AWS error names after which cached credentials must not be reused. */
-const POISONING_ERRORS = new Set([
+const POISONING_ERRORS: ReadonlySet<string> = new Set([
   "ExpiredToken",
   "ExpiredTokenException",
   "AccessDenied",

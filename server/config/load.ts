@@ -103,7 +103,7 @@ function parseValue(s: Setting, text: string, problems: string[]): unknown {
   }
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const LOOPBACK: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Settings that only make sense together: HTTP mode must have a complete auth configuration. */
 function crossCheck(c: Record<string, unknown>, problems: string[]): void {

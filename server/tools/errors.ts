@@ -25,7 +25,7 @@ export interface AwsCallDescription {
   target?: string;
 }
 
-const ACCESS_DENIED = new Set([
+const ACCESS_DENIED: ReadonlySet<string> = new Set([
   "AccessDenied",
   "AccessDeniedException",
   "Forbidden",
