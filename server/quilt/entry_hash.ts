@@ -42,6 +42,7 @@ export class ChunkedHasher {
   #seen = 0;
   #done = false;
 
+  /** Prepares to hash an object of exactly `size` bytes. */
   constructor(size: number) {
     checkSize(size);
     this.#size = size;

@@ -2,6 +2,7 @@
 
 /** Base class of every error this library throws on bad input. */
 export class QuiltFormatError extends Error {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(message);
     this.name = "QuiltFormatError";
@@ -12,6 +13,7 @@ export class QuiltFormatError extends Error {
 export class JsonSyntaxError extends QuiltFormatError {
   /** Offset (UTF-16 code units) in the text where parsing failed. */
   readonly offset: number;
+  /** Creates the error; the message names the offending input. */
   constructor(message: string, offset: number) {
     super(`invalid JSON at offset ${offset}: ${message}`);
     this.name = "JsonSyntaxError";
@@ -21,6 +23,7 @@ export class JsonSyntaxError extends QuiltFormatError {
 
 /** A value that cannot be encoded the way quilt3 encodes it (NaN in a manifest, lone surrogate, ...). */
 export class JsonEncodeError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(message);
     this.name = "JsonEncodeError";
@@ -31,6 +34,7 @@ export class JsonEncodeError extends QuiltFormatError {
 export class ManifestError extends QuiltFormatError {
   /** 1-based line number in the manifest, when known. */
   readonly line: number | undefined;
+  /** Creates the error; the message names the offending input. */
   constructor(message: string, line?: number) {
     super(line === undefined ? message : `manifest line ${line}: ${message}`);
     this.name = "ManifestError";
@@ -44,6 +48,7 @@ export class RecordTooLargeError extends ManifestError {
   readonly size: number;
   /** The limit in bytes. */
   readonly limit: number;
+  /** Creates the error; the message names the offending input. */
   constructor(what: string, size: number, limit: number) {
     super(`${what} is ${size} bytes when encoded, but must be at most ${limit} bytes`);
     this.name = "RecordTooLargeError";
@@ -54,6 +59,7 @@ export class RecordTooLargeError extends ManifestError {
 
 /** A logical key (path inside a package) that is empty or has empty, `.` or `..` segments. */
 export class LogicalKeyError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(message);
     this.name = "LogicalKeyError";
@@ -62,6 +68,7 @@ export class LogicalKeyError extends QuiltFormatError {
 
 /** A physical key that is not an `s3://bucket/key[?versionId=...]` (or `file://`) URL. */
 export class PhysicalKeyError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(message);
     this.name = "PhysicalKeyError";
@@ -70,6 +77,7 @@ export class PhysicalKeyError extends QuiltFormatError {
 
 /** A package name that is not `namespace/name` with quilt3's allowed characters. */
 export class PackageNameError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(name: string) {
     super(
       `invalid package name ${
@@ -82,6 +90,7 @@ export class PackageNameError extends QuiltFormatError {
 
 /** A top hash or short hash that is malformed, unknown or ambiguous. */
 export class TopHashError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(message);
     this.name = "TopHashError";
@@ -90,6 +99,7 @@ export class TopHashError extends QuiltFormatError {
 
 /** An S3 bucket name that breaks the S3 naming rules. */
 export class BucketNameError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(bucket: string, reason: string) {
     super(`invalid bucket name ${JSON.stringify(bucket)}: ${reason}`);
     this.name = "BucketNameError";
@@ -98,6 +108,7 @@ export class BucketNameError extends QuiltFormatError {
 
 /** A malformed `quilt+s3://` URI. */
 export class QuiltUriError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(`invalid Quilt+ URI: ${message}`);
     this.name = "QuiltUriError";
@@ -106,6 +117,7 @@ export class QuiltUriError extends QuiltFormatError {
 
 /** A malformed catalog host or catalog URL input. */
 export class CatalogUrlError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(message);
     this.name = "CatalogUrlError";
@@ -114,6 +126,7 @@ export class CatalogUrlError extends QuiltFormatError {
 
 /** A pagination cursor that is malformed or belongs to a different listing. */
 export class CursorError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(message);
     this.name = "CursorError";
@@ -122,6 +135,7 @@ export class CursorError extends QuiltFormatError {
 
 /** Bytes fed to an entry hasher that disagree with the size it was created for. */
 export class HashInputError extends QuiltFormatError {
+  /** Creates the error; the message names the offending input. */
   constructor(message: string) {
     super(message);
     this.name = "HashInputError";
@@ -132,6 +146,7 @@ export class HashInputError extends QuiltFormatError {
 export class PackagePathNotFoundError extends QuiltFormatError {
   /** The path that was asked for. */
   readonly path: string;
+  /** Creates the error; the message names the offending input. */
   constructor(path: string) {
     super(`no file or directory ${JSON.stringify(path)} in this package revision`);
     this.name = "PackagePathNotFoundError";

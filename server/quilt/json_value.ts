@@ -33,6 +33,7 @@ export class JsonNumber {
   readonly text: string;
   #canonical: string | undefined;
 
+  /** Wraps a number's JSON text (as read, or Python's spelling of a value). */
   constructor(text: string) {
     this.text = text;
   }

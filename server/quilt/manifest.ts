@@ -95,6 +95,7 @@ export class ManifestReader {
   #checkPk: boolean;
   #fastPath: boolean;
 
+  /** Starts an empty manifest; options as for {@link parseManifest}. */
   constructor(opts: ParseManifestOptions = {}) {
     this.#checkPk = opts.checkPhysicalKeys ?? true;
     this.#fastPath = opts.fastPath ?? true;
@@ -350,6 +351,13 @@ export function parseManifest(input: string | Uint8Array, opts?: ParseManifestOp
   } else {
     for (const line of splitLines(text)) reader.line(line);
   }
+  return reader.finish();
+}
+
+/** Parses a manifest given as lines (without their newlines), e.g. from a line splitter. */
+export function parseManifestLines(lines: Iterable<string>, opts?: ParseManifestOptions): Manifest {
+  const reader = new ManifestReader(opts);
+  for (const line of lines) reader.line(line);
   return reader.finish();
 }
 

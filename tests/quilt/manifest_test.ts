@@ -16,6 +16,7 @@ import {
   MAX_RECORD_SIZE,
   parseJson,
   parseManifest,
+  parseManifestLines,
   parseManifestStream,
   RecordTooLargeError,
   serializeManifest,
@@ -253,6 +254,8 @@ Deno.test("property: serialize → parse → serialize is byte-identical (300 se
     const text = serializeManifest(m);
     const back = parseManifest(text);
     assertEquals(serializeManifest(back), text, `manifest #${i}`);
+    const fromLines = parseManifestLines(text.split("\n").slice(0, -1));
+    assertEquals(serializeManifest(fromLines), text, `manifest #${i} from lines`);
     assertEquals(computeTopHash(back), computeTopHash(m), `manifest #${i}`);
   }
 });
