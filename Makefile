@@ -66,6 +66,11 @@ fmt: bootstrap ## Format TypeScript, Markdown, JSON and Terraform in place
 	@$(DENO) fmt
 	@terraform fmt -recursive modules examples
 
+.PHONY: docs
+docs: bootstrap ## Regenerate the generated documents (configuration reference, auth test matrix)
+	@$(DENO) run $(DENO_FROZEN) server/config/describe.ts --markdown > docs/configuration.md
+	@$(DENO) fmt docs/configuration.md
+
 .PHONY: lock
 lock: ## Refresh deno.lock after changing deno.json imports
 	@bash .ci/lib/bootstrap_deno.sh || true

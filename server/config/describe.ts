@@ -1,4 +1,6 @@
-/** Prints the configuration schema as JSON (for docs and the IaC parity tests). @module */
+/** Prints the configuration schema as JSON, or with --markdown the reference document. @module */
 import { describeSettings } from "./load.ts";
+import { configurationReference } from "./reference.ts";
 
-console.log(JSON.stringify(describeSettings(), null, 2));
+if (Deno.args.includes("--markdown")) console.log(configurationReference());
+else console.log(JSON.stringify(describeSettings(), null, 2));

@@ -1,0 +1,42 @@
+/**
+ * Generated documents are up to date: each is regenerated from its source (the config schema, the
+ * auth test matrix) and formatted exactly as `make docs` writes it, then compared with the file.
+ */
+import { join } from "node:path";
+import { assertEquals, DENO, REPO_ROOT } from "../harness/mod.ts";
+
+/** Formats Markdown the way `deno fmt` formats the committed file. */
+export async function formatMarkdown(text: string): Promise<string> {
+  const child = new Deno.Command(DENO, {
+    args: ["fmt", "--ext", "md", "-"],
+    cwd: REPO_ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const out = await child.output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** Runs a generator script and returns its stdout. */
+export async function generate(script: string, args: string[] = []): Promise<string> {
+  const out = await new Deno.Command(DENO, {
+    args: ["run", "-A", script, ...args],
+    cwd: REPO_ROOT,
+    stdout: "piped",
+  })
+    .output();
+  return new TextDecoder().decode(out.stdout);
+}
+
+Deno.test("docs/configuration.md matches the config schema (run `make docs` after changing a setting)", async () => {
+  const expected = await formatMarkdown(
+    await generate("server/config/describe.ts", ["--markdown"]),
+  );
+  const actual = await Deno.readTextFile(join(REPO_ROOT, "docs", "configuration.md"));
+  assertEquals(actual, expected);
+});
