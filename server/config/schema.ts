@@ -547,11 +547,12 @@ export const SETTINGS: readonly Setting[] = [
     env: "QUILT_MCP_ATHENA_TIMEOUT_SECONDS",
     flag: "--athena-timeout-seconds",
     kind: "integer",
-    default: "60",
+    default: "45",
     min: 1,
     max: 900,
     group: "tools",
-    description: "A query still running after this is cancelled.",
+    description:
+      "A query still running after this is cancelled. Keep it below the client's request timeout and the load balancer's idle timeout (both 60 s by default).",
   },
   // aws
   {

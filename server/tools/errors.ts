@@ -38,7 +38,6 @@ const NOT_FOUND: Record<string, string> = {
   NotFound: "the object does not exist",
   NoSuchVersion: "that version of the object does not exist",
   EntityNotFoundException: "the Glue object does not exist",
-  InvalidRequestException: "the request was refused",
 };
 
 /** Converts an AWS SDK error into a ToolError; anything unknown keeps only its class and message. */
@@ -54,7 +53,10 @@ export function mapAwsError(e: unknown, call: AwsCallDescription): ToolError {
   const target = call.target ? ` on ${call.target}` : "";
   const status = err?.$metadata?.httpStatusCode;
   if (name === "CredentialsUnavailable") {
-    return new ToolError("credentials_unavailable", `AWS credentials for your role are unavailable: ${err.message}.`);
+    return new ToolError(
+      "credentials_unavailable",
+      `AWS credentials for your role are unavailable: ${err.message}.`,
+    );
   }
   if (ACCESS_DENIED.has(name) || status === 403) {
     return new ToolError(
@@ -62,7 +64,13 @@ export function mapAwsError(e: unknown, call: AwsCallDescription): ToolError {
       `Access denied: ${call.action}${target} is not allowed for this identity. It is granted by the '${call.category}' tool category policy (policies/${call.category}.json).`,
     );
   }
-  if (NOT_FOUND[name] || (status === 404 && name !== "InvalidRequestException")) {
+  if (name === "InvalidRequestException" || name === "ValidationException") {
+    return new ToolError(
+      "invalid_request",
+      `AWS refused the request (${call.action}${target}): ${(err?.message ?? "").slice(0, 300)}`,
+    );
+  }
+  if (NOT_FOUND[name] || status === 404) {
     return new ToolError(
       "not_found",
       `Not found: ${NOT_FOUND[name] ?? "the resource does not exist"}${target}.`,

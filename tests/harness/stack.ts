@@ -71,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   for (const role of roles) {
     await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trust }))
       .catch((e) => {
-        if (e.name !== "EntityAlreadyExists") throw e;
+        if (e.name !== "EntityAlreadyExists" && e.name !== "EntityAlreadyExistsException") throw e;
       });
   }
   iam.destroy();
