@@ -36,7 +36,7 @@ function valueSets(): [string, PlaceholderValues][] {
       self_role_arn: ["arn:aws:iam::123456789012:role/data"],
       session_tag_key: [],
       athena_results_prefix: "",
-      subject_pattern: "*@acme.example",
+      subject_pattern: "*@acme.example*",
     }],
     ["GovCloud, many buckets", {
       ...ex,

@@ -167,8 +167,8 @@ Deno.test("samples: ABAC — a session without the tags gets nothing", () => {
     }),
     "implicit-deny",
   );
-  // A wildcard can never arrive through a tag: the server's sanitizer keeps [\w+=,.@-], and even a
-  // literal '*' value matches only itself.
+  // A wildcard can never arrive through a tag (the server's tag sanitizer drops '*' and '?'), and
+  // even a literal '*' value matches only itself.
   assert.equal(
     decide({
       action: "s3:GetObject",
@@ -176,6 +176,45 @@ Deno.test("samples: ABAC — a session without the tags gets nothing", () => {
       context: { "aws:PrincipalTag/QuiltMcpSubject": "*" },
     }),
     "implicit-deny",
+  );
+});
+
+Deno.test("samples: ABAC — a tag value with '/' cannot reach into someone else's prefix", () => {
+  // Tag values may contain '/', so subject "alice@acme.example/x" would otherwise own
+  // home/alice@acme.example/x/… inside Alice's home. Such sessions get nothing from the sample.
+  const sneaky = { ...tags, "aws:PrincipalTag/QuiltMcpSubject": "alice@acme.example/x" };
+  for (const action of ["s3:GetObject", "s3:PutObject"]) {
+    assert.equal(
+      decide({ action, resource: obj("home/alice@acme.example/x/y.csv"), context: sneaky }),
+      "implicit-deny",
+      action,
+    );
+  }
+  assert.equal(
+    decide({
+      action: "s3:ListBucket",
+      resource: `arn:aws:s3:::${bucket}`,
+      context: { ...sneaky, "s3:prefix": "home/alice@acme.example/x/" },
+    }),
+    "implicit-deny",
+  );
+  const sneakyTeam = { ...tags, "aws:PrincipalTag/QuiltMcpTeam": "variants/private" };
+  assert.equal(
+    decide({
+      action: "s3:GetObject",
+      resource: obj("teams/variants/private/x"),
+      context: sneakyTeam,
+    }),
+    "implicit-deny",
+  );
+  // …while ordinary values keep working.
+  assert.equal(
+    decide({
+      action: "s3:GetObject",
+      resource: obj("home/alice@acme.example/x/y.csv"),
+      context: tags,
+    }),
+    "allow",
   );
 });
 

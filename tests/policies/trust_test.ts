@@ -17,6 +17,7 @@ import { renderTemplate } from "../../policies/render.ts";
 import { exampleValues, loadPlaceholders, type PolicyDocument, readPolicyJson } from "./bundle.ts";
 import { type AuthzRequest, type ContextValue, type Decision, evaluate } from "./evaluator.ts";
 import { serverSession, type SessionRequest, startIamEmulator } from "./emulator.ts";
+import { sourceIdentityFor, tagValueFor } from "../../server/auth/sanitize.ts";
 
 const specs = loadPlaceholders();
 const base = exampleValues(specs);
@@ -137,13 +138,25 @@ Deno.test("trust: only the task role may assume, and only the allow-listed data 
 Deno.test("trust: a subject pattern constrains both the source identity and the subject tag", () => {
   const trust = render("trust/data-role-trust.json", {
     ...base,
-    subject_pattern: "*@acme.example",
+    subject_pattern: "*@acme.example*",
   });
   assert.equal(trustDecision(trust, assumeRoleRequests(alice)), "allow");
   const mallory = serverSession("mallory@evil.example");
   assert.equal(trustDecision(trust, assumeRoleRequests(mallory)), "implicit-deny");
   const mixed = { ...alice, sourceIdentity: "mallory@evil.example" };
   assert.equal(trustDecision(trust, assumeRoleRequests(mixed)), "implicit-deny");
+  // The server's own sanitizing (hash suffix for changed subjects) still matches the pattern.
+  const odd = "Alice Smith/ext@acme.example";
+  const sanitized = {
+    subject: odd,
+    sourceIdentity: sourceIdentityFor(odd),
+    tags: [{ Key: "QuiltMcpSubject", Value: tagValueFor(odd)! }, {
+      Key: "QuiltMcpClient",
+      Value: "web-jwt",
+    }],
+  };
+  assert.notEqual(sanitized.sourceIdentity, odd);
+  assert.equal(trustDecision(trust, assumeRoleRequests(sanitized)), "allow");
   const mixedTag = {
     ...alice,
     tags: [{ Key: "QuiltMcpSubject", Value: "mallory@evil.example" }, alice.tags[1]],
