@@ -101,7 +101,8 @@ function slice(entries: readonly ManifestEntry[], prefix: string | undefined) {
 /**
  * Compares two manifests (`before` → `after`). Entries are matched by logical key; an entry
  * counts as modified when its hash, size or metadata differ (physical keys are ignored, as in
- * quilt3). Metadata is compared by canonical JSON, i.e. as the top hash sees it.
+ * quilt3). Metadata is compared by canonical JSON, i.e. as the top hash sees it: key order does
+ * not matter, but `1` and `1.0` differ (Python's dict equality would call them equal).
  */
 export function diffManifests(
   before: Manifest,

@@ -209,9 +209,11 @@ export function validateBucketName(bucket: string): void {
   if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(bucket)) fail("uses a reserved suffix");
 }
 
-/** Parses `s3://bucket/key` (no version) as used for prefixes and registries; key may be empty. */
+/** Parses an `s3://bucket/key[?versionId=...]` URL into a location; the key may be empty. */
 export function parseS3Url(url: string): S3Location {
   const pk = parsePhysicalKey(url);
   if (pk.scheme !== "s3") throw new PhysicalKeyError(`not an s3:// URL: ${JSON.stringify(url)}`);
-  return pk;
+  return pk.versionId === undefined
+    ? { bucket: pk.bucket, key: pk.key }
+    : { bucket: pk.bucket, key: pk.key, versionId: pk.versionId };
 }
