@@ -143,9 +143,10 @@ export class ManifestReader {
     if (pks === undefined || !pyTruthy(pks)) {
       // No physical keys: a directory-level metadata record for the key's parent directory.
       if (!obj.has("meta")) throw new ManifestError("directory record without meta", lineNo);
-      const dir = lk.includes("/") ? lk.slice(0, lk.lastIndexOf("/")) : "";
-      if (dir === "") this.#header!.set("user_meta", obj.get("meta")!);
-      else this.#dirMeta.set(dir, obj.get("meta")!);
+      // quilt3 drops the last segment; no "/" at all means the root, i.e. the package itself.
+      const slash = lk.lastIndexOf("/");
+      if (slash < 0) this.#header!.set("user_meta", obj.get("meta")!);
+      else this.#dirMeta.set(lk.slice(0, slash), obj.get("meta")!);
       return;
     }
     if (!Array.isArray(pks) || typeof pks[0] !== "string") {

@@ -8,7 +8,9 @@ import {
   computeTopHash,
   formatS3Url,
   isValidPackageName,
+  JsonEncodeError,
   normalizePhysicalKey,
+  parseManifest,
   parsePhysicalKey,
   planRevisionDelete,
   resolveShortHash,
@@ -253,6 +255,67 @@ Deno.test("quilt3 rules: physical keys, names, short hashes, revision deletion, 
         assertEquals(after, py.pointers, JSON.stringify(s));
       }
     });
+
+    await t.step(
+      "hand-written quirky manifests: same top hash and same re-dump as quilt3",
+      async () => {
+        const H = "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=";
+        const e = (lk: string, rest = "", pk = "s3://b/k") =>
+          `{"logical_key": ${JSON.stringify(lk)}, "physical_keys": [${
+            JSON.stringify(pk)
+          }], "size": 1, ` +
+          `"hash": {"type": "sha2-256-chunked", "value": "${H}"}, "meta": {}${rest}}`;
+        const texts = [
+          // Directory records: root ("x"), a directory named "" ("/x"), nested, falsy; null meta.
+          [
+            '{"version": "v0", "message": "m", "user_meta": {"a": 1}}',
+            '{"logical_key": "x", "physical_keys": [], "meta": {"root": true}}',
+            '{"logical_key": "/x", "meta": {"empty-name": 1}}',
+            '{"logical_key": "d/e/", "meta": {"k": [1.5]}}',
+            '{"logical_key": "f/", "meta": {}}',
+            e("d/e/f.txt").replace('"meta": {}', '"meta": null'),
+            e("z"),
+          ].join("\n"),
+          // Unsorted entries, obsolete top_hash, CRLF, extra keys and extra physical keys.
+          [
+            '{"top_hash": {"alg": "v0"}, "version": "v0", "message": null}',
+            e("b.txt", ', "extra": 1'),
+            e("a/b.txt").replace('["s3://b/k"]', '["s3://b/k", "s3://b/other"]'),
+            e("a.txt"),
+          ].join("\r\n") + "\r\n",
+          // Number spellings, escapes, integer-like and duplicate keys, physical keys to normalise.
+          [
+            '{"version": "v0", "message": "\\u00e9t\\u00e9", "user_meta": {"b": 1.10, "2": 1E5, "1": -0, "b": [-0.0, 1e-7]}}',
+            e("k\\u00e9y", "", "s3://b/a b+c%2Bd?versionId=x y"),
+            e("a%20b", "", "S3://b/%7E~?versionId=%41"),
+          ].join("\n"),
+        ];
+        for (const [i, text] of texts.entries()) {
+          const path = join(dir, `quirky-${i}.jsonl`);
+          await Deno.writeTextFile(path, text);
+          const py = await peer.call<{ top_hash: string; dump?: string; load_error?: string }>({
+            op: "load",
+            path,
+          });
+          assertEquals(py.load_error, undefined, `quirky #${i}`);
+          const m = parseManifest(text);
+          assertEquals(computeTopHash(m), py.top_hash, `quirky #${i}`);
+          assertEquals(serializeManifest(m), py.dump, `quirky #${i}`);
+        }
+        // NaN and overflowing floats: quilt3 reads and hashes them but refuses to write them.
+        const nan = [
+          '{"version": "v0", "message": null, "user_meta": {"x": NaN, "y": -Infinity, "z": 1e400}}',
+          e("a"),
+        ].join("\n");
+        const path = join(dir, "nan.jsonl");
+        await Deno.writeTextFile(path, nan);
+        const py = await peer.call<{ top_hash: string; dump_error?: string }>({ op: "load", path });
+        const m = parseManifest(nan);
+        assertEquals(computeTopHash(m), py.top_hash);
+        assertEquals(typeof py.dump_error, "string");
+        assertThrows(() => serializeManifest(m), JsonEncodeError);
+      },
+    );
 
     await t.step(
       "40 seeded random manifests: quilt3 loads ours with our top hash and bytes",
