@@ -70,7 +70,7 @@ export interface BucketAssessment {
 }
 
 // Errors after which the session's credentials must be dropped and the answer is "retry", not "denied".
-const CREDENTIAL_ERRORS = new Set([
+const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set([
   "ExpiredToken",
   "ExpiredTokenException",
   "InvalidClientTokenId",
