@@ -28,9 +28,12 @@ export class CredentialsUnavailableError extends Error {
   readonly awsError: string;
   constructor(roleArn: string, cause: unknown) {
     const name = (cause as Error)?.name ?? "Error";
-    super(`could not assume ${roleArn} for this principal (${name}); check the role's trust policy and the allow-list`, {
-      cause,
-    });
+    super(
+      `could not assume ${roleArn} for this principal (${name}); check the role's trust policy and the allow-list`,
+      {
+        cause,
+      },
+    );
     this.name = "CredentialsUnavailable";
     this.awsError = name;
   }
@@ -138,7 +141,10 @@ export class PerUserCredentials {
       };
     } catch (e) {
       this.#metrics.count("StsAssume", { Outcome: "error" });
-      this.#metrics.count("AuthFailure", { ClientType: "web-jwt", Reason: "credentials_unavailable" });
+      this.#metrics.count("AuthFailure", {
+        ClientType: "web-jwt",
+        Reason: "credentials_unavailable",
+      });
       this.#logger.warn("sts_assume", {
         outcome: "error",
         role_arn: request.roleArn,

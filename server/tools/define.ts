@@ -5,7 +5,12 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { CallToolResult, McpServer, ToolCallback } from "@modelcontextprotocol/server";
+import type {
+  CallToolResult,
+  McpServer,
+  ServerContext,
+  ToolCallback,
+} from "@modelcontextprotocol/server";
 import type * as z from "zod";
 import type { Config } from "../config/schema.ts";
 import type { ContextStore, RequestContext } from "../context.ts";
@@ -32,6 +37,10 @@ export interface ToolEnv {
   readonly deps: ToolDeps;
   /** Runs an AWS call and maps its failure to a clear ToolError. */
   aws<T>(call: Omit<AwsCallDescription, "category">, fn: () => Promise<T>): Promise<T>;
+  /** Aborted when the client cancels the call or disconnects; pass it to long AWS operations. */
+  readonly signal: AbortSignal;
+  /** Reports progress of a long operation when the client asked for it (a no-op otherwise). */
+  progress(done: number, total?: number, message?: string): Promise<void>;
 }
 
 /** Client hints (never authorization). */
@@ -99,7 +108,11 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   const category = categoryOf(spec.name);
   if (!category) throw new Error(`tool ${spec.name} is not in policies/categories.json`);
 
-  async function execute(args: z.infer<I>, deps: ToolDeps): Promise<CallToolResult> {
+  async function execute(
+    args: z.infer<I>,
+    deps: ToolDeps,
+    request?: ServerContext,
+  ): Promise<CallToolResult> {
     const started = performance.now();
     let outcome: "ok" | "error" | "denied" = "error";
     let reason: string | undefined;
@@ -112,9 +125,23 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         return errorResult(`The '${category}' tool category is not enabled on this server.`);
       }
       const ctx = context;
+      const progressToken = request?.mcpReq._meta?.progressToken;
       const env: ToolEnv = {
         context: ctx,
         deps,
+        signal: request?.mcpReq.signal ?? new AbortController().signal,
+        progress: async (done, total, message) => {
+          if (progressToken === undefined || !request) return;
+          await request.mcpReq.notify({
+            method: "notifications/progress",
+            params: {
+              progressToken,
+              progress: done,
+              ...(total !== undefined ? { total } : {}),
+              ...(message ? { message } : {}),
+            },
+          }).catch(() => {});
+        },
         aws: async (call, fn) => {
           try {
             return await fn();
