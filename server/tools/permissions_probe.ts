@@ -162,7 +162,8 @@ export async function simulate(
         return {
           status: denied ? "denied" : "unavailable",
           sourceArn,
-          detail: out.error.message,
+          // First line only: SDK deserialization errors append a multi-line hint.
+          detail: out.error.message.split("\n")[0],
           results: [],
         };
       }
