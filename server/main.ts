@@ -31,6 +31,10 @@ async function main(args: string[]): Promise<number> {
     }
     command = args.shift() as Command;
   }
+  // doctor explains an invalid configuration instead of refusing it, so it loads the config itself.
+  if (command === "doctor") {
+    return await (await import("./doctor.ts")).doctor(args, Deno.env.toObject());
+  }
   let config;
   try {
     config = loadConfig(args, Deno.env.toObject());
@@ -42,10 +46,6 @@ async function main(args: string[]): Promise<number> {
     throw e;
   }
   if (command === "healthcheck") return await healthcheck(config);
-  if (command === "doctor") {
-    const { doctor } = await import("./doctor.ts");
-    return await doctor(config);
-  }
   const runtime = createRuntime(config);
   try {
     return config.transport === "http" ? await serveHttp(runtime) : await serveStdioMode(runtime);
