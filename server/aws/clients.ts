@@ -69,7 +69,13 @@ export class AwsClients {
     if (existing) return existing;
     const base = { ...this.#settings.clientConfig(context.aws.credentials), maxAttempts: 3 };
     const created = {
-      s3: () => new S3Client({ ...base, forcePathStyle: this.#settings.forcePathStyle }),
+      // followRegionRedirects: a configured bucket may live in another region than the server.
+      s3: () =>
+        new S3Client({
+          ...base,
+          forcePathStyle: this.#settings.forcePathStyle,
+          followRegionRedirects: true,
+        }),
       sts: () => new STSClient(base),
       iam: () => new IAMClient(base),
       athena: () => new AthenaClient(base),

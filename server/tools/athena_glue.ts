@@ -60,7 +60,15 @@ const INPUT_FORMATS: ReadonlyArray<[RegExp, string]> = [
   [/IonInputFormat/i, "ion"],
   [/TextInputFormat/, "text"],
 ];
-const KNOWN_CLASSIFICATIONS = new Set(["csv", "parquet", "json", "orc", "avro", "xml", "ion"]);
+const KNOWN_CLASSIFICATIONS: ReadonlySet<string> = new Set([
+  "csv",
+  "parquet",
+  "json",
+  "orc",
+  "avro",
+  "xml",
+  "ion",
+]);
 
 /**
  * The storage format of a table, lower-case (parquet, orc, avro, json, csv, iceberg, delta,

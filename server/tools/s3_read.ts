@@ -1,7 +1,12 @@
 /** s3-read: buckets and objects, read-only. @module */
-import { ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import {
+  GetBucketLocationCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+} from "@aws-sdk/client-s3";
 import { encodeBase64 } from "./base64.ts";
 import * as z from "zod";
+import { mapLimit } from "./concurrency.ts";
 import { defineTool, READ_ONLY, type ToolDefinition } from "./define.ts";
 import { ToolError } from "./errors.ts";
 import { assertBucketAllowed, bucketName, objectKey, versionId } from "./inputs.ts";
@@ -13,11 +18,18 @@ const bucketList = defineTool({
   name: "bucket_list",
   title: "List buckets",
   description:
-    "Lists the S3 buckets you can use: the buckets this server is configured for, plus every bucket ListBuckets returns where your role allows it. Start here when you do not know a bucket name.",
+    "Lists the S3 buckets you can use: the buckets this server is configured for (with their region), plus every bucket ListBuckets returns where your role allows it. Start here when you do not know a bucket name.",
   input: z.object({}),
   output: z.object({
     buckets: z.array(
-      z.object({ name: z.string(), configured: z.boolean(), created: z.string().nullable() }),
+      z.object({
+        name: z.string(),
+        configured: z.boolean(),
+        created: z.string().nullable(),
+        region: z.string().nullable().describe(
+          "Bucket region (configured buckets); null when unknown",
+        ),
+      }),
     ),
     list_buckets_allowed: z.boolean(),
   }),
@@ -25,7 +37,10 @@ const bucketList = defineTool({
   async run(_args, { deps, aws }) {
     const configured = deps.config.buckets;
     const byName = new Map(
-      configured.map((name) => [name, { name, configured: true, created: null as string | null }]),
+      configured.map((name) => [
+        name,
+        { name, configured: true, created: null as string | null, region: null as string | null },
+      ]),
     );
     let allowed = true;
     try {
@@ -38,12 +53,26 @@ const bucketList = defineTool({
         // With an allow-list, only configured buckets are usable, so only they are shown.
         if (configured.length > 0 && !byName.has(b.Name)) continue;
         const created = b.CreationDate ? new Date(b.CreationDate).toISOString() : null;
-        byName.set(b.Name, { name: b.Name, configured: byName.has(b.Name), created });
+        byName.set(b.Name, { name: b.Name, configured: byName.has(b.Name), created, region: null });
       }
     } catch (e) {
       if ((e as { code?: string }).code !== "access_denied" || configured.length === 0) throw e;
       allowed = false;
     }
+    // A configured bucket in another region is a common cause of failed reads and broken links.
+    await mapLimit(configured, 8, async (name) => {
+      const entry = byName.get(name)!;
+      try {
+        const out = await aws(
+          { action: "s3:GetBucketLocation", target: `s3://${name}` },
+          () => deps.aws.s3().send(new GetBucketLocationCommand({ Bucket: name })),
+        );
+        // S3 reports us-east-1 as an empty location constraint.
+        entry.region = out.LocationConstraint || "us-east-1";
+      } catch {
+        entry.region = null;
+      }
+    });
     return {
       buckets: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
       list_buckets_allowed: allowed,
