@@ -1,0 +1,110 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+  # `id` is the region name in provider 5.x and 6.x alike (`name` is deprecated in 6.x).
+  region = data.aws_region.current.id
+
+  namespace = coalesce(var.metrics_namespace, local.telemetry_catalog.namespace)
+
+  # Every name below is looked up in the generated catalog (catalog.tf): a metric, dimension or
+  # value the server does not emit is an error at plan time, not an alarm that never fires.
+  metric     = { for k, v in local.telemetry_catalog.metrics : k => k }
+  dimension  = { for d in distinct(flatten([for m in local.telemetry_catalog.metrics : flatten(m.dimensions)])) : d => d }
+  outcome    = { for o in local.telemetry_catalog.outcomes : o => o }
+  clients    = local.telemetry_catalog.client_types
+  kms_key_id = var.kms_key_arn != null ? var.kms_key_arn : aws_kms_key.this[0].arn
+
+  alb_dimensions = {
+    LoadBalancer = var.load_balancer_arn_suffix
+    TargetGroup  = var.target_group_arn_suffix
+  }
+
+  tags = merge(var.tags, { "quilt-mcp:component" = "observability" })
+}
+
+# --- notification topic ----------------------------------------------------------------------
+
+resource "aws_kms_key" "this" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  description             = "${var.name}: alarm notifications"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministersKeyThroughIam"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        # Alarms publish to the encrypted topic as CloudWatch itself.
+        Sid       = "CloudWatchAlarmsOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+        }
+      },
+    ]
+  })
+  tags = local.tags
+}
+
+resource "aws_kms_alias" "this" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  name          = "alias/${var.name}-alarms"
+  target_key_id = aws_kms_key.this[0].key_id
+}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name}-alarms"
+  kms_master_key_id = local.kms_key_id
+  tags              = local.tags
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  arn = aws_sns_topic.alarms.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "CloudWatchAlarmsOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.alarms.arn
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*" }
+        }
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.alarms.arn
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = toset(var.alarm_email_addresses)
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
