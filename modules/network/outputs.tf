@@ -1,0 +1,19 @@
+output "security_group_id" {
+  description = "Security group of the interface endpoints (modules/mcp-server vpc_endpoint_security_group_ids)."
+  value       = aws_security_group.endpoints.id
+}
+
+output "s3_prefix_list_id" {
+  description = "Prefix list of the S3 gateway endpoint (modules/mcp-server s3_prefix_list_ids), or null."
+  value       = var.create_s3_gateway_endpoint ? aws_vpc_endpoint.s3[0].prefix_list_id : null
+}
+
+output "interface_endpoint_ids" {
+  description = "Interface endpoint IDs by service."
+  value       = { for s, e in aws_vpc_endpoint.interface : s => e.id }
+}
+
+output "s3_gateway_endpoint_id" {
+  description = "ID of the S3 gateway endpoint, or null."
+  value       = var.create_s3_gateway_endpoint ? aws_vpc_endpoint.s3[0].id : null
+}

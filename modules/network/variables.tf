@@ -1,0 +1,97 @@
+variable "name" {
+  description = "Prefix of the security group and endpoint names."
+  type        = string
+  default     = "quilt-mcp"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,62}[a-z0-9]$", var.name))
+    error_message = "name must be 3-64 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource that supports them."
+  type        = map(string)
+  default     = {}
+}
+
+variable "vpc_id" {
+  description = "VPC to add the endpoints to (DNS hostnames and DNS support must be on for private DNS)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
+    error_message = "vpc_id must be a VPC ID (vpc-...)."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Private subnets that get an interface endpoint network interface (one per Availability Zone)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "subnet_ids must be a non-empty list of subnet IDs (subnet-...)."
+  }
+}
+
+variable "route_table_ids" {
+  description = "Route tables of the private subnets, which get the S3 gateway endpoint route."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for r in var.route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", r))])
+    error_message = "route_table_ids must be route table IDs (rtb-...)."
+  }
+}
+
+variable "interface_services" {
+  description = "AWS services that get an interface endpoint: what the task needs without internet egress (STS, Secrets Manager, KMS, Logs, ECR API and registry, Athena, Glue; add ssm for SSM parameter secrets)."
+  type        = list(string)
+  default     = ["sts", "secretsmanager", "kms", "logs", "ecr.api", "ecr.dkr", "athena", "glue"]
+
+  validation {
+    condition     = alltrue([for s in var.interface_services : contains(["sts", "secretsmanager", "kms", "logs", "ecr.api", "ecr.dkr", "athena", "glue", "ssm", "monitoring", "elasticloadbalancing", "ecs", "ecs-agent", "ecs-telemetry"], s)])
+    error_message = "interface_services must be among sts, secretsmanager, kms, logs, ecr.api, ecr.dkr, athena, glue, ssm, monitoring, elasticloadbalancing, ecs, ecs-agent, ecs-telemetry (ssmmessages is left out on purpose: it serves ECS Exec)."
+  }
+}
+
+variable "create_s3_gateway_endpoint" {
+  description = "Create the S3 gateway endpoint (S3 data and ECR image layers); needs route_table_ids."
+  type        = bool
+  default     = true
+}
+
+variable "s3_endpoint_policy" {
+  description = "Policy JSON of the S3 gateway endpoint (e.g. limit it to your data buckets and the ECR layer bucket); null = full access, the AWS default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.s3_endpoint_policy == null || can(jsondecode(var.s3_endpoint_policy).Statement)
+    error_message = "s3_endpoint_policy must be an IAM policy JSON document."
+  }
+}
+
+variable "allowed_security_group_ids" {
+  description = "Security groups allowed to reach the interface endpoints on 443 (modules/mcp-server output security_group_id)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.allowed_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])
+    error_message = "allowed_security_group_ids must be security group IDs (sg-...)."
+  }
+}
+
+variable "allowed_cidr_blocks" {
+  description = "IPv4 ranges allowed to reach the interface endpoints on 443 (e.g. the private subnets)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.allowed_cidr_blocks : can(cidrhost(c, 0)) && !strcontains(c, ":") && (can(cidrhost(c, 0)) ? tonumber(split("/", c)[1]) >= 8 : true)])
+    error_message = "allowed_cidr_blocks must be IPv4 CIDR blocks no wider than /8 (the endpoints serve the VPC, not the internet)."
+  }
+}
