@@ -69,7 +69,40 @@ fmt: bootstrap ## Format TypeScript, Markdown, JSON and Terraform in place
 .PHONY: docs
 docs: bootstrap ## Regenerate the generated documents (configuration reference, auth test matrix)
 	@$(DENO) run $(DENO_FROZEN) server/config/describe.ts --markdown > docs/configuration.md
-	@$(DENO) fmt docs/configuration.md
+	@$(DENO) run $(DENO_FROZEN) tests/docs/render_auth_matrix.ts > docs/auth-test-matrix.md
+	@$(DENO) fmt docs/configuration.md docs/auth-test-matrix.md
+
+# --- deployment (docs/deployment.md) ---------------------------------------------------------
+IMAGE ?= quilt-mcp:$(shell sed -n 's/.*VERSION = "\(.*\)".*/\1/p' server/version.ts)
+TF_EXAMPLE_DIR = examples/$(EXAMPLE)
+TF_PLAN_FILE = quilt-mcp.tfplan
+
+.PHONY: image
+image: ## Build the container image (IMAGE=quilt-mcp:<version>); needs a running Docker engine
+	@command -v docker >/dev/null 2>&1 || { echo "make image: docker is not installed here; install Docker (or build on CI: .github/workflows/release.yml)" >&2; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "make image: the Docker engine is not reachable (is the daemon running, may you use its socket?)" >&2; exit 1; }
+	docker build --build-arg DENO_VERSION=$(DENO_VERSION) -t $(IMAGE) .
+
+.PHONY: plan
+plan: ## terraform plan of examples/EXAMPLE with your credentials (VARS=your.tfvars); saves the plan for apply
+	@[ -n "$(EXAMPLE)" ] || { echo "usage: make plan EXAMPLE=<$$(ls examples | tr '\n' '|' | sed 's/|$$//')> [VARS=path/to/your.tfvars]" >&2; exit 2; }
+	@ls $(TF_EXAMPLE_DIR)/*.tf >/dev/null 2>&1 || { echo "make plan: $(TF_EXAMPLE_DIR) has no Terraform configuration" >&2; exit 2; }
+	@bash .ci/lib/bootstrap_terraform.sh
+	terraform -chdir=$(TF_EXAMPLE_DIR) init -input=false
+	terraform -chdir=$(TF_EXAMPLE_DIR) plan -input=false $(if $(VARS),-var-file=$(abspath $(VARS))) -out=$(TF_PLAN_FILE)
+
+.PHONY: apply
+apply: ## terraform apply of the plan `make plan EXAMPLE=…` saved (exactly what you reviewed)
+	@[ -n "$(EXAMPLE)" ] || { echo "usage: make apply EXAMPLE=<name> (after make plan EXAMPLE=<name>)" >&2; exit 2; }
+	@[ -f $(TF_EXAMPLE_DIR)/$(TF_PLAN_FILE) ] || { echo "make apply: no saved plan in $(TF_EXAMPLE_DIR); run make plan EXAMPLE=$(EXAMPLE) first" >&2; exit 2; }
+	terraform -chdir=$(TF_EXAMPLE_DIR) apply -input=false $(TF_PLAN_FILE)
+	@rm -f $(TF_EXAMPLE_DIR)/$(TF_PLAN_FILE)
+
+.PHONY: smoke
+smoke: ## Check a deployed endpoint: URL=https://…/mcp, bearer token in the TOKEN environment variable
+	@[ -n "$(URL)" ] || { echo "usage: TOKEN=<bearer token> make smoke URL=https://mcp.example.com/mcp [SMOKE_ARGS='--health-base http://10.0.1.23:8080']" >&2; exit 2; }
+	@bash .ci/lib/bootstrap_deno.sh
+	@$(DENO) run $(DENO_FROZEN) --allow-net --allow-env --allow-read tests/smoke/smoke.ts --url "$(URL)" $(SMOKE_ARGS)
 
 .PHONY: lock
 lock: ## Refresh deno.lock after changing deno.json imports

@@ -40,3 +40,9 @@ Deno.test("docs/configuration.md matches the config schema (run `make docs` afte
   const actual = await Deno.readTextFile(join(REPO_ROOT, "docs", "configuration.md"));
   assertEquals(actual, expected);
 });
+
+Deno.test("docs/auth-test-matrix.md matches tests/server/auth_cases.ts (run `make docs` after changing a case)", async () => {
+  const expected = await formatMarkdown(await generate("tests/docs/render_auth_matrix.ts"));
+  const actual = await Deno.readTextFile(join(REPO_ROOT, "docs", "auth-test-matrix.md"));
+  assertEquals(actual, expected);
+});
