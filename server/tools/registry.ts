@@ -7,16 +7,24 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { ToolDefinition, ToolDeps } from "./define.ts";
 import { ATHENA_TOOLS } from "./athena.ts";
+import { CATALOG_TOOLS } from "./catalog.ts";
 import { GOVERNANCE_TOOLS } from "./governance.ts";
+import { PACKAGES_READ_TOOLS } from "./packages_read.ts";
+import { PACKAGES_WRITE_TOOLS } from "./packages_write.ts";
 import { S3_READ_TOOLS } from "./s3_read.ts";
 import { S3_WRITE_TOOLS } from "./s3_write.ts";
+import { SEARCH_TOOLS } from "./search.ts";
 
 /** All tool definitions, across categories. */
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...S3_READ_TOOLS,
   ...S3_WRITE_TOOLS,
+  ...PACKAGES_READ_TOOLS,
+  ...PACKAGES_WRITE_TOOLS,
+  ...SEARCH_TOOLS,
   ...GOVERNANCE_TOOLS,
   ...ATHENA_TOOLS,
+  ...CATALOG_TOOLS,
 ];
 
 /** The definitions of the enabled categories. */

@@ -1,0 +1,251 @@
+/**
+ * The Quilt registry as catalog_search reaches it: where it is (configuration, else the
+ * catalog's config.json, else the quilt3 login's config) and which credential the caller presents
+ * — on the desktop the quilt3 login's access token, on the web only a verified token whose
+ * audience also names the registry (SECURITY.md: no token passthrough otherwise). The token never
+ * leaves this module except in the Authorization header of the registry request.
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { quilt3RegistryUrl } from "../auth/desktop.ts";
+import type { RequestContext } from "../context.ts";
+import { catalogConfigUrl, registryGraphqlUrl } from "../quilt/mod.ts";
+import type { ToolDeps } from "./define.ts";
+import { ToolError } from "./errors.ts";
+
+/** How long a catalog's config.json answer is reused. */
+const CATALOG_CONFIG_TTL_MS = 5 * 60_000;
+/** Time limit of one registry request. */
+const REGISTRY_TIMEOUT_MS = 20_000;
+/** Largest registry answer read. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+interface CachedConfig {
+  readonly registryUrl: string;
+  readonly at: number;
+}
+
+// Attached to the process-wide tool dependencies (no module state); holds public config only.
+const catalogConfigs = new WeakMap<ToolDeps, Map<string, CachedConfig>>();
+
+function checkRegistryUrl(url: string, from: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ToolError("not_configured", `The registry URL from ${from} is not a URL.`);
+  }
+  const local = u.hostname === "localhost" || u.hostname === "127.0.0.1" || u.hostname === "[::1]";
+  // A bearer token never travels in clear text, except to a registry on this machine.
+  if (u.protocol !== "https:" && !(u.protocol === "http:" && local)) {
+    throw new ToolError("not_configured", `The registry URL from ${from} must use https.`);
+  }
+  return url.replace(/\/+$/, "");
+}
+
+/** The registry URL for this call: configuration, the catalog's config.json, or the quilt3 login. */
+export async function registryUrlOf(deps: ToolDeps, context: RequestContext): Promise<string> {
+  const { config } = deps;
+  if (config.registryUrl) return checkRegistryUrl(config.registryUrl, "QUILT_MCP_REGISTRY_URL");
+  if (config.catalogUrl) {
+    let cache = catalogConfigs.get(deps);
+    if (!cache) catalogConfigs.set(deps, cache = new Map());
+    const hit = cache.get(config.catalogUrl);
+    if (hit && Date.now() - hit.at < CATALOG_CONFIG_TTL_MS) return hit.registryUrl;
+    const url = catalogConfigUrl(config.catalogUrl);
+    let registry: unknown;
+    try {
+      const r = await deps.fetch(url, {
+        signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
+        redirect: "error",
+      });
+      if (!r.ok) {
+        await r.body?.cancel();
+        throw new Error(`HTTP ${r.status}`);
+      }
+      registry = (await r.json())?.registryUrl;
+    } catch (e) {
+      throw new ToolError(
+        "catalog_unreachable",
+        `Could not read the catalog configuration ${url} (${
+          (e as Error).message
+        }); set QUILT_MCP_REGISTRY_URL.`,
+      );
+    }
+    if (typeof registry !== "string" || registry === "") {
+      throw new ToolError(
+        "not_configured",
+        `${url} names no registryUrl; set QUILT_MCP_REGISTRY_URL.`,
+      );
+    }
+    const checked = checkRegistryUrl(registry, url);
+    cache.set(config.catalogUrl, { registryUrl: checked, at: Date.now() });
+    return checked;
+  }
+  if (context.clientType === "desktop-stdio" && config.useQuilt3Login && config.quilt3DataDir) {
+    const fromLogin = await quilt3RegistryUrl(config.quilt3DataDir);
+    if (fromLogin) return checkRegistryUrl(fromLogin, "the quilt3 configuration");
+  }
+  throw new ToolError(
+    "not_configured",
+    "No Quilt registry is configured: set QUILT_MCP_REGISTRY_URL or QUILT_MCP_CATALOG_URL" +
+      (context.clientType === "desktop-stdio" ? ", or run `quilt3 config <catalog>`." : "."),
+  );
+}
+
+interface Quilt3AuthEntry {
+  access_token?: unknown;
+  expires_at?: unknown;
+}
+
+/** The quilt3 login's access token for `registryUrl` (auth.json), checked for expiry. */
+async function quilt3AccessToken(dataDir: string, registryUrl: string): Promise<string> {
+  const path = join(dataDir, "auth.json");
+  let auth: Record<string, Quilt3AuthEntry> | undefined;
+  try {
+    auth = JSON.parse(await readFile(path, "utf8"));
+  } catch (e) {
+    const missing = (e as { code?: string }).code === "ENOENT" ||
+      e instanceof Deno.errors.NotFound;
+    throw new ToolError(
+      "catalog_login_required",
+      missing
+        ? `catalog_search needs your Quilt catalog login: run \`quilt3 login\` (no login found for ${registryUrl}).`
+        : `catalog_search could not read your quilt3 login (${path}); run \`quilt3 login\` again.`,
+    );
+  }
+  const entry = auth?.[registryUrl] ?? auth?.[`${registryUrl}/`];
+  if (!entry || typeof entry.access_token !== "string" || entry.access_token === "") {
+    throw new ToolError(
+      "catalog_login_required",
+      `catalog_search needs your Quilt catalog login for ${registryUrl}: run \`quilt3 login\`.`,
+    );
+  }
+  if (typeof entry.expires_at === "number" && entry.expires_at * 1000 <= Date.now()) {
+    throw new ToolError(
+      "catalog_login_expired",
+      `Your quilt3 login for ${registryUrl} has expired: run \`quilt3 login\` (or any quilt3 command that refreshes it).`,
+    );
+  }
+  return entry.access_token;
+}
+
+/**
+ * The bearer token to present to the registry for this caller: the quilt3 login on the desktop;
+ * on the web only `context.registryToken` (set when the verified token's audience also names the
+ * registry). Anything else is a clear error that says what is missing.
+ */
+export async function registryTokenOf(
+  deps: ToolDeps,
+  context: RequestContext,
+  registryUrl: string,
+): Promise<string> {
+  if (context.clientType === "web-jwt") {
+    if (context.registryToken) return context.registryToken;
+    const audience = deps.config.registryAudience;
+    throw new ToolError(
+      "catalog_credential_missing",
+      audience
+        ? `catalog_search needs a catalog credential: your sign-in token is meant for this server only, and this server never forwards such a token. Sign in with a token whose audience also includes the Quilt registry (${audience}).`
+        : "catalog_search is not available on this server: no Quilt registry audience is configured (QUILT_MCP_REGISTRY_AUDIENCE), so no sign-in token may be presented to the registry.",
+    );
+  }
+  if (!deps.config.useQuilt3Login || !deps.config.quilt3DataDir) {
+    throw new ToolError(
+      "catalog_login_required",
+      "catalog_search needs your quilt3 login, and using it is switched off (QUILT_MCP_USE_QUILT3_LOGIN=false).",
+    );
+  }
+  return await quilt3AccessToken(deps.config.quilt3DataDir, registryUrl);
+}
+
+/** A GraphQL answer's `data`, or a clear ToolError for HTTP, auth and GraphQL errors. */
+export async function registryGraphql(
+  deps: ToolDeps,
+  registryUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const url = registryGraphqlUrl(registryUrl);
+  let r: Response;
+  try {
+    r = await deps.fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
+      // A redirect could carry the credential elsewhere: refuse it.
+      redirect: "error",
+    });
+  } catch (e) {
+    const timeout = (e as Error)?.name === "TimeoutError";
+    throw new ToolError(
+      timeout ? "timeout" : "catalog_unreachable",
+      timeout
+        ? `The Quilt registry (${url}) did not answer in time.`
+        : `The Quilt registry (${url}) is unreachable.`,
+    );
+  }
+  const text = await readCapped(r);
+  if (r.status === 401 || r.status === 403) {
+    throw new ToolError(
+      "catalog_unauthorized",
+      `The Quilt registry refused your catalog credential (HTTP ${r.status}). ${
+        r.status === 401
+          ? "Sign in to the catalog again (quilt3 login, or a fresh token)."
+          : "Your catalog role may not search these buckets."
+      }`,
+    );
+  }
+  let body: { data?: Record<string, unknown>; errors?: Array<{ message?: string }> };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ToolError(
+      "catalog_error",
+      `The Quilt registry answered HTTP ${r.status} without JSON.`,
+    );
+  }
+  if (body.errors?.length) {
+    throw new ToolError(
+      "catalog_error",
+      `The Quilt registry reported: ${
+        body.errors.map((e) => String(e.message ?? "error").slice(0, 300)).join("; ")
+      }`,
+    );
+  }
+  if (!r.ok || !body.data) {
+    throw new ToolError("catalog_error", `The Quilt registry answered HTTP ${r.status}.`);
+  }
+  return body.data;
+}
+
+async function readCapped(r: Response): Promise<string> {
+  const reader = r.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw new ToolError("too_large", "The Quilt registry's answer is too large.");
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
