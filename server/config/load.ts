@@ -169,10 +169,15 @@ export function loadConfig(
 ): Config {
   const { raw: fromFlags, problems } = parseFlags(args);
   const values: Record<string, unknown> = {};
+  const explicit = new Set<string>();
   for (const s of SETTINGS) {
-    const text = fromFlags[s.key] ?? env[s.env] ?? s.default;
+    const given = fromFlags[s.key] ?? env[s.env];
+    if (given !== undefined) explicit.add(s.key);
+    const text = given ?? s.default;
     values[s.key] = text === undefined ? undefined : parseValue(s, text, problems);
   }
+  // A desktop client's stderr is a person's terminal or log pane: no EMF there unless asked for.
+  if (values.transport === "stdio" && !explicit.has("metrics")) values.metrics = "off";
   crossCheck(values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   if (values.publicUrl) {

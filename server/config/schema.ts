@@ -603,7 +603,7 @@ export const SETTINGS: readonly Setting[] = [
     default: "emf",
     group: "telemetry",
     description:
-      "emf: counters as CloudWatch Embedded Metric Format lines on stderr (alarms need no PutMetricData).",
+      "emf: counters as CloudWatch Embedded Metric Format lines on stderr (alarms need no PutMetricData). The stdio transport defaults to off unless this is set.",
   },
   {
     key: "metricsNamespace",

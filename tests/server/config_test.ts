@@ -33,6 +33,9 @@ Deno.test("config: defaults are the secure ones and stdio needs nothing", () => 
     "writes are opt-in",
   );
   assertEquals(c.authAlgorithms, ["RS256", "ES256"]);
+  assertEquals(c.metrics, "off", "no EMF on a desktop client's stderr by default");
+  assertEquals(loadConfig(["--metrics", "emf"], {}).metrics, "emf");
+  assertEquals(loadConfig([], HTTP_OK).metrics, "emf", "HTTP deployments emit metrics by default");
   assert(Object.isFrozen(c), "the config is immutable");
 });
 
