@@ -8,6 +8,15 @@ import { join } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { PYTHON, REPO_ROOT } from "../../harness/mod.ts";
 import type { Moto } from "../../harness/mod.ts";
+import {
+  buildManifest,
+  chunkedHashOfBytes,
+  computeTopHash,
+  createHeader,
+  formatS3Url,
+  parseJson,
+  serializeManifest,
+} from "../../../server/quilt/mod.ts";
 
 const PEER = join(REPO_ROOT, "tests", "tools", "peer", "quilt3_s3_peer.py");
 
@@ -124,4 +133,49 @@ export async function putRaw(
   body: string | Uint8Array,
 ): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+/** A file of a hand-made revision: logical key, size, and optional entry metadata (JSON text). */
+export interface RawFile {
+  lk: string;
+  size?: number;
+  meta?: string;
+}
+
+/**
+ * Publishes a revision directly (manifest, `<timestamp>` pointer and, unless `latest: false`,
+ * `latest`) with the format library, the way quilt3 lays it out; returns its top hash.
+ */
+export async function writeRevision(
+  s3: S3Client,
+  bucket: string,
+  name: string,
+  revision: {
+    files: RawFile[];
+    message?: string;
+    userMeta?: string;
+    timestamp: number;
+    latest?: boolean;
+  },
+): Promise<string> {
+  const manifest = buildManifest({
+    header: createHeader({
+      message: revision.message ?? null,
+      ...(revision.userMeta ? { userMeta: parseJson(revision.userMeta) } : {}),
+    }),
+    entries: revision.files.map((f, i) => ({
+      logicalKey: f.lk,
+      physicalKey: formatS3Url({ bucket, key: `data/${f.lk}`, versionId: `v${i}` }),
+      size: f.size ?? f.lk.length,
+      hash: chunkedHashOfBytes(new TextEncoder().encode(f.lk)),
+      meta: f.meta ? new Map([["user_meta", parseJson(f.meta)]]) : new Map(),
+    })),
+  });
+  const topHash = computeTopHash(manifest);
+  await putRaw(s3, bucket, `.quilt/packages/${topHash}`, serializeManifest(manifest));
+  await putRaw(s3, bucket, `.quilt/named_packages/${name}/${revision.timestamp}`, topHash);
+  if (revision.latest !== false) {
+    await putRaw(s3, bucket, `.quilt/named_packages/${name}/latest`, topHash);
+  }
+  return topHash;
 }
