@@ -1,0 +1,504 @@
+/**
+ * Resilience scenarios under load, shared by the bounded tests in this folder (`make test`) and the
+ * longer runs of `make bench`: SIGTERM with requests in flight, the AWS emulator killed and brought
+ * back, the issuer's JWKS endpoint down, and STS throttling. Each returns raw observations; the
+ * callers decide what passes.
+ * @module
+ */
+import { seedBucket } from "../harness/mod.ts";
+import { type LoadStack, startLoadStack } from "./load_stack.ts";
+import { startRestartableMoto } from "./restartable_moto.ts";
+import { createRoles, LOAD_ROLE } from "./load_stack.ts";
+import { mcpHeaders, post, rpcMessage, toolCallBody } from "./rpc.ts";
+
+/** The bucket the scenarios list. */
+export const SCENARIO_BUCKET = "resilience-bucket";
+const OBJECTS = Object.fromEntries(
+  Array.from({ length: 10 }, (_, i) => [`data/part-${i}.csv`, `id,value\n${i},x\n`]),
+);
+const LIST_ARGS = { bucket: SCENARIO_BUCKET, prefix: "data/" };
+
+/** One answered (or failed) request of a scenario. */
+export interface Sample {
+  readonly sentAt: number;
+  readonly doneAt: number;
+  readonly status: number;
+  /** ok | tool_error | refused (503 shutting_down) | http_<status> | transport */
+  readonly outcome: string;
+  /** Tool error text, 503 body or transport error. */
+  readonly detail: string;
+}
+
+function classify(status: number, text: string): { outcome: string; detail: string } {
+  if (status === 0) return { outcome: "transport", detail: text };
+  if (status === 503 && text.includes("shutting_down")) {
+    return { outcome: "refused", detail: "shutting_down" };
+  }
+  if (status !== 200) return { outcome: `http_${status}`, detail: text.slice(0, 200) };
+  const result = rpcMessage(text)?.result as
+    | { isError?: boolean; content?: Array<{ text?: string }> }
+    | undefined;
+  if (!result) return { outcome: "http_200_no_result", detail: text.slice(0, 200) };
+  if (result.isError) return { outcome: "tool_error", detail: result.content?.[0]?.text ?? "" };
+  return { outcome: "ok", detail: "" };
+}
+
+/** Sends one tools/call and classifies the answer. */
+export async function call(
+  url: string,
+  token: string,
+  tool: string,
+  args: unknown,
+  id = 1,
+): Promise<Sample> {
+  const sentAt = performance.now();
+  const r = await post(url, mcpHeaders(token), toolCallBody(tool, args, id));
+  return { sentAt, doneAt: performance.now(), status: r.status, ...classify(r.status, r.text) };
+}
+
+/**
+ * Closed-loop load: `concurrency` workers call `tool` round-robin over `tokens` until `until()`
+ * says stop; every answer is kept.
+ */
+export async function loadUntil(
+  url: string,
+  tokens: readonly string[],
+  options: {
+    concurrency: number;
+    until: () => boolean;
+    tool?: string;
+    args?: unknown;
+    onSample?: (s: Sample) => void;
+  },
+): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  let i = 0;
+  await Promise.all(Array.from({ length: options.concurrency }, async () => {
+    while (!options.until()) {
+      const n = i++;
+      const s = await call(
+        url,
+        tokens[n % tokens.length],
+        options.tool ?? "bucket_objects_list",
+        options.args ?? LIST_ARGS,
+        n,
+      );
+      samples.push(s);
+      options.onSample?.(s);
+    }
+  }));
+  return samples;
+}
+
+/** Counts samples by outcome. */
+export function outcomes(samples: readonly Sample[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of samples) out[s.outcome] = (out[s.outcome] ?? 0) + 1;
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function tokensFor(stack: LoadStack, prefix: string, n: number): Promise<string[]> {
+  return await Promise.all(
+    Array.from({ length: n }, (_, i) => stack.token(`${prefix}-${i}@example.com`)),
+  );
+}
+
+async function warm(stack: LoadStack, tokens: readonly string[]): Promise<void> {
+  for (const t of tokens) {
+    const s = await call(stack.mcpUrl, t, "bucket_objects_list", LIST_ARGS);
+    if (s.outcome !== "ok") throw new Error(`warm-up call failed: ${s.outcome} ${s.detail}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** What happened around a SIGTERM under load. */
+export interface SigtermReport {
+  readonly requests: number;
+  /** Requests sent before the signal and answered after it (in flight at SIGTERM). */
+  readonly inFlightAtSignal: number;
+  /** Outcomes of requests sent before the signal. */
+  readonly before: Record<string, number>;
+  /** Outcomes of requests sent after it. */
+  readonly after: Record<string, number>;
+  /** Failures among requests sent before the signal (anything but ok or a 503 refusal). */
+  readonly failedInFlight: string[];
+  /** Answers to requests sent after the signal that are neither ok, 503, nor a refused connection. */
+  readonly badAfter: string[];
+  readonly exitCode: number;
+  readonly shutdownOutcome: unknown;
+  /** From the signal to the process exit. */
+  readonly drainMs: number;
+}
+
+/**
+ * Steady load of an S3 tool from `principals` principals; the emulator made slow (`awsDelayMs`) so
+ * many requests are inside a tool when SIGTERM arrives after `loadMs`. Clients stop sending once
+ * they see a 503, as a load balancer deregistering the target would.
+ */
+export async function sigtermUnderLoad(
+  options: { concurrency: number; principals: number; loadMs: number; awsDelayMs: number },
+): Promise<SigtermReport> {
+  const stack = await startLoadStack({
+    viaProxy: true,
+    env: { QUILT_MCP_DRAIN_TIMEOUT_SECONDS: "30" },
+  });
+  try {
+    await seedBucket(stack.moto, SCENARIO_BUCKET, OBJECTS);
+    const tokens = await tokensFor(stack, "sigterm", options.principals);
+    await warm(stack, tokens);
+    stack.proxy!.setFaults([{ delayMs: options.awsDelayMs }]);
+    let signalAt = Infinity;
+    let sawRefusal = false;
+    const loadStart = performance.now();
+    const loading = loadUntil(stack.mcpUrl, tokens, {
+      concurrency: options.concurrency,
+      until: () => sawRefusal,
+      onSample: (s) => {
+        if (s.outcome === "refused") sawRefusal = true;
+      },
+    });
+    await sleep(Math.max(0, options.loadMs - (performance.now() - loadStart)));
+    signalAt = performance.now();
+    stack.server.kill("SIGTERM");
+    const samples = await loading;
+    const status = await stack.server.status;
+    const drainMs = performance.now() - signalAt;
+    await stack.server.stop(); // already exited: waits for the last log lines to be read
+    const complete = stack.server.recentLines()
+      .map((l) => {
+        try {
+          return JSON.parse(l);
+        } catch {
+          return {};
+        }
+      })
+      .find((r) => r.msg === "shutdown_complete");
+    const before = samples.filter((s) => s.sentAt < signalAt);
+    const after = samples.filter((s) => s.sentAt >= signalAt);
+    const connectionRefused = (s: Sample) =>
+      s.outcome === "transport" && /refused|closed|reset|broken pipe/i.test(s.detail);
+    return {
+      requests: samples.length,
+      inFlightAtSignal: before.filter((s) => s.doneAt > signalAt).length,
+      before: outcomes(before),
+      after: outcomes(after),
+      failedInFlight: before
+        .filter((s) => s.outcome !== "ok" && s.outcome !== "refused")
+        .map((s) => `${s.outcome}: ${s.detail}`.slice(0, 200)),
+      badAfter: after
+        .filter((s) => s.outcome !== "ok" && s.outcome !== "refused" && !connectionRefused(s))
+        .map((s) => `${s.outcome}: ${s.detail}`.slice(0, 200)),
+      exitCode: status.code,
+      shutdownOutcome: complete?.outcome,
+      drainMs,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** What happened while the AWS emulator was killed and brought back. */
+export interface AwsOutageReport {
+  /** Outcomes by send time: emulator up, down, and back (from the first success on). */
+  readonly up: Record<string, number>;
+  readonly down: Record<string, number>;
+  readonly recovered: Record<string, number>;
+  /** Distinct error answers during the outage (first 5). */
+  readonly downMessages: string[];
+  /** Distinct error answers after recovery (should be none). */
+  readonly recoveredErrors: string[];
+  /** Distinct error answers between the restart and the first success. */
+  readonly transitionalErrors: string[];
+  /** A principal first seen during the outage: its answer. */
+  readonly newPrincipalDuringOutage: string;
+  /** /healthz answers during the outage by status. */
+  readonly healthz: Record<string, number>;
+  /** /readyz during the outage: status and the sts check. */
+  readonly readyzDown: { status: number; sts: unknown };
+  /** /readyz after recovery. */
+  readonly readyzBack: { status: number; sts: unknown };
+  /** From the emulator answering again to the first successful tool call. */
+  readonly recoveryMs: number;
+  /** Answers between the restart and the first success (errors while the SDK reconnects). */
+  readonly transitional: Record<string, number>;
+}
+
+async function readyz(origin: string): Promise<{ status: number; sts: unknown; jwks: unknown }> {
+  const r = await fetch(`${origin}/readyz`);
+  const body = await r.json().catch(() => ({}));
+  return { status: r.status, sts: body?.checks?.sts, jwks: body?.checks?.jwks };
+}
+
+/** Polls /readyz until `ok(status)` or `timeoutMs` passes; returns the last answer. */
+async function readyzUntil(
+  origin: string,
+  ok: (status: number) => boolean,
+  timeoutMs: number,
+): Promise<{ status: number; sts: unknown; jwks: unknown }> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const r = await readyz(origin);
+    if (ok(r.status) || performance.now() > deadline) return r;
+    await sleep(200);
+  }
+}
+
+/**
+ * Steady load of an S3 tool; the emulator is SIGKILLed for `downMs` and restarted on the same
+ * port (re-seeded), while /healthz is polled. Principals' credentials are cached before the kill.
+ */
+export async function awsOutage(
+  options: { concurrency: number; principals: number; phaseMs: number; downMs: number },
+): Promise<AwsOutageReport> {
+  const moto = await startRestartableMoto(async (m) => {
+    await seedBucket(m, SCENARIO_BUCKET, OBJECTS);
+    await createRoles(m, [LOAD_ROLE]);
+  });
+  const stack = await startLoadStack({ moto });
+  try {
+    const tokens = await tokensFor(stack, "outage", options.principals);
+    await warm(stack, tokens);
+    let stopping = false;
+    const healthz: Record<string, number> = {};
+    const loading = loadUntil(stack.mcpUrl, tokens, {
+      concurrency: options.concurrency,
+      until: () => stopping,
+    });
+    const polling = (async () => {
+      while (!stopping) {
+        const r = await fetch(`${stack.server.origin}/healthz`).catch(() => undefined);
+        healthz[r?.status ?? 0] = (healthz[r?.status ?? 0] ?? 0) + 1;
+        await r?.body?.cancel();
+        await sleep(100);
+      }
+    })();
+    await sleep(options.phaseMs);
+    const killAt = performance.now();
+    await moto.kill();
+    const newcomer = await stack.token("outage-newcomer@example.com");
+    const newPrincipal = await call(stack.mcpUrl, newcomer, "bucket_objects_list", LIST_ARGS);
+    const readyzDown = await readyzUntil(stack.server.origin, (s) => s === 503, 8000);
+    await sleep(Math.max(0, options.downMs - (performance.now() - killAt)));
+    await moto.start();
+    const backAt = moto.listeningAt;
+    await sleep(options.phaseMs);
+    const readyzBack = await readyzUntil(stack.server.origin, (s) => s === 200, 8000);
+    stopping = true;
+    const samples = await loading;
+    await polling;
+    // Phases by send time: up (before the kill), down (until the emulator listened again), back.
+    const up = samples.filter((s) => s.sentAt < killAt);
+    const down = samples.filter((s) => s.sentAt >= killAt && s.sentAt < backAt);
+    const back = samples.filter((s) => s.sentAt >= backAt).sort((a, b) => a.sentAt - b.sentAt);
+    const firstOk = back.findIndex((s) => s.outcome === "ok");
+    const transitional = firstOk < 0 ? back : back.slice(0, firstOk);
+    const recovered = firstOk < 0 ? [] : back.slice(firstOk);
+    const errorTexts = (list: Sample[]) =>
+      [...new Set(list.filter((s) => s.outcome !== "ok").map((s) => `${s.outcome}: ${s.detail}`))]
+        .slice(0, 5);
+    return {
+      up: outcomes(up),
+      down: outcomes(down),
+      recovered: outcomes(recovered),
+      downMessages: errorTexts(down),
+      recoveredErrors: errorTexts(recovered),
+      newPrincipalDuringOutage: `${newPrincipal.outcome}: ${newPrincipal.detail}`,
+      healthz,
+      readyzDown: { status: readyzDown.status, sts: readyzDown.sts },
+      readyzBack: { status: readyzBack.status, sts: readyzBack.sts },
+      recoveryMs: firstOk < 0 ? NaN : back[firstOk].doneAt - backAt,
+      transitional: outcomes(transitional),
+      transitionalErrors: errorTexts(transitional),
+    };
+  } finally {
+    await stack.stop();
+    await moto.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** What happened while the issuer's JWKS endpoint was down. */
+export interface JwksOutageReport {
+  /** Keys already cached, endpoint down: outcomes (should all be ok). */
+  readonly cachedKeys: Record<string, number>;
+  /** A server that never fetched the keys, endpoint down: HTTP statuses. */
+  readonly coldStatuses: Record<string, number>;
+  /** 503 answers carrying Retry-After. */
+  readonly coldRetryAfter: number;
+  /** JWKS fetches the cold server made during its outage, and the requests it refused. */
+  readonly coldFetches: number;
+  readonly coldRequests: number;
+  readonly readyzDown: { status: number; jwks: unknown };
+  /** From the endpoint coming back to the first 200. */
+  readonly recoveryMs: number;
+  /** Outcomes after recovery. */
+  readonly recovered: Record<string, number>;
+}
+
+/** The JWKS endpoint down under load: with keys cached, then for a server that has none yet. */
+export async function jwksOutage(
+  options: { concurrency: number; principals: number; phaseMs: number },
+): Promise<JwksOutageReport> {
+  // 1) Keys cached: an issuer outage must not be visible.
+  let cachedKeys: Record<string, number>;
+  {
+    const stack = await startLoadStack();
+    try {
+      await seedBucket(stack.moto, SCENARIO_BUCKET, OBJECTS);
+      const tokens = await tokensFor(stack, "jwks-cached", options.principals);
+      await warm(stack, tokens);
+      stack.issuer.setAvailability("down");
+      const end = performance.now() + options.phaseMs;
+      cachedKeys = outcomes(
+        await loadUntil(stack.mcpUrl, tokens, {
+          concurrency: options.concurrency,
+          until: () => performance.now() > end,
+          tool: "auth_status",
+          args: {},
+        }),
+      );
+    } finally {
+      await stack.stop();
+    }
+  }
+  // 2) No keys yet: 503 with Retry-After (not 401), no stampede on the issuer, then recovery.
+  const stack = await startLoadStack({ jwksDown: true });
+  try {
+    await seedBucket(stack.moto, SCENARIO_BUCKET, OBJECTS);
+    const tokens = await tokensFor(stack, "jwks-cold", options.principals);
+    const fetchesBefore = stack.issuer.jwksFetches;
+    const coldStatuses: Record<string, number> = {};
+    let coldRetryAfter = 0;
+    let coldRequests = 0;
+    const end = performance.now() + options.phaseMs;
+    await Promise.all(Array.from({ length: options.concurrency }, async (_, w) => {
+      for (let i = w; performance.now() < end; i += options.concurrency) {
+        const r = await post(
+          stack.mcpUrl,
+          mcpHeaders(tokens[i % tokens.length]),
+          toolCallBody("auth_status", {}, i),
+        );
+        coldRequests++;
+        coldStatuses[r.status] = (coldStatuses[r.status] ?? 0) + 1;
+        if (r.status === 503 && r.headers.get("retry-after")) coldRetryAfter++;
+      }
+    }));
+    const coldFetches = stack.issuer.jwksFetches - fetchesBefore;
+    const down = await readyz(stack.server.origin);
+    stack.issuer.setAvailability("up");
+    const upAt = performance.now();
+    let recoveryMs = NaN;
+    const deadline = upAt + 40_000;
+    while (performance.now() < deadline) {
+      const s = await call(stack.mcpUrl, tokens[0], "auth_status", {});
+      if (s.outcome === "ok") {
+        recoveryMs = s.doneAt - upAt;
+        break;
+      }
+      await sleep(50);
+    }
+    const end2 = performance.now() + options.phaseMs;
+    const recovered = outcomes(
+      await loadUntil(stack.mcpUrl, tokens, {
+        concurrency: options.concurrency,
+        until: () => performance.now() > end2,
+        tool: "auth_status",
+        args: {},
+      }),
+    );
+    return {
+      cachedKeys,
+      coldStatuses,
+      coldRetryAfter,
+      coldFetches,
+      coldRequests,
+      readyzDown: { status: down.status, jwks: down.jwks },
+      recoveryMs,
+      recovered,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** What happened while STS throttled AssumeRole. */
+export interface StsThrottleReport {
+  readonly principals: number;
+  /** Concurrent requests per principal. */
+  readonly perPrincipal: number;
+  /** Tool calls during the throttling and their outcomes. */
+  readonly throttled: Record<string, number>;
+  readonly throttledRequests: number;
+  /** AssumeRole calls that reached STS during the throttling. */
+  readonly assumeCallsThrottled: number;
+  readonly throttleMs: number;
+  /** Most AssumeRole calls for one principal in any 1-second window during the throttling. */
+  readonly maxCallsPerPrincipalPerSecond: number;
+  /** Slowest answer during the throttling (retries with backoff must stay bounded). */
+  readonly maxLatencyMs: number;
+  /** Distinct tool error messages during the throttling (first 3). */
+  readonly messages: string[];
+  /** Outcomes after the throttling ended, and AssumeRole calls then. */
+  readonly recovered: Record<string, number>;
+  readonly assumeCallsRecovered: number;
+}
+
+/**
+ * `principals` principals without cached credentials, each with `perPrincipal` concurrent
+ * requests, call an S3 tool while every AssumeRole is answered with Throttling for `throttleMs`;
+ * then STS recovers.
+ */
+export async function stsThrottling(
+  options: { principals: number; perPrincipal: number; throttleMs: number; phaseMs: number },
+): Promise<StsThrottleReport> {
+  const stack = await startLoadStack({ viaProxy: true });
+  try {
+    await seedBucket(stack.moto, SCENARIO_BUCKET, OBJECTS);
+    const proxy = stack.proxy!;
+    const tokens = await tokensFor(stack, "throttled", options.principals);
+    const perPrincipalLoad = (until: () => boolean) =>
+      Promise.all(
+        tokens.map((t) =>
+          loadUntil(stack.mcpUrl, [t], { concurrency: options.perPrincipal, until })
+        ),
+      ).then((lists) => lists.flat());
+    proxy.setFaults([{ action: "AssumeRole", error: { status: 400, code: "Throttling" } }]);
+    const before = proxy.of("AssumeRole").length;
+    const startedAt = Date.now();
+    const end = performance.now() + options.throttleMs;
+    const throttledSamples = await perPrincipalLoad(() => performance.now() > end);
+    const calls = proxy.of("AssumeRole").slice(before);
+    proxy.setFaults([]);
+    const perPrincipalSecond = new Map<string, number>();
+    for (const c of calls) {
+      const key = `${c.params.get("SourceIdentity")}|${Math.floor((c.at - startedAt) / 1000)}`;
+      perPrincipalSecond.set(key, (perPrincipalSecond.get(key) ?? 0) + 1);
+    }
+    const afterThrottle = proxy.of("AssumeRole").length;
+    const end2 = performance.now() + options.phaseMs;
+    const recovered = await perPrincipalLoad(() => performance.now() > end2);
+    return {
+      principals: options.principals,
+      perPrincipal: options.perPrincipal,
+      throttled: outcomes(throttledSamples),
+      throttledRequests: throttledSamples.length,
+      assumeCallsThrottled: calls.length,
+      throttleMs: options.throttleMs,
+      maxCallsPerPrincipalPerSecond: Math.max(0, ...perPrincipalSecond.values()),
+      maxLatencyMs: Math.max(0, ...throttledSamples.map((s) => s.doneAt - s.sentAt)),
+      messages: [...new Set(throttledSamples.map((s) => s.detail))].slice(0, 3),
+      recovered: outcomes(recovered),
+      assumeCallsRecovered: proxy.of("AssumeRole").length - afterThrottle,
+    };
+  } finally {
+    await stack.stop();
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * quilt-mcp over HTTP as a real subprocess (the harness's `deno run` arguments, so exactly the
+ * binary's permission flags), watched with bounded memory: its stderr is consumed line by line
+ * into counters — EMF metric sums, log levels, lines that are not JSON (an uncaught error prints
+ * such lines) — plus a short ring of recent lines, so long load and fuzz runs do not keep every
+ * log line. Also reads the process's resident memory from /proc.
+ * @module
+ */
+import { baseServerEnv, DENO, REPO_ROOT, serverCommandArgs } from "../harness/mod.ts";
+
+/** A running, watched server. */
+export interface WatchedServer extends AsyncDisposable {
+  /** http://127.0.0.1:PORT */
+  readonly origin: string;
+  readonly pid: number;
+  /** Sum of every EMF metric value by metric name (e.g. CredentialCacheHit). */
+  metric(name: string): number;
+  /**
+   * Sum of an EMF metric over records with these dimension values: one dimension, or every
+   * dimension the record carries (e.g. {Tool, Outcome} of ToolCall).
+   */
+  metricWhere(name: string, dims: Record<string, string>): number;
+  /** Log records by level (info, warn, error, ...). */
+  readonly levels: Readonly<Record<string, number>>;
+  /** Records of level error (first 50), for assertions and reports. */
+  readonly errorRecords: ReadonlyArray<Record<string, unknown>>;
+  /** stderr lines that are not JSON records (first 50): uncaught errors, panics, warnings. */
+  readonly foreignLines: readonly string[];
+  /** Number of stderr lines that were not JSON records. */
+  readonly foreignCount: number;
+  /** The last lines of stderr. */
+  recentLines(): string[];
+  /** Waits for a JSON log record matching `match` (seen from now on or kept in the recent ring). */
+  waitForLog(
+    match: (r: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  /**
+   * Waits until every log line written so far has been consumed: requests /healthz with a unique
+   * request id and waits for its access log line (the server writes lines in order, synchronously).
+   */
+  sync(timeoutMs?: number): Promise<void>;
+  /** Resident set size in KiB (VmRSS), or NaN once the process is gone. */
+  rssKiB(): number;
+  /** Sends a signal. */
+  kill(signal?: Deno.Signal): void;
+  /** Resolves with the exit status. */
+  readonly status: Promise<Deno.CommandStatus>;
+  /** SIGTERM and wait (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<Deno.CommandStatus>;
+}
+
+/** Resident set size (VmRSS) of a process in KiB, NaN when it cannot be read. */
+export function rssOf(pid: number): number {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const RING = 200;
+
+function metricKey(name: string, dims: Record<string, string>): string {
+  return name + Object.keys(dims).sort().map((k) => `|${k}=${dims[k]}`).join("");
+}
+
+/** Starts `quilt-mcp serve --transport http` on an ephemeral loopback port. */
+export async function startWatchedServer(
+  env: Record<string, string>,
+  options: { startTimeoutMs?: number; args?: string[] } = {},
+): Promise<WatchedServer> {
+  const child = new Deno.Command(DENO, {
+    args: serverCommandArgs([
+      "serve",
+      "--transport",
+      "http",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      ...(options.args ?? []),
+    ]),
+    env: baseServerEnv(env),
+    clearEnv: true,
+    cwd: REPO_ROOT,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+
+  const metrics = new Map<string, number>();
+  const levels: Record<string, number> = {};
+  const errorRecords: Array<Record<string, unknown>> = [];
+  const foreignLines: string[] = [];
+  let foreignCount = 0;
+  const ring: string[] = [];
+  let waiters: Array<{
+    match: (r: Record<string, unknown>) => boolean;
+    resolve: (r: Record<string, unknown>) => void;
+  }> = [];
+
+  const onLine = (line: string) => {
+    ring.push(line);
+    if (ring.length > RING) ring.shift();
+    let record: Record<string, unknown> | undefined;
+    if (line.startsWith("{")) {
+      try {
+        record = JSON.parse(line);
+      } catch { /* not JSON */ }
+    }
+    if (!record) {
+      if (line.trim() === "") return;
+      foreignCount++;
+      if (foreignLines.length < 50) foreignLines.push(line);
+      return;
+    }
+    const aws = record._aws as
+      | {
+        CloudWatchMetrics?: Array<{ Dimensions?: string[][]; Metrics?: Array<{ Name: string }> }>;
+      }
+      | undefined;
+    if (aws) {
+      const spec = aws.CloudWatchMetrics?.[0];
+      const dimNames = [...new Set((spec?.Dimensions ?? []).flat())].sort();
+      for (const m of spec?.Metrics ?? []) {
+        const value = Number(record[m.Name] ?? 0);
+        const keys = new Set([metricKey(m.Name, {})]);
+        const all: Record<string, string> = {};
+        for (const d of dimNames) {
+          if (typeof record[d] !== "string") continue;
+          all[d] = record[d] as string;
+          keys.add(metricKey(m.Name, { [d]: all[d] }));
+        }
+        keys.add(metricKey(m.Name, all));
+        for (const k of keys) metrics.set(k, (metrics.get(k) ?? 0) + value);
+      }
+      return;
+    }
+    const level = String(record.level ?? "none");
+    levels[level] = (levels[level] ?? 0) + 1;
+    if (level === "error" && errorRecords.length < 50) errorRecords.push(record);
+    if (waiters.length > 0) {
+      const r = record;
+      waiters = waiters.filter((w) => {
+        if (!w.match(r)) return true;
+        w.resolve(r);
+        return false;
+      });
+    }
+  };
+
+  const pump = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for await (const chunk of child.stderr) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        onLine(buffer.slice(0, nl));
+        buffer = buffer.slice(nl + 1);
+      }
+    }
+    if (buffer.length > 0) onLine(buffer);
+  })();
+
+  const status = child.status;
+  const waitForLog = (match: (r: Record<string, unknown>) => boolean, timeoutMs = 10_000) => {
+    for (const line of ring) {
+      if (!line.startsWith("{")) continue;
+      try {
+        const r = JSON.parse(line);
+        if (match(r)) return Promise.resolve(r as Record<string, unknown>);
+      } catch { /* skip */ }
+    }
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== waiter);
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for a log record; last lines:\n${
+              ring.slice(-20).join("\n")
+            }`,
+          ),
+        );
+      }, timeoutMs);
+      const waiter = {
+        match,
+        resolve: (r: Record<string, unknown>) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      };
+      waiters.push(waiter);
+      status.then(() => {
+        if (waiters.includes(waiter)) {
+          clearTimeout(timer);
+          waiters = waiters.filter((w) => w !== waiter);
+          reject(new Error(`the server exited; last lines:\n${ring.slice(-20).join("\n")}`));
+        }
+      });
+    });
+  };
+
+  let listening: Record<string, unknown>;
+  try {
+    listening = await waitForLog((r) => r.msg === "server_listening", options.startTimeoutMs);
+  } catch (e) {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+    await status;
+    await pump;
+    throw e;
+  }
+  const port = Number(listening.port);
+  let stopping: Promise<Deno.CommandStatus> | undefined;
+  const stop = (graceMs = 10_000) => {
+    stopping ??= (async () => {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* gone */ }
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, graceMs);
+      const s = await status;
+      clearTimeout(timer);
+      await pump;
+      return s;
+    })();
+    return stopping;
+  };
+  let exited = false;
+  status.then(() => exited = true);
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    metric: (name) => metrics.get(metricKey(name, {})) ?? 0,
+    metricWhere: (name, dims) => metrics.get(metricKey(name, dims)) ?? 0,
+    levels,
+    errorRecords,
+    foreignLines,
+    get foreignCount() {
+      return foreignCount;
+    },
+    recentLines: () => [...ring],
+    waitForLog,
+    sync: async (timeoutMs = 10_000) => {
+      const marker = `sync-${crypto.randomUUID()}`;
+      const seen = waitForLog(
+        (r) => r.request_id === marker && r.msg === "http_request",
+        timeoutMs,
+      );
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/healthz`, {
+          headers: { "x-request-id": marker },
+        });
+        await r.body?.cancel();
+      } catch (e) {
+        seen.catch(() => {});
+        throw e;
+      }
+      await seen;
+    },
+    rssKiB: () => (exited ? NaN : rssOf(child.pid)),
+    kill: (signal = "SIGTERM") => child.kill(signal),
+    status,
+    stop,
+    [Symbol.asyncDispose]: async () => {
+      await stop();
+    },
+  };
+}
