@@ -162,6 +162,7 @@ const packageSearch = defineTool({
     let scanned = 0;
     let last: string | undefined;
     let complete = false;
+    let wholeBatch = true;
     while (scanned < args.max_packages && results.length < args.limit) {
       const batch: string[] = [];
       let namesDone = false;
@@ -182,10 +183,16 @@ const packageSearch = defineTool({
         // The rest of the batch is examined again on the next page.
         if (results.length >= args.limit) break;
       }
+      wholeBatch = processed === batch.length;
       if (namesDone) {
-        complete = processed === batch.length;
+        complete = wholeBatch;
         break;
       }
+    }
+    if (!complete && wholeBatch) {
+      // Stopped at a budget exactly between batches: look one name ahead so the last page of a
+      // finished scan says so (the peeked name is listed again on the next page).
+      complete = (await names.next()).done === true;
     }
     return {
       bucket: args.bucket,
