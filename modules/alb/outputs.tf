@@ -37,3 +37,8 @@ output "access_logs_bucket" {
   description = "Bucket receiving the access and connection logs."
   value       = aws_s3_bucket.logs.id
 }
+
+output "web_acl_arn" {
+  description = "Web ACL associated with the load balancer, or null."
+  value       = var.associate_web_acl ? aws_wafv2_web_acl_association.this[0].web_acl_arn : null
+}

@@ -353,27 +353,28 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_service" {
   tags                         = local.tags
 }
 
+# count, not for_each: these IDs usually come from resources created in the same apply.
 resource "aws_vpc_security_group_egress_rule" "to_endpoints" {
-  for_each = toset(var.vpc_endpoint_security_group_ids)
+  count = length(var.vpc_endpoint_security_group_ids)
 
   security_group_id            = aws_security_group.service.id
   description                  = "HTTPS to VPC interface endpoints"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  referenced_security_group_id = each.value
+  referenced_security_group_id = var.vpc_endpoint_security_group_ids[count.index]
   tags                         = local.tags
 }
 
 resource "aws_vpc_security_group_egress_rule" "to_s3" {
-  for_each = toset(var.s3_prefix_list_ids)
+  count = length(var.s3_prefix_list_ids)
 
   security_group_id = aws_security_group.service.id
   description       = "HTTPS to S3 through the gateway endpoint (data and ECR image layers)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  prefix_list_id    = each.value
+  prefix_list_id    = var.s3_prefix_list_ids[count.index]
   tags              = local.tags
 }
 

@@ -132,3 +132,23 @@ output "task_role_policy" {
   description = "The task role's assume policy JSON (policies/trust/task-role-assume.json rendered), or null without allow-listed roles."
   value       = length(var.allowed_role_arns) > 0 ? jsonencode(local.task_role_assume_document) : null
 }
+
+output "egress_rules" {
+  description = "Every egress rule of the service security group (protocol, ports, destination), for review and composition tests."
+  value = concat(
+    [for r in aws_vpc_security_group_egress_rule.to_endpoints : { ip_protocol = r.ip_protocol, from_port = r.from_port, to_port = r.to_port, destination = r.referenced_security_group_id }],
+    [for r in aws_vpc_security_group_egress_rule.to_s3 : { ip_protocol = r.ip_protocol, from_port = r.from_port, to_port = r.to_port, destination = r.prefix_list_id }],
+    [for r in aws_vpc_security_group_egress_rule.to_cidr : { ip_protocol = r.ip_protocol, from_port = r.from_port, to_port = r.to_port, destination = coalesce(r.cidr_ipv4, r.cidr_ipv6) }],
+    [for r in aws_vpc_security_group_egress_rule.to_internet : { ip_protocol = r.ip_protocol, from_port = r.from_port, to_port = r.to_port, destination = r.cidr_ipv4 }],
+  )
+}
+
+output "rollback_alarm_names" {
+  description = "Alarms that roll a deployment of the service back."
+  value       = var.deployment_alarm_names
+}
+
+output "listener_arn" {
+  description = "Listener the MCP routes are attached to."
+  value       = aws_lb_listener_rule.this.listener_arn
+}

@@ -17,3 +17,8 @@ output "s3_gateway_endpoint_id" {
   description = "ID of the S3 gateway endpoint, or null."
   value       = var.create_s3_gateway_endpoint ? aws_vpc_endpoint.s3[0].id : null
 }
+
+output "allowed_security_group_ids" {
+  description = "Security groups that may reach the interface endpoints."
+  value       = [for r in aws_vpc_security_group_ingress_rule.from_security_group : r.referenced_security_group_id]
+}

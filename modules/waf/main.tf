@@ -169,28 +169,49 @@ resource "aws_wafv2_web_acl" "this" {
     }
   }
 
-  dynamic "rule" {
-    for_each = var.enable_anonymous_ip_list ? [1] : []
-    content {
-      name     = "AWSManagedRulesAnonymousIpList"
-      priority = 15
+  # Anonymising services (Tor, open proxies, VPN services) are blocked; hosting providers are
+  # only counted by default, because web MCP clients often call from cloud hosting.
+  rule {
+    name     = "AWSManagedRulesAnonymousIpList"
+    priority = 15
 
-      override_action {
-        none {}
-      }
+    override_action {
+      none {}
+    }
 
-      statement {
-        managed_rule_group_statement {
-          vendor_name = "AWS"
-          name        = "AWSManagedRulesAnonymousIpList"
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAnonymousIpList"
+
+        dynamic "rule_action_override" {
+          for_each = var.anonymous_ip_action == "count" ? ["AnonymousIPList"] : []
+          content {
+            name = rule_action_override.value
+
+            action_to_use {
+              count {}
+            }
+          }
+        }
+
+        dynamic "rule_action_override" {
+          for_each = var.hosting_provider_ip_action == "count" ? ["HostingProviderIPList"] : []
+          content {
+            name = rule_action_override.value
+
+            action_to_use {
+              count {}
+            }
+          }
         }
       }
+    }
 
-      visibility_config {
-        cloudwatch_metrics_enabled = true
-        metric_name                = "${local.metric_prefix}AnonymousIp"
-        sampled_requests_enabled   = true
-      }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.metric_prefix}AnonymousIp"
+      sampled_requests_enabled   = true
     }
   }
 

@@ -22,3 +22,8 @@ output "kms_key_arn" {
   description = "KMS key encrypting the WAF logs."
   value       = local.kms_key_arn
 }
+
+output "managed_rule_groups" {
+  description = "AWS managed rule groups of the web ACL."
+  value       = sort([for r in aws_wafv2_web_acl.this.rule : r.statement[0].managed_rule_group_statement[0].name if length(r.statement[0].managed_rule_group_statement) > 0])
+}

@@ -70,10 +70,26 @@ variable "blocked_ip_cidrs" {
   }
 }
 
-variable "enable_anonymous_ip_list" {
-  description = "Also block requests from anonymising services (VPNs, Tor, hosting providers) with the AWS managed Anonymous IP list. Off by default: web MCP clients often call from cloud hosting."
-  type        = bool
-  default     = false
+variable "anonymous_ip_action" {
+  description = "What the AWS managed Anonymous IP list does with requests from anonymising services (Tor, open proxies, VPN services): block, or count only."
+  type        = string
+  default     = "block"
+
+  validation {
+    condition     = contains(["block", "count"], var.anonymous_ip_action)
+    error_message = "anonymous_ip_action must be block or count."
+  }
+}
+
+variable "hosting_provider_ip_action" {
+  description = "What the Anonymous IP list's HostingProviderIPList rule does with requests from cloud hosting: count by default, because web MCP clients often call from cloud hosting; block if none of yours do."
+  type        = string
+  default     = "count"
+
+  validation {
+    condition     = contains(["block", "count"], var.hosting_provider_ip_action)
+    error_message = "hosting_provider_ip_action must be block or count."
+  }
 }
 
 variable "redacted_headers" {

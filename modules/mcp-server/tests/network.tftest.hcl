@@ -62,24 +62,24 @@ run "egress_to_endpoints_s3_and_listed_cidrs" {
 
   assert {
     condition = alltrue([
-      for r in concat(values(aws_vpc_security_group_egress_rule.to_endpoints), values(aws_vpc_security_group_egress_rule.to_s3), values(aws_vpc_security_group_egress_rule.to_cidr)) :
+      for r in concat(aws_vpc_security_group_egress_rule.to_endpoints, aws_vpc_security_group_egress_rule.to_s3, values(aws_vpc_security_group_egress_rule.to_cidr)) :
       r.ip_protocol == "tcp" && r.from_port == 443 && r.to_port == 443
     ])
     error_message = "Every egress rule of the service must be tcp/443 only."
   }
   assert {
     condition = alltrue([
-      for r in concat(values(aws_vpc_security_group_egress_rule.to_endpoints), values(aws_vpc_security_group_egress_rule.to_s3), values(aws_vpc_security_group_egress_rule.to_cidr)) :
+      for r in concat(aws_vpc_security_group_egress_rule.to_endpoints, aws_vpc_security_group_egress_rule.to_s3, values(aws_vpc_security_group_egress_rule.to_cidr)) :
       r.cidr_ipv4 != "0.0.0.0/0" && r.cidr_ipv6 != "::/0"
     ])
     error_message = "No egress rule may reach the whole internet."
   }
   assert {
-    condition     = aws_vpc_security_group_egress_rule.to_endpoints["sg-0bbbbbbbbbbbbbbb2"].referenced_security_group_id == "sg-0bbbbbbbbbbbbbbb2"
+    condition     = aws_vpc_security_group_egress_rule.to_endpoints[0].referenced_security_group_id == "sg-0bbbbbbbbbbbbbbb2"
     error_message = "The VPC endpoints must be reached by their security group."
   }
   assert {
-    condition     = aws_vpc_security_group_egress_rule.to_s3["pl-63a5400a"].prefix_list_id == "pl-63a5400a"
+    condition     = aws_vpc_security_group_egress_rule.to_s3[0].prefix_list_id == "pl-63a5400a"
     error_message = "S3 must be reached by the gateway endpoint's prefix list."
   }
   assert {

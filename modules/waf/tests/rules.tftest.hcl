@@ -14,12 +14,20 @@ run "managed_rules_and_overrides" {
   assert {
     condition = toset([for r in aws_wafv2_web_acl.this.rule : r.name]) == toset([
       "AWSManagedRulesAmazonIpReputationList",
+      "AWSManagedRulesAnonymousIpList",
       "AWSManagedRulesKnownBadInputsRuleSet",
       "AWSManagedRulesCommonRuleSet",
       "BlockLargeBodiesOutsideMcpPath",
       "RateLimitPerIp",
     ])
-    error_message = "The default rule set must be exactly IP reputation, Known Bad Inputs, Core, the body-size re-block and the rate limit."
+    error_message = "The default rule set must be exactly IP reputation, Anonymous IP, Known Bad Inputs, Core, the body-size re-block and the rate limit."
+  }
+  assert {
+    condition = one([
+      for r in aws_wafv2_web_acl.this.rule : [for o in r.statement[0].managed_rule_group_statement[0].rule_action_override : o.name]
+      if r.name == "AWSManagedRulesAnonymousIpList"
+    ]) == ["HostingProviderIPList"]
+    error_message = "Anonymising services must be blocked, hosting providers only counted, by default."
   }
   assert {
     condition = alltrue([
@@ -127,15 +135,19 @@ run "ip_allow_and_block_lists" {
   }
 }
 
-run "anonymous_ip_list_optional" {
+run "anonymous_ip_actions" {
   command = plan
 
   variables {
-    enable_anonymous_ip_list = true
+    anonymous_ip_action        = "count"
+    hosting_provider_ip_action = "block"
   }
 
   assert {
-    condition     = contains([for r in aws_wafv2_web_acl.this.rule : r.name], "AWSManagedRulesAnonymousIpList")
-    error_message = "enable_anonymous_ip_list must add the Anonymous IP list."
+    condition = one([
+      for r in aws_wafv2_web_acl.this.rule : [for o in r.statement[0].managed_rule_group_statement[0].rule_action_override : o.name]
+      if r.name == "AWSManagedRulesAnonymousIpList"
+    ]) == ["AnonymousIPList"]
+    error_message = "The actions of the Anonymous IP list's rules must follow the variables."
   }
 }

@@ -122,3 +122,23 @@ run "rejects_kms_deletion_window_long" {
 
   expect_failures = [var.kms_deletion_window_in_days]
 }
+
+run "rejects_anonymous_ip_action_unknown" {
+  command = plan
+
+  variables {
+    anonymous_ip_action = "allow"
+  }
+
+  expect_failures = [var.anonymous_ip_action]
+}
+
+run "rejects_hosting_provider_ip_action_unknown" {
+  command = plan
+
+  variables {
+    hosting_provider_ip_action = "allow"
+  }
+
+  expect_failures = [var.hosting_provider_ip_action]
+}
