@@ -2,10 +2,7 @@
  * The server's tool registry agrees with the category map that the policies are built from: a
  * registered tool the map does not know, or filed under another category, would run with a
  * policy written for different calls.
- *
- * Full equality (every tool of the map is registered) is asserted once the packages, search and
- * catalog tools are registered; until then this checks that every registered tool is in the map
- * under the same category and reports what is still missing.
+ * The registered tools equal the map's tools exactly, each under its own category.
  */
 import assert from "node:assert/strict";
 import { ALL_TOOLS } from "../../server/tools/registry.ts";
@@ -36,6 +33,11 @@ Deno.test("server registry: every registered tool is in the category map, under 
       category,
     );
   }
+});
+
+Deno.test("server registry: the registered tools are exactly the category map's tools", () => {
+  const mapTools = Object.values(loadCategories().categories).flatMap((spec) => spec.tools).sort();
+  assert.deepEqual(ALL_TOOLS.map((t) => t.name).sort(), mapTools);
 });
 
 Deno.test("server registry: every IAM action the tools name in their errors is granted or needs no permission", () => {
