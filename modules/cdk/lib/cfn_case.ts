@@ -1,0 +1,32 @@
+/**
+ * CloudFormation property names → the camelCase names of the CDK L1 classes (`OKActions` →
+ * `okActions`, `IPSetReferenceStatement` → `ipSetReferenceStatement`), so the builders of
+ * `shared.ts` feed typed L1 resources that cdk-nag can inspect. The parity tests compare the
+ * synthesized template with the builders' output, so a lost property would show. Pure.
+ * @module
+ */
+
+/** One property name in the CDK's camelCase (leading capitals lowered up to the next word). */
+export function camelKey(key: string): string {
+  const m = /^([A-Z]+)(?=[A-Z][a-z]|$|[^A-Za-z])/.exec(key);
+  if (m !== null && m[1].length > 1) return m[1].toLowerCase() + key.slice(m[1].length);
+  return key.charAt(0).toLowerCase() + key.slice(1);
+}
+
+/** Converts every object key of a CloudFormation-shaped value to camelCase (values untouched). */
+export function toCdkProps<T = unknown>(value: unknown): T {
+  if (Array.isArray(value)) return value.map((v) => toCdkProps(v)) as T;
+  if (value !== null && typeof value === "object" && isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[camelKey(k)] = toCdkProps(v);
+    }
+    return out as T;
+  }
+  return value as T;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
