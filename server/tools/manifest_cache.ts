@@ -9,8 +9,8 @@
 import type { Manifest } from "../quilt/mod.ts";
 import type { ToolDeps } from "./define.ts";
 
-/** Largest total of manifest bytes kept per process (parsed size in memory is a few times more). */
-export const MANIFEST_CACHE_BYTES = 64 * 1024 * 1024;
+/** Manifest bytes kept per process (parsed, about twice that in memory): one 100k-entry package. */
+export const MANIFEST_CACHE_BYTES = 32 * 1024 * 1024;
 
 interface Cached {
   readonly etag: string;

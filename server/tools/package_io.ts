@@ -35,8 +35,8 @@ import { ToolError } from "./errors.ts";
 import { manifestCacheOf } from "./manifest_cache.ts";
 import { quilt } from "./package_inputs.ts";
 
-/** Largest manifest the tools read (quilt3 has no limit; this bounds memory per call). */
-export const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
+/** Largest manifest the tools read (~500k entries; quilt3 has no limit, this bounds memory per call). */
+export const MAX_MANIFEST_BYTES = 128 * 1024 * 1024;
 /** Most revision pointers read for one package (100 listing pages). */
 export const MAX_POINTERS = 100_000;
 /** Pointer objects read in parallel. */
@@ -104,6 +104,11 @@ export class RegistryIo {
     return this.#env.deps.aws.s3();
   }
 
+  /** Per-call options: a cancelled tool call aborts its S3 requests. */
+  get #opts() {
+    return { abortSignal: this.#env.signal };
+  }
+
   #target(key: string): string {
     return `s3://${this.bucket}/${key}`;
   }
@@ -125,6 +130,7 @@ export class RegistryIo {
             ContinuationToken: options.token,
             MaxKeys: options.maxKeys ?? 1000,
           }),
+          this.#opts,
         ),
     );
   }
@@ -141,6 +147,7 @@ export class RegistryIo {
         try {
           const r = await this.#s3().send(
             new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: "bytes=0-1023" }),
+            this.#opts,
           );
           return { text: await r.Body!.transformToString(), etag: r.ETag ?? "" };
         } catch (e) {
@@ -223,6 +230,7 @@ export class RegistryIo {
         try {
           return await this.#s3().send(
             new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cached?.etag }),
+            this.#opts,
           );
         } catch (e) {
           if (cached && status(e) === 304) return undefined;
@@ -278,6 +286,7 @@ export class RegistryIo {
                 Key: key,
                 Range: `bytes=0-${bytes - 1}`,
               }),
+              this.#opts,
             );
             return await r.Body!.transformToByteArray();
           } catch (e) {

@@ -263,6 +263,7 @@ export function headEntries(
               VersionId: p.versionId,
               ChecksumMode: "ENABLED",
             }),
+            { abortSignal: env.signal },
           ),
       );
     } catch (e) {
@@ -314,6 +315,18 @@ export async function hashEntries(
     );
   }
   const s3 = env.deps.aws.s3();
+  // Progress in bytes read, at most one notification per percent.
+  let reported = -1;
+  const report = async () => {
+    const percent = Math.floor((stats.streamedBytes / Math.max(1, toStream)) * 100);
+    if (percent === reported) return;
+    reported = percent;
+    await env.progress(
+      stats.streamedBytes,
+      toStream,
+      `hashed ${stats.streamed} objects (${stats.streamedBytes} of ${toStream} bytes)`,
+    );
+  };
   const hashes = await mapLimit(entries, HASH_CONCURRENCY, async (e, i) => {
     const known = derived[i];
     if (known !== undefined) {
@@ -332,6 +345,7 @@ export async function hashEntries(
             // Unversioned: hash exactly the bytes HeadObject described, or fail.
             IfMatch: e.versionId ? undefined : e.etag,
           }),
+          { abortSignal: env.signal },
         );
       } catch (err) {
         if (
@@ -356,6 +370,7 @@ export async function hashEntries(
     });
     stats.streamed++;
     stats.streamedBytes += e.size;
+    await report();
     return hash;
   });
   return { hashes, stats };

