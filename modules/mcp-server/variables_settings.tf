@@ -417,7 +417,7 @@ variable "athena_max_rows" {
 variable "athena_timeout_seconds" {
   description = "A query still running after this is cancelled (QUILT_MCP_ATHENA_TIMEOUT_SECONDS)."
   type        = number
-  default     = 60
+  default     = 45
 
   validation {
     condition     = var.athena_timeout_seconds >= 1 && var.athena_timeout_seconds <= 900

@@ -102,8 +102,9 @@ function escapeLiteral(text: string): string {
     .replaceAll("\\", "\\\\")
     .replaceAll('"', '\\"')
     .replaceAll("\n", "\\n")
-    .replaceAll("${", "$${")
-    .replaceAll("%{", "%%{");
+    // Function replacements: in a replacement string "$$" would collapse to "$".
+    .replaceAll("${", () => "$${")
+    .replaceAll("%{", () => "%%{");
 }
 
 function listPlaceholderOf(text: string, specs: PlaceholderSpecs): string | undefined {

@@ -35,6 +35,18 @@ export async function parseHcl(paths: string[]): Promise<Record<string, HclFile>
   return JSON.parse(new TextDecoder().decode(stdout));
 }
 
+/** python-hcl2 wraps every attribute value in a one-element list. */
+function first(v: unknown): unknown {
+  return Array.isArray(v) && v.length === 1 ? v[0] : v;
+}
+
+/** `${list(string)}` → `list(string)`: python-hcl2 wraps expressions in `${…}`. */
+function unwrapExpr(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const m = /^\$\{([\s\S]*)\}$/.exec(v);
+  return m ? m[1] : v;
+}
+
 /** One `variable` block: name and its attributes as python-hcl2 renders them. */
 export interface VariableBlock {
   name: string;
@@ -62,12 +74,15 @@ export async function moduleVariables(dir: string): Promise<VariableBlock[]> {
       for (const [name, body] of Object.entries(block)) {
         out.push({
           name,
-          type: body.type as string | undefined,
-          description: body.description as string | undefined,
-          default: body.default,
+          type: unwrapExpr(first(body.type)),
+          description: first(body.description) as string | undefined,
+          default: first(body.default),
           hasDefault: "default" in body,
-          validations: (body.validation ?? []) as VariableBlock["validations"],
-          sensitive: body.sensitive as boolean | undefined,
+          validations: ((body.validation ?? []) as Record<string, unknown>[]).map((v) => ({
+            condition: unwrapExpr(first(v.condition)) ?? "",
+            error_message: String(first(v.error_message) ?? ""),
+          })),
+          sensitive: first(body.sensitive) as boolean | undefined,
         });
       }
     }
@@ -82,7 +97,11 @@ export async function moduleOutputs(dir: string): Promise<OutputBlock[]> {
   for (const file of Object.values(parsed)) {
     for (const block of (file.output ?? []) as Record<string, Record<string, unknown>>[]) {
       for (const [name, body] of Object.entries(block)) {
-        out.push({ name, description: body.description as string | undefined, value: body.value });
+        out.push({
+          name,
+          description: first(body.description) as string | undefined,
+          value: first(body.value),
+        });
       }
     }
   }

@@ -1,0 +1,68 @@
+/**
+ * Every module and example: README inputs/outputs tables in step with the `.tf` files, every
+ * variable typed and described, every output described, the pinned version constraints.
+ */
+import { join } from "node:path";
+import { REPO_ROOT } from "../harness/paths.ts";
+import { expectedReadme } from "./gen_readme.ts";
+import { moduleOutputs, moduleVariables, terraformDirs } from "./tf.ts";
+
+function assert(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}
+
+const DIRS = terraformDirs().filter((d) => !d.startsWith("modules/cdk"));
+/** The modules this product ships and the examples that compose them. */
+const EXPECTED = [
+  "examples/complete",
+  "examples/existing-alb",
+  "modules/alb",
+  "modules/mcp-server",
+  "modules/network",
+  "modules/observability",
+  "modules/waf",
+];
+
+Deno.test("every Terraform module and example is covered", () => {
+  for (const d of EXPECTED) assert(DIRS.includes(d), `${d} holds no .tf files`);
+});
+
+for (const dir of EXPECTED) {
+  Deno.test(`${dir}: README tables match variables.tf and outputs.tf`, async () => {
+    const current = Deno.readTextFileSync(join(REPO_ROOT, dir, "README.md"));
+    const expected = await expectedReadme(dir);
+    assert(
+      current === expected,
+      `${dir}/README.md is stale: run deno run -A tests/terraform/gen_readme.ts`,
+    );
+  });
+
+  Deno.test(`${dir}: every variable typed and described, every output described`, async () => {
+    const abs = join(REPO_ROOT, dir);
+    const problems: string[] = [];
+    for (const v of await moduleVariables(abs)) {
+      if (!v.type) problems.push(`variable ${v.name} has no type`);
+      if (!v.description || v.description.length < 10) {
+        problems.push(`variable ${v.name} has no description`);
+      }
+    }
+    for (const o of await moduleOutputs(abs)) {
+      if (!o.description || o.description.length < 10) {
+        problems.push(`output ${o.name} has no description`);
+      }
+    }
+    assert(problems.length === 0, problems.join("\n"));
+  });
+
+  Deno.test(`${dir}: Terraform >= 1.5.7 and AWS provider >= 5.70, < 7.0`, () => {
+    const versions = Deno.readTextFileSync(join(REPO_ROOT, dir, "versions.tf"));
+    assert(
+      /required_version\s*=\s*">= 1\.5\.7"/.test(versions),
+      "required_version must be >= 1.5.7",
+    );
+    assert(/version\s*=\s*">= 5\.70, < 7\.0"/.test(versions), "aws must be >= 5.70, < 7.0");
+    assert(/source\s*=\s*"hashicorp\/aws"/.test(versions), "the only provider is hashicorp/aws");
+    const providers = [...versions.matchAll(/source\s*=\s*"([^"]+)"/g)].map((m) => m[1]);
+    assert(providers.every((p) => p === "hashicorp/aws"), `unexpected providers: ${providers}`);
+  });
+}
