@@ -45,11 +45,12 @@ export async function filesUnder(dir: string, keep: (name: string) => boolean): 
   return out;
 }
 
-/** The Markdown documents under runbooks/ and docs/. */
+/** The Markdown documents under runbooks/ and docs/, and the top-level policy documents. */
 export async function operatorDocs(): Promise<Doc[]> {
   const paths = [
     ...await filesUnder("runbooks", (n) => n.endsWith(".md")),
     ...await filesUnder("docs", (n) => n.endsWith(".md")),
+    ...["SECURITY.md", "CONTRIBUTING.md", "CHANGELOG.md"].filter((p) => readRepo(p) !== ""),
   ];
   return await Promise.all(
     paths.map(async (path) => ({ path, text: await Deno.readTextFile(join(REPO_ROOT, path)) })),

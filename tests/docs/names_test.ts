@@ -58,7 +58,12 @@ const docs = await operatorDocs();
 
 function shellBlocks(doc: Doc): string[] {
   return codeBlocks(doc).filter((b) => ["sh", "bash", "console", "shell"].includes(b.info[0] ?? ""))
-    .map((b) => b.code.replace(/\\\n\s*/g, " "));
+    .map((b) =>
+      b.code.replace(/\\\n\s*/g, " ").split("\n").map((line) => line.replace(/(^|\s)#.*$/, ""))
+        .join(
+          "\n",
+        )
+    );
 }
 
 /** Text that may name our settings: prose, inline code (minus predecessor columns), code blocks. */
@@ -131,7 +136,11 @@ const ALARMS = alarmPatterns(catalog.client_types);
 const TEMPLATES = await nameTemplates();
 
 function knownResourceName(token: string): boolean {
-  return ALARMS.some((re) => re.test(token)) || TEMPLATES.some((t) => t.includes(token));
+  // In an ARN or path, the segment that carries the name is what the modules create.
+  const segment = token.split("/").filter((s) => s.includes("<name>")).at(-1) ?? token;
+  return [token, segment].some((t) =>
+    ALARMS.some((re) => re.test(t)) || TEMPLATES.some((tpl) => tpl.includes(t))
+  );
 }
 
 Deno.test("alarm and resource names (<name>-…) exist in the Terraform modules", () => {
@@ -283,4 +292,33 @@ Deno.test("client snippets (JSON) start quilt-mcp with a real command, flags and
   }
   assertEquals(problems, []);
   assert(servers >= 6, `expected stdio and HTTP snippets for three clients, found ${servers}`);
+});
+
+Deno.test("Mermaid diagrams declare a known diagram type and balance their brackets", () => {
+  const problems: string[] = [];
+  let diagrams = 0;
+  for (const doc of docs) {
+    for (const block of codeBlocks(doc).filter((b) => b.info[0] === "mermaid")) {
+      diagrams++;
+      const lines = block.code.split("\n").filter((l) => l.trim() !== "");
+      if (!/^(flowchart|graph) (LR|RL|TB|TD|BT)$|^sequenceDiagram$/.test(lines[0]?.trim() ?? "")) {
+        problems.push(`${doc.path}:${block.line}: unknown diagram type ${lines[0]}`);
+      }
+      for (const line of lines) {
+        const text = line.replace(/"[^"]*"/g, '""');
+        for (const [open, close] of [["[", "]"], ["(", ")"], ["{", "}"]]) {
+          if (text.split(open).length !== text.split(close).length) {
+            problems.push(
+              `${doc.path}:${block.line}: unbalanced ${open}${close} in: ${line.trim()}`,
+            );
+          }
+        }
+        if ((line.match(/"/g) ?? []).length % 2 !== 0) {
+          problems.push(`${doc.path}:${block.line}: unbalanced quotes in: ${line.trim()}`);
+        }
+      }
+    }
+  }
+  assertEquals(problems, []);
+  assert(diagrams >= 5, `expected the docs to carry diagrams, found ${diagrams}`);
 });
