@@ -358,8 +358,21 @@ function isNetworkError(e: unknown): boolean {
   );
 }
 
+/** A failure in plain words: network causes are described, AWS errors keep their name. */
 function errorName(e: unknown): string {
-  const err = e as { name?: string; Code?: string; code?: string };
+  const err = e as { name?: string; Code?: string; code?: string; message?: string };
+  const text = `${err?.code ?? ""} ${err?.message ?? ""} ${
+    (err as { cause?: Error })?.cause?.message ?? ""
+  }`;
+  if (/dns error|failed to lookup|ENOTFOUND|EAI_AGAIN|name resolution/i.test(text)) {
+    return "the host name does not resolve";
+  }
+  if (/ECONNREFUSED|connection refused/i.test(text)) return "connection refused";
+  if (/timed? ?out|TimeoutError|did not answer/i.test(`${err?.name} ${text}`)) {
+    return "no answer in time";
+  }
+  if (/certificate|tls|ssl/i.test(text)) return "TLS or certificate error";
+  if (e instanceof TypeError) return "network error";
   return err?.Code ?? err?.code ?? err?.name ?? "Error";
 }
 
