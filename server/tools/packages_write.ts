@@ -27,6 +27,7 @@ import {
   withCommitMessage,
   withUserMeta,
 } from "../quilt/mod.ts";
+import { mapLimit } from "./concurrency.ts";
 import { defineTool, type ToolAnnotations, type ToolDefinition, type ToolEnv } from "./define.ts";
 import { ToolError } from "./errors.ts";
 import { assertBucketAllowed, bucketName } from "./inputs.ts";
@@ -52,6 +53,10 @@ import {
 const MAX_LISTED = 1000;
 /** Attempts to find a free timestamp pointer when several revisions land in one second. */
 const TIMESTAMP_ATTEMPTS = 10;
+/** Most revision pointers package_delete reads or deletes in one call. */
+const MAX_DELETE_POINTERS = 10_000;
+/** Pointer deletions in flight. */
+const DELETE_CONCURRENCY = 8;
 
 const WRITE: ToolAnnotations = {
   readOnlyHint: false,
@@ -518,6 +523,12 @@ const packageDelete = defineTool({
         `Not found: package ${args.package} does not exist in s3://${args.bucket}.`,
       );
     }
+    if (listed.length > MAX_DELETE_POINTERS) {
+      throw new ToolError(
+        "too_large",
+        `Package ${args.package} has ${listed.length} revision pointers; this server deletes packages of at most ${MAX_DELETE_POINTERS} (use quilt3 or S3 directly).`,
+      );
+    }
     const out = {
       bucket: args.bucket,
       package: args.package,
@@ -529,7 +540,12 @@ const packageDelete = defineTool({
         a === LATEST ? -1 : b === LATEST ? 1 : Number(a) - Number(b)
       );
       if (!args.dry_run) {
-        for (const name of names) await io.delete(pointerKey(args.package, name));
+        await io.delete(pointerKey(args.package, names[0]));
+        await mapLimit(
+          names.slice(1),
+          DELETE_CONCURRENCY,
+          (name) => io.delete(pointerKey(args.package, name)),
+        );
       }
       return {
         ...out,

@@ -31,6 +31,7 @@ const REGISTRY_AUDIENCE = "https://registry.example.test/quilt";
 const DESKTOP_TOKEN = "desktop-access-token-7f3a";
 
 interface Seen {
+  path: string;
   auth: string | null;
   query: string;
   variables: Record<string, unknown>;
@@ -51,79 +52,86 @@ function fakeRegistry() {
     comment: `revision ${i}`,
     meta: `{"i": ${i}.0}`,
   });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const url = new URL(req.url);
-    const body = req.method === "POST" ? await req.json() : {};
-    seen.push({
-      auth: req.headers.get("authorization"),
-      query: body.query ?? "",
-      variables: body.variables ?? {},
-    });
-    if (url.pathname !== "/graphql") return new Response("not here", { status: 404 });
-    if (req.headers.get("authorization") === "Bearer revoked") {
-      return new Response("unauthorized", { status: 401 });
-    }
-    const v = body.variables ?? {};
-    const q = String(body.query);
-    if (v.searchString === "boom") return new Response("oops", { status: 500 });
-    if (v.searchString === "graphql-error") {
-      return Response.json({ errors: [{ message: "search backend unavailable" }] });
-    }
-    if (q.includes("searchMorePackages")) {
-      return Response.json({
-        data: {
-          searchMorePackages: {
-            __typename: "PackagesSearchResultSetPage",
-            cursor: null,
-            hits: [hit(3)],
-          },
-        },
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (req): Promise<Response> => {
+      const url = new URL(req.url);
+      const body = req.method === "POST" ? await req.json() : {};
+      seen.push({
+        path: `${req.method} ${url.pathname}`,
+        auth: req.headers.get("authorization"),
+        query: body.query ?? "",
+        variables: body.variables ?? {},
       });
-    }
-    if (q.includes("searchPackages")) {
-      const result = v.searchString === "nothing"
-        ? { __typename: "EmptySearchResultSet", _: null }
-        : v.searchString === "bad:[syntax"
-        ? {
-          __typename: "InvalidInput",
-          errors: [{
-            path: "searchString",
-            message: "malformed query string",
-            name: "QuerySyntax",
-          }],
-        }
-        : {
-          __typename: "PackagesSearchResultSet",
-          total: 3,
-          firstPage: { cursor: "page-2", hits: [hit(1), hit(2)] },
-        };
-      return Response.json({ data: { searchPackages: result } });
-    }
-    if (q.includes("searchObjects")) {
-      return Response.json({
-        data: {
-          searchObjects: {
-            __typename: "ObjectsSearchResultSet",
-            total: 1,
-            firstPage: {
+      // The catalog publishes where its registry is.
+      if (url.pathname === "/config.json") return Response.json({ registryUrl: origin() });
+      if (url.pathname !== "/graphql") return new Response("not here", { status: 404 });
+      if (req.headers.get("authorization") === "Bearer revoked") {
+        return new Response("unauthorized", { status: 401 });
+      }
+      const v = body.variables ?? {};
+      const q = String(body.query);
+      if (v.searchString === "boom") return new Response("oops", { status: 500 });
+      if (v.searchString === "graphql-error") {
+        return Response.json({ errors: [{ message: "search backend unavailable" }] });
+      }
+      if (q.includes("searchMorePackages")) {
+        return Response.json({
+          data: {
+            searchMorePackages: {
+              __typename: "PackagesSearchResultSetPage",
               cursor: null,
-              hits: [{
-                bucket: DATA,
-                key: "reads/sample.fastq",
-                version: "v1",
-                score: 1.5,
-                size: 42,
-                modified: "2026-01-02T03:04:05Z",
-                deleted: false,
-              }],
+              hits: [hit(3)],
             },
           },
-        },
-      });
-    }
-    return Response.json({ errors: [{ message: "unknown query" }] });
-  });
-  return { seen, url: `http://127.0.0.1:${server.addr.port}`, server };
+        });
+      }
+      if (q.includes("searchPackages")) {
+        const result = v.searchString === "nothing"
+          ? { __typename: "EmptySearchResultSet", _: null }
+          : v.searchString === "bad:[syntax"
+          ? {
+            __typename: "InvalidInput",
+            errors: [{
+              path: "searchString",
+              message: "malformed query string",
+              name: "QuerySyntax",
+            }],
+          }
+          : {
+            __typename: "PackagesSearchResultSet",
+            total: 3,
+            firstPage: { cursor: "page-2", hits: [hit(1), hit(2)] },
+          };
+        return Response.json({ data: { searchPackages: result } });
+      }
+      if (q.includes("searchObjects")) {
+        return Response.json({
+          data: {
+            searchObjects: {
+              __typename: "ObjectsSearchResultSet",
+              total: 1,
+              firstPage: {
+                cursor: null,
+                hits: [{
+                  bucket: DATA,
+                  key: "reads/sample.fastq",
+                  version: "v1",
+                  score: 1.5,
+                  size: 42,
+                  modified: "2026-01-02T03:04:05Z",
+                  deleted: false,
+                }],
+              },
+            },
+          },
+        });
+      }
+      return Response.json({ errors: [{ message: "unknown query" }] });
+    },
+  );
+  const origin = (): string => `http://127.0.0.1:${server.addr.port}`;
+  return { seen, url: origin(), server };
 }
 
 async function quiltHome(
@@ -494,6 +502,24 @@ Deno.test("search tools over HTTP (both eras) and stdio", async (t) => {
           });
           assertEquals(out.registry, registry.url);
           assertEquals(registry.seen.slice(before).map((s) => s.auth), [`Bearer ${DESKTOP_TOKEN}`]);
+        }
+        {
+          // From the catalog's config.json, which is fetched without any credential.
+          await using client = await connectStdio({
+            ...stack.serverEnv,
+            ...noRegistry,
+            QUILT_MCP_CATALOG_URL: registry.url,
+            HOME: desktopHome,
+          });
+          const before = registry.seen.length;
+          const out = await callOk<{ registry: string }>(client, "catalog_search", {
+            query: "rna",
+          });
+          assertEquals(out.registry, registry.url);
+          assertEquals(
+            registry.seen.slice(before).map((s) => [s.path, s.auth]),
+            [["GET /config.json", null], ["POST /graphql", `Bearer ${DESKTOP_TOKEN}`]],
+          );
         }
         const noLogin = await quiltHome(registry.url, undefined);
         const expired = await quiltHome(registry.url, {
