@@ -152,6 +152,8 @@ export class RegistryIo {
           return { text: await r.Body!.transformToString(), etag: r.ETag ?? "" };
         } catch (e) {
           if (isNoSuchKey(e)) return undefined;
+          // An empty object has no byte 0: an (invalid) empty pointer.
+          if (status(e) === 416) return { text: "", etag: "" };
           throw e;
         }
       },
@@ -291,6 +293,8 @@ export class RegistryIo {
             return await r.Body!.transformToByteArray();
           } catch (e) {
             if (isNoSuchKey(e)) return undefined;
+            // An empty object has no byte 0: a manifest without its header line.
+            if (status(e) === 416) return new Uint8Array(0);
             throw e;
           }
         },

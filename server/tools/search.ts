@@ -24,6 +24,8 @@ import { decodeCursor, encodeCursor, packagePrefix } from "./packages_read.ts";
 
 /** Packages whose metadata is read in parallel. */
 const SEARCH_CONCURRENCY = 8;
+/** Error codes of a package whose pointer or metadata line is not in quilt3's format. */
+const UNREADABLE: ReadonlySet<string> = new Set(["invalid_manifest", "invalid_revision"]);
 /** Package metadata larger than this (as JSON) is matched but not returned. */
 const MAX_META_OUT = 4096;
 
@@ -90,11 +92,18 @@ async function examine(
   io: RegistryIo,
   terms: readonly string[],
   name: string,
-): Promise<z.infer<typeof searchHit> | undefined> {
-  const latest = await io.readPointer(name, "latest");
-  if (!latest) return undefined;
-  const header = await io.readHeader(latest.topHash);
-  if (!header) return undefined;
+): Promise<z.infer<typeof searchHit> | "unreadable" | undefined> {
+  let latest, header;
+  try {
+    latest = await io.readPointer(name, "latest");
+    if (!latest) return undefined;
+    header = await io.readHeader(latest.topHash);
+    if (!header) return undefined;
+  } catch (e) {
+    // One broken package does not end the search; access and AWS failures still do.
+    if (e instanceof ToolError && UNREADABLE.has(e.code)) return "unreadable";
+    throw e;
+  }
   const message = header.get("message");
   const userMeta = header.get("user_meta");
   const matched = matchPackage(terms, {
@@ -137,6 +146,9 @@ const packageSearch = defineTool({
     query: z.string(),
     results: z.array(searchHit),
     scanned: z.number().describe("Packages examined in this call"),
+    unreadable: z.array(z.string()).describe(
+      "Packages skipped because their latest pointer or metadata is not a valid quilt3 record",
+    ),
     next_cursor: z.string().nullable().describe(
       "Continue the scan from here (null when every package was examined)",
     ),
@@ -159,6 +171,7 @@ const packageSearch = defineTool({
     const io = new RegistryIo(env, args.bucket);
     const names = io.packageNames(args.prefix, after);
     const results: z.infer<typeof searchHit>[] = [];
+    const unreadable: string[] = [];
     let scanned = 0;
     let last: string | undefined;
     let complete = false;
@@ -179,7 +192,8 @@ const packageSearch = defineTool({
       for (const hit of found) {
         scanned++;
         last = batch[processed++];
-        if (hit) results.push(hit);
+        if (hit === "unreadable") unreadable.push(batch[processed - 1]);
+        else if (hit) results.push(hit);
         // The rest of the batch is examined again on the next page.
         if (results.length >= args.limit) break;
       }
@@ -199,6 +213,7 @@ const packageSearch = defineTool({
       query: args.query,
       results,
       scanned,
+      unreadable,
       next_cursor: complete || last === undefined ? null : encodeCursor({
         kind: "package_search",
         prefix: args.prefix,

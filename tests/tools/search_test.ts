@@ -22,7 +22,7 @@ import {
   startStack,
 } from "../harness/mod.ts";
 import { callError, callOk, listedTools } from "./helpers_transports.ts";
-import { writeRevision } from "./peer/mod.ts";
+import { putRaw, writeRevision } from "./peer/mod.ts";
 
 const REG = "sr-reg";
 const DATA = "sr-data"; // allowed, searched through the catalog
@@ -185,6 +185,11 @@ Deno.test("search tools over HTTP (both eras) and stdio", async (t) => {
         timestamp: 1700000000 + i,
       });
     }
+    // Two broken packages: a manifest whose first line is not JSON, and an empty latest pointer.
+    const broken = "b".repeat(64);
+    await putRaw(s3, REG, `.quilt/packages/${broken}`, "not json\n");
+    await putRaw(s3, REG, ".quilt/named_packages/zz/broken/latest", broken);
+    await putRaw(s3, REG, ".quilt/named_packages/zz/emptyptr/latest", "");
     s3.destroy();
 
     // Web clients present tokens minted for this server AND the registry; the desktop client
@@ -231,6 +236,7 @@ Deno.test("search tools over HTTP (both eras) and stdio", async (t) => {
             {
               results: { name: string; matched_in: string[] }[];
               next_cursor: string | null;
+              unreadable: string[];
               scanned: number;
             }
           >(
@@ -241,7 +247,8 @@ Deno.test("search tools over HTTP (both eras) and stdio", async (t) => {
           assertEquals(human.results.map((r) => r.name), ["genomics/atac", "imaging/plates"]);
           assertEquals(human.results[0].matched_in, ["user_meta"]);
           assertEquals(human.next_cursor, null);
-          assertEquals(human.scanned, 6);
+          assertEquals(human.scanned, 8);
+          assertEquals(human.unreadable, ["zz/broken", "zz/emptyptr"]);
           const both = await callOk<{ results: { name: string; matched_in: string[] }[] }>(
             client,
             "package_search",
@@ -294,7 +301,7 @@ Deno.test("search tools over HTTP (both eras) and stdio", async (t) => {
               calls++;
             } while (cursor && calls < 10);
             assertEquals(found, ["genomics/rna-seq", "imaging/tiles", "misc/huge"]);
-            assertEquals(calls, 3);
+            assertEquals(calls, 4);
             const limited = await callOk<{ results: { name: string }[]; next_cursor: string }>(
               client,
               "package_search",
