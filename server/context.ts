@@ -57,11 +57,17 @@ export class ContextStore {
   readonly #storage = new AsyncLocalStorage<RequestContext>();
   readonly #metrics: Metrics;
   readonly #logger: Logger;
+  readonly #processClientType: ClientType;
   #active = 0;
 
-  constructor(metrics: Metrics, logger: Logger) {
+  /**
+   * `processClientType` is the client type this process serves (an HTTP server serves web-jwt, a
+   * stdio server desktop-stdio): a failure outside any context is attributed to it.
+   */
+  constructor(metrics: Metrics, logger: Logger, processClientType: ClientType) {
     this.#metrics = metrics;
     this.#logger = logger;
+    this.#processClientType = processClientType;
   }
 
   /** Contexts entered and not yet released (0 when idle). */
@@ -113,8 +119,12 @@ export class ContextStore {
   current(what: string): RequestContext {
     const context = this.#storage.getStore();
     if (!context) {
-      this.#metrics.count("ContextFailure", { ClientType: "unknown" });
-      this.#logger.error("context_failure", { reason: "no_context", error: what });
+      this.#metrics.count("ContextFailure", { ClientType: this.#processClientType });
+      this.#logger.error("context_failure", {
+        reason: "no_context",
+        client_type: this.#processClientType,
+        error: what,
+      });
       throw new ContextMissingError(what);
     }
     return context;

@@ -25,7 +25,11 @@ export function createRuntime(config: Config): Runtime {
     config.metricsNamespace,
     config.metrics === "emf" ? logger : undefined,
   );
-  const contexts = new ContextStore(metrics, logger);
+  const contexts = new ContextStore(
+    metrics,
+    logger,
+    config.transport === "http" ? "web-jwt" : "desktop-stdio",
+  );
   const settings = new AwsSettings(config);
   const toolDeps: ToolDeps = {
     config,

@@ -220,9 +220,13 @@ Deno.test("logger: token-shaped values are redacted; levels filter; EMF uses the
 Deno.test("context: fail closed outside a context; push equals reset; contexts do not leak across async work", async () => {
   const lines: string[] = [];
   const metrics = new Metrics("QuiltMCP", undefined);
-  const store = new ContextStore(metrics, new Logger("info", (l) => lines.push(l)));
+  const store = new ContextStore(metrics, new Logger("info", (l) => lines.push(l)), "web-jwt");
   assertThrows(() => store.current("an AWS client"), ContextMissingError);
-  assertEquals(metrics.total("ContextFailure"), 1);
+  assertEquals(
+    metrics.total("ContextFailure", { ClientType: "web-jwt" }),
+    1,
+    "attributed to the process's client type, which the alarm sums",
+  );
   const ctx = (id: string): RequestContext => ({
     principal: { id },
     clientType: "web-jwt",

@@ -81,7 +81,7 @@ export function fakeDeps(
 ): ToolDeps {
   const logger = new Logger("error", () => {});
   const metrics = new Metrics("test", undefined);
-  const contexts = new ContextStore(metrics, logger);
+  const contexts = new ContextStore(metrics, logger, "web-jwt");
   const missing = (kind: string) => () => {
     throw new Error(`no fake ${kind} client`);
   };
