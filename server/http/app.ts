@@ -21,8 +21,14 @@ import type { Readiness } from "./readiness.ts";
 import { requestIdFor } from "./request_id.ts";
 import { resourceMetadata, resourceMetadataPaths } from "./well_known.ts";
 
-/** The MCP endpoint path on this server. */
-export const MCP_PATH = "/mcp";
+/**
+ * The MCP endpoint path on this server: the path of the public URL, so a load balancer can forward
+ * the public path unchanged (https://mcp.example.com/quilt/mcp is served at /quilt/mcp).
+ */
+export function mcpPath(publicUrl: string): string {
+  const path = new URL(publicUrl).pathname.replace(/\/+$/, "");
+  return path === "" ? "/" : path;
+}
 
 /**
  * Protocol revisions accepted in the MCP-Protocol-Version header: the SDK's 2025-era list plus the
@@ -110,7 +116,7 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
     );
   }
 
-  app.all(MCP_PATH, async (c) => {
+  app.all(mcpPath(config.publicUrl!), async (c) => {
     const request = c.req.raw;
     // Stateless server: no SSE session stream (GET) and no session to end (DELETE).
     if (request.method !== "POST") {

@@ -272,3 +272,10 @@ Deno.test("aws errors: AccessDenied names the action and the category policy", (
     "credentials_unavailable",
   );
 });
+
+Deno.test("mcp path: the server answers on the public URL's path", async () => {
+  const { mcpPath } = await import("../../server/http/app.ts");
+  assertEquals(mcpPath("https://mcp.example.com/mcp"), "/mcp");
+  assertEquals(mcpPath("https://mcp.example.com/quilt/mcp/"), "/quilt/mcp");
+  assertEquals(mcpPath("https://mcp.example.com"), "/");
+});
