@@ -21,6 +21,7 @@ import {
   manifestKey,
   planRevisionDelete,
   pointerKey,
+  resolveShortHash,
   serializeManifest,
   timestampPointerName,
   validateLogicalKey,
@@ -556,30 +557,19 @@ const packageDelete = defineTool({
       };
     }
     const pointers = await io.readPointers(args.package, listed.map((p) => p.pointer));
-    const prefix = args.top_hash.toLowerCase();
-    const matches = [
-      ...new Set(pointers.map((p) => p.topHash).filter((h) => h.startsWith(prefix))),
-    ];
-    if (matches.length === 0) {
-      throw new ToolError(
-        "not_found",
-        `Not found: no revision of ${args.package} has top hash ${prefix} (see package_versions).`,
-      );
-    }
-    if (matches.length > 1) {
-      throw new ToolError(
-        "invalid_revision",
-        `Top hash ${prefix} is ambiguous: ${matches.length} revisions of ${args.package} match; give more digits.`,
-      );
-    }
-    const plan = await quilt(() => planRevisionDelete(pointers, matches[0]));
+    // Only revisions of this package count (a manifest may be shared by other packages).
+    const topHash = await quilt(
+      () => resolveShortHash(args.top_hash!, pointers.map((p) => p.topHash)),
+      `package ${args.package}`,
+    );
+    const plan = await quilt(() => planRevisionDelete(pointers, topHash));
     if (!args.dry_run) {
       for (const name of plan.deletePointers) await io.delete(pointerKey(args.package, name));
       if (plan.newLatest) await io.put(latestPointerKey(args.package), plan.newLatest.topHash);
     }
     return {
       ...out,
-      top_hash: matches[0],
+      top_hash: topHash,
       deleted_pointers: [...plan.deletePointers],
       new_latest: plan.newLatest?.topHash ?? null,
       package_gone: plan.packageGone,
