@@ -152,3 +152,8 @@ output "listener_arn" {
   description = "Listener the MCP routes are attached to."
   value       = aws_lb_listener_rule.this.listener_arn
 }
+
+output "categories_without_policy" {
+  description = "Tool categories that call no AWS API and so have no policy, with the reason (policies/index.json)."
+  value       = local.categories_without_policy
+}
