@@ -37,7 +37,6 @@ export interface PeerEntry {
   physical_key: string;
   meta_json: string;
   sha256?: string;
-  fetched_sha256?: string;
   verified?: boolean;
 }
 

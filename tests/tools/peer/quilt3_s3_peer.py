@@ -10,6 +10,8 @@ Requests ("op"):
            meta_json?}], force?}                              -> {top_hash}
   browse  {registry, name, top_hash?, fetch?}                 -> {top_hash, meta_json, message,
            entries: [{lk, size, hash, physical_key, meta_json, sha256?, verified?}]}
+           (fetch: Package.fetch downloads the objects; each file's bytes are checked against
+           its entry hash with quilt3's own verification)
   update  {registry, name, top_hash?, message, meta_json?, set?: [file], remove?: [lk]}
                                                               -> {top_hash} | {conflict: text}
 """
@@ -87,6 +89,11 @@ def push(req):
 
 def browse(req):
     pkg = quilt3.Package.browse(req["name"], registry=req["registry"], top_hash=req.get("top_hash"))
+    dest = None
+    if req.get("fetch"):
+        # quilt3 downloads every object of the package, as a user would.
+        dest = WORK / f"fetch-{len(list(WORK.iterdir()))}"
+        pkg.fetch(str(dest) + "/")
     entries = []
     for lk, entry in pkg.walk():
         out = {
@@ -96,26 +103,19 @@ def browse(req):
             "physical_key": str(entry.physical_key),
             "meta_json": json.dumps(entry._meta),  # the stored entry meta (user_meta inside)
         }
-        if req.get("fetch"):
-            data = entry.get_bytes(use_cache_if_available=False)
-            entry._verify_hash(data)  # raises on a hash that does not describe the bytes
+        if dest is not None:
+            data = (dest / lk).read_bytes()
+            entry._verify_hash(data)  # raises when the hash does not describe the fetched bytes
             out["sha256"] = hashlib.sha256(data).hexdigest()
             out["verified"] = True
         entries.append(out)
-    result = {
+    return {
         # Recomputed by quilt3 from the loaded contents, not read from the pointer.
         "top_hash": pkg.top_hash,
         "meta_json": json.dumps(pkg.meta),
         "message": pkg._meta.get("message"),
         "entries": entries,
     }
-    if req.get("fetch"):
-        dest = WORK / f"fetch-{len(list(WORK.iterdir()))}"
-        pkg.fetch(str(dest) + "/")
-        for e in entries:
-            data = (dest / e["lk"]).read_bytes()
-            e["fetched_sha256"] = hashlib.sha256(data).hexdigest()
-    return result
 
 
 def update(req):
