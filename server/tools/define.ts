@@ -203,8 +203,10 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
     input: spec.input,
     output: spec.output,
     register(server, deps) {
+      // The SDK hands each call its request context: abort signal (client cancel) and progress.
       const callback =
-        ((args: unknown) => execute(args as z.infer<I>, deps)) as unknown as ToolCallback<I>;
+        ((args: unknown, request: ServerContext) =>
+          execute(args as z.infer<I>, deps, request)) as unknown as ToolCallback<I>;
       server.registerTool(
         spec.name,
         {
