@@ -4,7 +4,8 @@
  * `constructs`), so it runs under Deno with the repository's import map and under Node.
  * @module
  */
-export { CONTAINER_NAME, QuiltMcpServer } from "./lib/quilt_mcp_server.ts";
+export { QuiltMcpServer } from "./lib/quilt_mcp_server.ts";
+export { CONTAINER_NAME } from "./lib/values.ts";
 export type { QuiltMcpServerProps } from "./lib/props.ts";
 export {
   checkValue,

@@ -45,6 +45,7 @@ import {
 import type { QuiltMcpServerProps } from "./props.ts";
 import { buildAlarms, buildWafRules, dashboardWidgets, type Flavour } from "./shared.ts";
 import {
+  CONTAINER_NAME,
   containerEnvironment,
   containerSecrets,
   ecrRepositoryArn,
@@ -52,9 +53,6 @@ import {
   executionSecretArns,
   routes,
 } from "./values.ts";
-
-/** Name of the server container in the task definition (as in the Terraform module). */
-export const CONTAINER_NAME = "quilt-mcp";
 
 /** The egress rule CloudFormation needs to drop a security group's default allow-all egress. */
 const NO_DEFAULT_EGRESS = {
@@ -368,27 +366,18 @@ export class QuiltMcpServer extends Construct {
       const id = `CategoryPolicy${
         category.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase())
       }`;
-      if (singleTenant) {
-        // single-tenant: the task role itself holds the enabled categories' policies.
-        new iam.CfnRolePolicy(this, id, {
-          roleName: taskRole.ref,
-          policyName: `category-${category}`,
-          policyDocument: document,
-        });
-      } else {
-        // per-user: the policies are for the customer's data roles; created unattached so they
-        // can be attached by ARN, never to the task role.
-        const policy = new iam.CfnManagedPolicy(this, id, {
-          managedPolicyName: `${name}-category-${category}`,
-          description:
-            `quilt-mcp ${category} tools (policies/${category}.json): attach to data roles`,
-          policyDocument: document,
-        });
-        new CfnOutput(this, `${id}Arn`, {
-          value: policy.ref,
-          description: `Policy of the ${category} category for the per-user data roles`,
-        });
-      }
+      // One policy per category: attached to the task role in single-tenant mode; in per-user
+      // mode left unattached for the customer's data roles (the Terraform module exports JSON).
+      const policy = new iam.CfnManagedPolicy(this, id, {
+        managedPolicyName: `${name}-category-${category}`,
+        description: `quilt-mcp ${category} tools (policies/${category}.json)`,
+        policyDocument: document,
+        roles: singleTenant ? [taskRole.ref] : undefined,
+      });
+      new CfnOutput(this, `${id}Arn`, {
+        value: policy.ref,
+        description: `Policy of the ${category} category for the per-user data roles`,
+      });
     }
     this.dataRoleTrustPolicy = render(IDENTITY_TEMPLATES["data-role-trust"], {
       task_role_arn: taskRole.attrArn,

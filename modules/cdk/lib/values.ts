@@ -7,6 +7,9 @@
  */
 import { PARAMETERS } from "./parameters.ts";
 
+/** Name of the server container in the task definition (as in the Terraform module). */
+export const CONTAINER_NAME = "quilt-mcp";
+
 /** Settings the module fixes rather than exposes (stdio-only or secret ones are never here). */
 export const FIXED_ENVIRONMENT: Readonly<Record<string, string>> = {
   QUILT_MCP_TRANSPORT: "http",
