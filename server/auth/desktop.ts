@@ -73,31 +73,12 @@ export async function quilt3LoginProvider(
 
   const refresh = async (): Promise<AwsCredentials> => {
     const registry = await quilt3RegistryUrl(dataDir);
-    const auth = await readJson<
-      Record<string, { access_token: string; refresh_token: string; expires_at: number }>
-    >(
-      join(dataDir, "auth.json"),
-    );
-    const entry = registry ? auth?.[registry] : undefined;
-    if (!registry || !entry) {
+    if (!registry) {
       throw new Quilt3LoginError(
-        "the quilt3 login's AWS credentials expired and no registry login is available; run `quilt3 login`",
+        "the quilt3 login's AWS credentials expired and no registry is configured; run `quilt3 login`",
       );
     }
-    let accessToken = entry.access_token;
-    if (entry.expires_at < now() / 1000 + 60) {
-      const r = await fetchImpl(`${registry}/api/token`, {
-        method: "POST",
-        body: new URLSearchParams({ refresh_token: entry.refresh_token }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!r.ok) {
-        throw new Quilt3LoginError(
-          `the Quilt registry refused to refresh the login (${r.status}); run \`quilt3 login\``,
-        );
-      }
-      accessToken = (await r.json()).access_token;
-    }
+    const accessToken = await quilt3AccessToken(dataDir, registry, fetchImpl, now);
     const r = await fetchImpl(`${registry}/api/auth/get_credentials`, {
       headers: { Authorization: `Bearer ${accessToken}` },
       signal: AbortSignal.timeout(10_000),
@@ -124,6 +105,56 @@ export async function quilt3LoginProvider(
     current = await refreshing;
     return current;
   };
+}
+
+/** quilt3's auth.json entry for one registry. */
+interface Quilt3AuthEntry {
+  access_token?: unknown;
+  refresh_token?: unknown;
+  expires_at?: unknown;
+}
+
+/**
+ * The quilt3 login's access token for `registryUrl` (auth.json), refreshed through the registry's
+ * /api/token when it expires within a minute — as quilt3 itself does. The refreshed token is used
+ * in memory only: the login files are never rewritten.
+ */
+export async function quilt3AccessToken(
+  dataDir: string,
+  registryUrl: string,
+  fetchImpl: typeof fetch = fetch,
+  now: () => number = Date.now,
+): Promise<string> {
+  const auth = await readJson<Record<string, Quilt3AuthEntry>>(join(dataDir, "auth.json"));
+  const entry = auth?.[registryUrl] ?? auth?.[`${registryUrl}/`];
+  if (!entry || typeof entry.access_token !== "string" || entry.access_token === "") {
+    throw new Quilt3LoginError(`no quilt3 login for ${registryUrl}; run \`quilt3 login\``);
+  }
+  if (typeof entry.expires_at !== "number" || entry.expires_at >= now() / 1000 + 60) {
+    return entry.access_token;
+  }
+  if (typeof entry.refresh_token !== "string" || entry.refresh_token === "") {
+    throw new Quilt3LoginError(
+      `the quilt3 login for ${registryUrl} has expired; run \`quilt3 login\``,
+    );
+  }
+  const r = await fetchImpl(`${registryUrl}/api/token`, {
+    method: "POST",
+    body: new URLSearchParams({ refresh_token: entry.refresh_token }),
+    signal: AbortSignal.timeout(10_000),
+  }).catch((e) => {
+    throw new Quilt3LoginError(
+      `the Quilt registry is unreachable to refresh the login (${(e as Error).message})`,
+    );
+  });
+  const body = r.ok ? await r.json().catch(() => undefined) : undefined;
+  if (!r.ok || typeof body?.access_token !== "string") {
+    await r.body?.cancel().catch(() => {});
+    throw new Quilt3LoginError(
+      `the Quilt registry refused to refresh the login (${r.status}); run \`quilt3 login\``,
+    );
+  }
+  return body.access_token;
 }
 
 /** Which source desktop credentials come from. */

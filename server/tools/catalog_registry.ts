@@ -6,9 +6,7 @@
  * leaves this module except in the Authorization header of the registry request.
  * @module
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { quilt3RegistryUrl } from "../auth/desktop.ts";
+import { quilt3AccessToken, Quilt3LoginError, quilt3RegistryUrl } from "../auth/desktop.ts";
 import type { RequestContext } from "../context.ts";
 import { catalogConfigUrl, registryGraphqlUrl } from "../quilt/mod.ts";
 import type { ToolDeps } from "./define.ts";
@@ -94,43 +92,6 @@ export async function registryUrlOf(deps: ToolDeps, context: RequestContext): Pr
   );
 }
 
-interface Quilt3AuthEntry {
-  access_token?: unknown;
-  expires_at?: unknown;
-}
-
-/** The quilt3 login's access token for `registryUrl` (auth.json), checked for expiry. */
-async function quilt3AccessToken(dataDir: string, registryUrl: string): Promise<string> {
-  const path = join(dataDir, "auth.json");
-  let auth: Record<string, Quilt3AuthEntry> | undefined;
-  try {
-    auth = JSON.parse(await readFile(path, "utf8"));
-  } catch (e) {
-    const missing = (e as { code?: string }).code === "ENOENT" ||
-      e instanceof Deno.errors.NotFound;
-    throw new ToolError(
-      "catalog_login_required",
-      missing
-        ? `catalog_search needs your Quilt catalog login: run \`quilt3 login\` (no login found for ${registryUrl}).`
-        : `catalog_search could not read your quilt3 login (${path}); run \`quilt3 login\` again.`,
-    );
-  }
-  const entry = auth?.[registryUrl] ?? auth?.[`${registryUrl}/`];
-  if (!entry || typeof entry.access_token !== "string" || entry.access_token === "") {
-    throw new ToolError(
-      "catalog_login_required",
-      `catalog_search needs your Quilt catalog login for ${registryUrl}: run \`quilt3 login\`.`,
-    );
-  }
-  if (typeof entry.expires_at === "number" && entry.expires_at * 1000 <= Date.now()) {
-    throw new ToolError(
-      "catalog_login_expired",
-      `Your quilt3 login for ${registryUrl} has expired: run \`quilt3 login\` (or any quilt3 command that refreshes it).`,
-    );
-  }
-  return entry.access_token;
-}
-
 /**
  * The bearer token to present to the registry for this caller: the quilt3 login on the desktop;
  * on the web only `context.registryToken` (set when the verified token's audience also names the
@@ -157,7 +118,16 @@ export async function registryTokenOf(
       "catalog_search needs your quilt3 login, and using it is switched off (QUILT_MCP_USE_QUILT3_LOGIN=false).",
     );
   }
-  return await quilt3AccessToken(deps.config.quilt3DataDir, registryUrl);
+  try {
+    return await quilt3AccessToken(deps.config.quilt3DataDir, registryUrl, deps.fetch);
+  } catch (e) {
+    if (!(e instanceof Quilt3LoginError)) throw e;
+    const expired = /expired|refresh/.test(e.message);
+    throw new ToolError(
+      expired ? "catalog_login_expired" : "catalog_login_required",
+      `catalog_search needs your Quilt catalog login: ${e.message}.`,
+    );
+  }
 }
 
 /** A GraphQL answer's `data`, or a clear ToolError for HTTP, auth and GraphQL errors. */

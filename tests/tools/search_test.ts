@@ -529,10 +529,11 @@ Deno.test("search tools over HTTP (both eras) and stdio", async (t) => {
           );
         }
         const noLogin = await quiltHome(registry.url, undefined);
+        // Expired and not refreshable (no refresh token): explained without a network call. A
+        // refreshable login is refreshed through /api/token (tests/server/quilt3_login_test.ts).
         const expired = await quiltHome(registry.url, {
           [registry.url]: {
             access_token: "old",
-            refresh_token: "r",
             expires_at: Date.now() / 1000 - 60,
           },
         });
