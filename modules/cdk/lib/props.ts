@@ -199,7 +199,7 @@ export interface QuiltMcpServerProps {
   readonly athenaOutputLocation?: string;
   /** Most result rows one query call returns (QUILT_MCP_ATHENA_MAX_ROWS). Default: `1000`. (Terraform `mcp-server.athena_max_rows`) */
   readonly athenaMaxRows?: number;
-  /** A query still running after this is cancelled (QUILT_MCP_ATHENA_TIMEOUT_SECONDS). Default: `60`. (Terraform `mcp-server.athena_timeout_seconds`) */
+  /** A query still running after this is cancelled (QUILT_MCP_ATHENA_TIMEOUT_SECONDS). Default: `45`. (Terraform `mcp-server.athena_timeout_seconds`) */
   readonly athenaTimeoutSeconds?: number;
   /** AWS region of the buckets, STS, Athena and Glue (AWS_REGION); null = the provider's region. (Terraform `mcp-server.aws_region`) */
   readonly awsRegion?: string;

@@ -1,0 +1,241 @@
+/**
+ * Terraform, offline, for the parity tests. Two ways in:
+ * - `planComposition`: a temporary root module wires modules/alb, waf, mcp-server and
+ *   observability together as the one-stack flavours do, and `terraform test -json -verbose`
+ *   plans it under a mock AWS provider; the JSON plan of that run (its `test_plan` message) is
+ *   what the security parity reads.
+ * - `validationRuns`: the variable blocks of a module copied into an otherwise empty module, and
+ *   one generated `terraform test` run per input, with `expect_failures` for those that must be
+ *   refused: Terraform's own validation decides, in well under a second, with no provider.
+ * @module
+ */
+import { join } from "node:path";
+import { REPO_ROOT } from "../harness/paths.ts";
+
+/** Environment for every terraform call: the project's offline CLI configuration. */
+export function terraformEnv(): Record<string, string> {
+  const given = Deno.env.get("TF_CLI_CONFIG_FILE");
+  const exists = (path: string) => {
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    TF_CLI_CONFIG_FILE: given !== undefined && exists(given)
+      ? given
+      : join(REPO_ROOT, ".tools", "terraformrc"),
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    NO_COLOR: "1",
+  };
+}
+
+async function terraform(
+  dir: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await new Deno.Command("terraform", {
+    args: [`-chdir=${dir}`, ...args],
+    env: terraformEnv(),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code,
+    stdout: new TextDecoder().decode(stdout),
+    stderr: new TextDecoder().decode(stderr),
+  };
+}
+
+/** An HCL literal for a JSON value (HCL accepts JSON-style lists and objects). */
+export function hcl(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return `[${value.map(hcl).join(", ")}]`;
+  if (typeof value === "object") {
+    return `{ ${
+      Object.entries(value).map(([k, v]) => `${JSON.stringify(k)} = ${hcl(v)}`).join(", ")
+    } }`;
+  }
+  // A Terraform string literal treats ${ and %{ as template syntax: escape them.
+  if (typeof value === "string") {
+    return JSON.stringify(value).replace(/\$\{/g, "$$${").replace(/%\{/g, "%%{");
+  }
+  return JSON.stringify(value);
+}
+
+/** The JSON plan of one `terraform test` run with `-verbose`. */
+export interface TerraformPlan {
+  readonly resource_changes: {
+    address: string;
+    type: string;
+    module_address?: string;
+    change: { actions: string[]; after: Record<string, any> };
+  }[];
+  readonly output_changes: Record<string, { after: unknown }>;
+}
+
+/**
+ * Plans the composition of the four modules with the given inputs per module (from
+ * `terraformInputs`) under the mock provider and returns the plan.
+ */
+export async function planComposition(
+  inputs: Record<string, Record<string, unknown>>,
+  mcpPath: string,
+): Promise<TerraformPlan> {
+  const dir = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-tf-" });
+  try {
+    const modules = join(REPO_ROOT, "modules");
+    const block = (name: string, source: string, values: Record<string, unknown>, wiring: string) =>
+      `module "${name}" {\n  source = ${JSON.stringify(join(modules, source))}\n${
+        Object.entries(values).map(([k, v]) => `  ${k} = ${hcl(v)}\n`).join("")
+      }${wiring}}\n`;
+    const main = [
+      `terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n`,
+      block("alb", "alb", inputs.alb ?? {}, "  web_acl_arn = module.waf.web_acl_arn\n"),
+      block("waf", "waf", inputs.waf ?? {}, `  mcp_path = ${hcl(mcpPath)}\n`),
+      block(
+        "mcp_server",
+        "mcp-server",
+        inputs["mcp-server"] ?? {},
+        "  listener_arn = module.alb.https_listener_arn\n" +
+          "  alb_security_group_id = module.alb.security_group_id\n" +
+          "  deployment_alarm_names = module.observability.deployment_alarm_names\n",
+      ),
+      block(
+        "observability",
+        "observability",
+        inputs.observability ?? {},
+        "  metrics_namespace = module.mcp_server.metrics_namespace\n" +
+          "  load_balancer_arn_suffix = module.alb.arn_suffix\n" +
+          "  target_group_arn_suffix = module.mcp_server.target_group_arn_suffix\n" +
+          "  waf_web_acl_name = module.waf.web_acl_name\n",
+      ),
+      `output "category_policies" {\n  value = module.mcp_server.category_policies\n}\n`,
+      `output "data_role_trust_policy" {\n  value = module.mcp_server.data_role_trust_policy\n}\n`,
+      `output "container_environment" {\n  value = module.mcp_server.container_environment\n}\n`,
+    ].join("\n");
+    await Deno.writeTextFile(join(dir, "main.tf"), main);
+    await Deno.mkdir(join(dir, "tests"));
+    await Deno.writeTextFile(
+      join(dir, "tests", "plan.tftest.hcl"),
+      `mock_provider "aws" {\n  source = ${
+        JSON.stringify(join(REPO_ROOT, "tests", "parity", "terraform", "mocks"))
+      }\n}\n\nrun "plan" {\n  command = plan\n}\n`,
+    );
+    const init = await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
+    const test = await terraform(dir, ["test", "-json", "-verbose", "-no-color"]);
+    let plan: TerraformPlan | undefined;
+    const diagnostics: string[] = [];
+    for (const line of test.stdout.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const message = JSON.parse(line);
+      if (message.type === "test_plan") plan = message.test_plan;
+      if (message.type === "diagnostic") diagnostics.push(JSON.stringify(message.diagnostic));
+    }
+    if (test.code !== 0 || plan === undefined) {
+      throw new Error(
+        `terraform test failed (${test.code}):\n${diagnostics.join("\n")}\n${test.stderr}`,
+      );
+    }
+    return plan;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** One input case for {@linkcode validationRuns}. */
+export interface ValidationCase {
+  readonly label: string;
+  /** Variable values on top of the base values. */
+  readonly values: Record<string, unknown>;
+  /** The variable whose validation must refuse it, or undefined when it must be accepted. */
+  readonly refusedBy?: string;
+}
+
+/**
+ * Runs each case against the variable blocks of a module (no resources, no provider) and
+ * returns the labels of the cases whose outcome differs from what they expect.
+ */
+export async function validationRuns(
+  module: string,
+  base: Record<string, unknown>,
+  cases: readonly ValidationCase[],
+): Promise<{ label: string; detail: string }[]> {
+  const dir = await Deno.makeTempDir({ prefix: `quilt-mcp-parity-vars-${module}-` });
+  try {
+    const source = join(REPO_ROOT, "modules", module);
+    for (const entry of Deno.readDirSync(source)) {
+      if (!entry.isFile || !entry.name.endsWith(".tf")) continue;
+      const text = await Deno.readTextFile(join(source, entry.name));
+      const variables = extractBlocks(text, "variable");
+      if (variables.length > 0) {
+        await Deno.writeTextFile(join(dir, entry.name), variables.join("\n\n"));
+      }
+    }
+    const runs = cases.map((c, i) =>
+      `run "case_${i}" {\n  command = plan\n\n  variables {\n${
+        Object.entries(c.values).map(([k, v]) => `    ${k} = ${hcl(v)}\n`).join("")
+      }  }\n${c.refusedBy ? `\n  expect_failures = [var.${c.refusedBy}]\n` : ""}}\n`
+    );
+    await Deno.mkdir(join(dir, "tests"));
+    await Deno.writeTextFile(
+      join(dir, "tests", "cases.tftest.hcl"),
+      `variables {\n${Object.entries(base).map(([k, v]) => `  ${k} = ${hcl(v)}\n`).join("")}}\n\n${
+        runs.join("\n")
+      }`,
+    );
+    const init = await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
+    const test = await terraform(dir, ["test", "-json", "-no-color"]);
+    const status = new Map<string, string>();
+    const details = new Map<string, string[]>();
+    for (const line of test.stdout.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const m = JSON.parse(line);
+      if (m.type === "test_run" && m.test_run?.status) status.set(m["@testrun"], m.test_run.status);
+      if (m.type === "diagnostic" && m["@testrun"]) {
+        const list = details.get(m["@testrun"]) ?? [];
+        list.push(`${m.diagnostic.summary}: ${m.diagnostic.detail ?? ""}`);
+        details.set(m["@testrun"], list);
+      }
+    }
+    return cases.flatMap((c, i) =>
+      status.get(`case_${i}`) === "pass" ? [] : [{
+        label: c.label,
+        detail: `${status.get(`case_${i}`) ?? "not run"}: ${
+          (details.get(`case_${i}`) ?? []).join("; ")
+        }`,
+      }]
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The top-level blocks of one kind (`variable "x" { ... }`) of an HCL file, as text. */
+export function extractBlocks(text: string, kind: string): string[] {
+  const out: string[] = [];
+  const re = new RegExp(`^${kind} "[^"]+" \\{`, "gm");
+  for (const m of text.matchAll(re)) {
+    let depth = 0;
+    let i = m.index!;
+    let inString = false;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === "\\") i++;
+        else if (c === '"') inString = false;
+        continue;
+      }
+      if (c === '"') inString = true;
+      else if (c === "#") i = text.indexOf("\n", i);
+      else if (c === "{") depth++;
+      else if (c === "}" && --depth === 0) break;
+    }
+    out.push(text.slice(m.index!, i + 1));
+  }
+  return out;
+}
