@@ -45,15 +45,15 @@ resource "aws_kms_key" "this" {
         Resource  = "*"
       },
       {
-        # Alarms publish to the encrypted topic as CloudWatch itself.
-        Sid       = "CloudWatchAlarmsOfThisAccount"
+        # Alarms publish to the encrypted topic as CloudWatch itself. No condition here: CloudWatch
+        # does not reliably send caller/source-account context on these KMS calls, and an alarm
+        # that cannot encrypt is silently lost. Which alarms may publish is decided by the topic
+        # policy (aws:SourceAccount and aws:SourceArn below); this key encrypts only this topic.
+        Sid       = "CloudWatchAlarmsPublishToTheTopic"
         Effect    = "Allow"
         Principal = { Service = "cloudwatch.amazonaws.com" }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-        }
       },
     ]
   })

@@ -16,8 +16,12 @@ run "encrypted_topic" {
     error_message = "The topic must be encrypted with a rotating CMK."
   }
   assert {
-    condition     = one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s.Principal.Service if s.Sid == "CloudWatchAlarmsOfThisAccount"]) == "cloudwatch.amazonaws.com"
+    condition     = one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s.Principal.Service if s.Sid == "CloudWatchAlarmsPublishToTheTopic"]) == "cloudwatch.amazonaws.com"
     error_message = "CloudWatch must be able to use the key, or encrypted alarms never arrive."
+  }
+  assert {
+    condition     = toset(one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s.Action if s.Sid == "CloudWatchAlarmsPublishToTheTopic"])) == toset(["kms:Decrypt", "kms:GenerateDataKey*"])
+    error_message = "CloudWatch may only decrypt and generate data keys."
   }
   assert {
     condition     = one([for s in jsondecode(aws_sns_topic_policy.alarms.policy).Statement : s.Condition if s.Sid == "CloudWatchAlarmsOfThisAccount"]) == { StringEquals = { "aws:SourceAccount" = "123456789012" }, ArnLike = { "aws:SourceArn" = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" } }
