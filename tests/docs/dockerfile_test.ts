@@ -28,7 +28,7 @@ function instruction(name: string): string[] {
 Deno.test("Dockerfile: binary path, user, port and health check match modules/mcp-server", () => {
   const binary = moduleDefault("modules/mcp-server/variables.tf", "healthcheck_binary");
   const user = moduleDefault("modules/mcp-server/variables.tf", "container_user");
-  const port = moduleDefault("modules/mcp-server/variables_settings.tf", "port");
+  const port = moduleDefault("modules/mcp-server/variables.tf", "port");
   assertEquals(instruction("USER"), [user]);
   assertEquals(instruction("EXPOSE"), [port]);
   assertEquals(SETTINGS.find((s) => s.key === "port")!.default, port);
