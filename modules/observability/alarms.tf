@@ -5,7 +5,7 @@ resource "aws_cloudwatch_metric_alarm" "auth_failure_rate" {
   for_each = toset(local.clients)
 
   alarm_name          = "${var.name}-auth-failure-rate-${each.key}"
-  alarm_description   = "More than ${var.auth_failure_rate_percent}% of ${each.key} authentication attempts failed (at least ${var.auth_failure_min_requests} attempts). Runbook: runbooks/ (auth failures)."
+  alarm_description   = "More than ${var.auth_failure_rate_percent}% of ${each.key} authentication attempts failed (at least ${var.auth_failure_min_requests} attempts). Runbook: runbooks/auth-failure-rate.md."
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.auth_failure_rate_percent
   evaluation_periods  = 1
@@ -58,7 +58,7 @@ resource "aws_cloudwatch_metric_alarm" "auth_failure_rate" {
 
 resource "aws_cloudwatch_metric_alarm" "target_5xx" {
   alarm_name          = "${var.name}-target-5xx"
-  alarm_description   = "The MCP tasks returned more than ${var.target_5xx_threshold} 5xx responses in ${var.period_seconds} s. Rolls a deployment back."
+  alarm_description   = "The MCP tasks returned more than ${var.target_5xx_threshold} 5xx responses in ${var.period_seconds} s. Rolls a deployment back. Runbook: runbooks/rollback.md."
   namespace           = "AWS/ApplicationELB"
   metric_name         = "HTTPCode_Target_5XX_Count"
   dimensions          = local.alb_dimensions
@@ -76,7 +76,7 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx" {
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
   alarm_name          = "${var.name}-unhealthy-hosts"
-  alarm_description   = "A target of the MCP service failed its /healthz check for 2 minutes. Rolls a deployment back."
+  alarm_description   = "A target of the MCP service failed its /healthz check for 2 minutes. Rolls a deployment back. Runbook: runbooks/health-validation.md."
   namespace           = "AWS/ApplicationELB"
   metric_name         = "UnHealthyHostCount"
   dimensions          = local.alb_dimensions
@@ -95,7 +95,7 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
 # Any AWS access attempted outside a request context is a bug that failed closed.
 resource "aws_cloudwatch_metric_alarm" "context_failure" {
   alarm_name          = "${var.name}-context-failure"
-  alarm_description   = "Code asked for AWS access or identity outside a request context (refused, fail closed). Any occurrence is a defect. Rolls a deployment back."
+  alarm_description   = "Code asked for AWS access or identity outside a request context (refused, fail closed). Any occurrence is a defect. Rolls a deployment back. Runbook: runbooks/context-failure.md."
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   evaluation_periods  = 1
@@ -131,7 +131,7 @@ resource "aws_cloudwatch_metric_alarm" "context_failure" {
 
 resource "aws_cloudwatch_metric_alarm" "sts_assume_errors" {
   alarm_name          = "${var.name}-sts-assume-errors"
-  alarm_description   = "Per-user AssumeRole calls failed (trust policy, allow-list or session tags out of step). Runbook: runbooks/ (per-user roles)."
+  alarm_description   = "Per-user AssumeRole calls failed (trust policy, allow-list or session tags out of step). Runbook: runbooks/role-assumption-failures.md."
   namespace           = local.namespace
   metric_name         = local.metric.StsAssume
   dimensions          = { (local.dimension.Outcome) = local.outcome.error }
@@ -151,7 +151,7 @@ resource "aws_cloudwatch_metric_alarm" "waf_blocked_spike" {
   count = var.waf_web_acl_name != null ? 1 : 0
 
   alarm_name          = "${var.name}-waf-blocked-spike"
-  alarm_description   = "WAF blocked more than ${var.waf_blocked_threshold} requests in ${var.period_seconds} s: an attack, or a rule blocking legitimate MCP traffic."
+  alarm_description   = "WAF blocked more than ${var.waf_blocked_threshold} requests in ${var.period_seconds} s: an attack, or a rule blocking legitimate MCP traffic. Runbook: runbooks/waf-false-positives.md."
   namespace           = "AWS/WAFV2"
   metric_name         = "BlockedRequests"
   dimensions          = { WebACL = var.waf_web_acl_name, Region = local.region, Rule = "ALL" }
