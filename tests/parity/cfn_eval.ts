@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- walks untyped JSON (templates, plans) of any shape
 /**
  * A CloudFormation template evaluator for the parity tests: checks parameter values against
  * their declared constraints and the template's Rules (what CloudFormation refuses before it

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- walks untyped JSON (templates, plans) of any shape
 /**
  * The security profile of a deployment, read from a Terraform plan or from a resolved
  * CloudFormation template (the CDK synthesis and the committed template alike): the properties
@@ -54,7 +55,9 @@ export interface Profile {
   readonly executionStatements: Statement[];
   readonly taskAssumeStatements: Statement[];
   readonly trustConditions: unknown[];
-  readonly categoryPolicies: Record<string, Statement[]>;
+  readonly categoryPolicies: Record<string, Statement[] | typeof UNKNOWN_AT_PLAN>;
+  /** Categories whose policy the task role holds (single-tenant mode). */
+  readonly attachedCategories: string[];
   readonly service: Record<string, unknown>;
   readonly targetGroupHealthCheck: Record<string, unknown>;
   readonly routes: { hosts: string[]; paths: string[] };
@@ -65,6 +68,23 @@ const asList = <T>(x: T | T[] | undefined | null): T[] =>
 
 const text = (x: unknown): string =>
   typeof x === "string" ? x : x === null || x === undefined ? "" : JSON.stringify(x);
+
+/** How the task role's own ARN appears in a category policy (single-tenant governance). */
+export const TASK_ROLE = "<task-role>";
+
+/** A value Terraform knows only after apply (a mock plan leaves it unknown). */
+export const UNKNOWN_AT_PLAN = "(known after apply)";
+
+/** JSON with object keys sorted at every level: equal values, equal text. */
+export function canonical(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v !== null && typeof v === "object"
+      ? Object.fromEntries(
+        Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      )
+      : v;
+  return JSON.stringify(sort(value));
+}
 
 /** Normalizes a policy document's statements. */
 export function statements(document: unknown): Statement[] {
@@ -169,13 +189,25 @@ export function fromCloudFormation(t: Evaluated): Profile {
   const [taskRoleId, taskRole] = roleOf("-task");
   const [, executionRole] = roleOf("-execution");
   const roleTargets = (r: any) => asList(r.Properties.RoleName ?? r.Properties.Roles).map(idOf);
+  const attachedCategories: string[] = [];
   const taskAssume = ofType("AWS::IAM::RolePolicy").find(([, r]) =>
     r.Properties.PolicyName === "assume-data-roles" && roleTargets(r).includes(taskRoleId)
   );
   const categoryPolicies: Record<string, Statement[]> = {};
+  const taskRoleArn = JSON.stringify({ getAtt: [taskRoleId, "Arn"] });
   for (const [, r] of ofType("AWS::IAM::ManagedPolicy")) {
     const m = /-category-(.+)$/.exec(text(r.Properties.ManagedPolicyName));
-    if (m) categoryPolicies[m[1]] = statements(r.Properties.PolicyDocument);
+    if (m) {
+      categoryPolicies[m[1]] = statements(r.Properties.PolicyDocument).map((s) => ({
+        ...s,
+        resources: s.resources.map((x) => (x === taskRoleArn ? TASK_ROLE : x)),
+      }));
+      const attached = asList(r.Properties.Roles).map(idOf);
+      if (attached.length > 0 && !(attached.length === 1 && attached[0] === taskRoleId)) {
+        throw new Error(`category policy ${m[1]} attached to something else than the task role`);
+      }
+      if (attached.length > 0) attachedCategories.push(m[1]);
+    }
   }
   const [, lb] = one("AWS::ElasticLoadBalancingV2::LoadBalancer");
   const lbAttributes = Object.fromEntries(
@@ -256,6 +288,7 @@ export function fromCloudFormation(t: Evaluated): Profile {
       asList(r.Properties.AssumeRolePolicyDocument.Statement).map((s: any) => s.Condition)
     ),
     categoryPolicies,
+    attachedCategories: attachedCategories.sort(),
     service: {
       launchType: service.Properties.LaunchType,
       assignPublicIp: service.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp,
@@ -274,7 +307,7 @@ export function fromCloudFormation(t: Evaluated): Profile {
       ),
       paths: conditions.filter((c: any) => c.Field === "path-pattern").flatMap((c: any) =>
         c.PathPatternConfig.Values
-      ),
+      ).sort(),
     },
   };
 }
@@ -403,6 +436,8 @@ export function fromTerraform(plan: TerraformPlan): Profile {
     rule(a, "sg:alb")
   );
   const policies = plan.output_changes.category_policies?.after as Record<string, string>;
+  // The mock provider gives every role this ARN (tests/parity/terraform/mocks).
+  const taskRoleArn = "arn:aws:iam::123456789012:role/quilt-mcp-mock";
   const lb = one("module.alb.aws_lb.this");
   const web = one("module.waf.aws_wafv2_web_acl.this");
   const logging = one("module.waf.aws_wafv2_web_acl_logging_configuration.this");
@@ -424,7 +459,8 @@ export function fromTerraform(plan: TerraformPlan): Profile {
     logGroups: ofType("aws_cloudwatch_log_group").map((r) => ({
       name: r.change.after.name,
       retention: r.change.after.retention_in_days === 0 ? null : r.change.after.retention_in_days,
-      encrypted: r.change.after.kms_key_id !== undefined,
+      // The key ARN of a key created in the same plan is unknown until apply.
+      encrypted: Boolean(r.change.after.kms_key_id) || r.change.after_unknown?.kms_key_id === true,
     })).sort((a, b) => a.name.localeCompare(b.name)),
     keysRotate: ofType("aws_kms_key").map((r) => r.change.after.enable_key_rotation === true),
     listeners: ofType("aws_lb_listener").map((r) => ({
@@ -469,9 +505,18 @@ export function fromTerraform(plan: TerraformPlan): Profile {
       one("module.mcp_server.aws_iam_role.task"),
       one("module.mcp_server.aws_iam_role.execution"),
     ].map((r) => asList(JSON.parse(r.assume_role_policy).Statement).map((s: any) => s.Condition)),
-    categoryPolicies: Object.fromEntries(
-      Object.entries(policies ?? {}).map(([c, doc]) => [c, statements(doc)]),
-    ),
+    categoryPolicies: Object.fromEntries([
+      ...Object.entries(policies ?? {}).map((
+        [c, doc],
+      ) => [c, statements(doc.replaceAll(taskRoleArn, TASK_ROLE))]),
+      // A policy naming the task role's own ARN (single-tenant governance) is known after apply.
+      ...Object.entries(
+        (plan.output_changes.category_policies?.after_unknown ?? {}) as Record<string, boolean>,
+      ).filter(([, unknown]) => unknown === true).map(([c]) => [c, UNKNOWN_AT_PLAN]),
+    ]),
+    attachedCategories: at("module.mcp_server.aws_iam_role_policy.category").map((p) =>
+      String(p.name).replace(/^category-/, "")
+    ).sort(),
     service: {
       launchType: service.launch_type,
       assignPublicIp: service.network_configuration[0].assign_public_ip ? "ENABLED" : "DISABLED",

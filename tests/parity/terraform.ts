@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- walks untyped JSON (templates, plans) of any shape
 /**
  * Terraform, offline, for the parity tests. Two ways in:
  * - `planComposition`: a temporary root module wires modules/alb, waf, mcp-server and
@@ -71,9 +72,9 @@ export interface TerraformPlan {
     address: string;
     type: string;
     module_address?: string;
-    change: { actions: string[]; after: Record<string, any> };
+    change: { actions: string[]; after: Record<string, any>; after_unknown?: Record<string, any> };
   }[];
-  readonly output_changes: Record<string, { after: unknown }>;
+  readonly output_changes: Record<string, { after: unknown; after_unknown?: unknown }>;
 }
 
 /**

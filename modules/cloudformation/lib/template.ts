@@ -109,11 +109,6 @@ export function buildTemplate(): Record<string, unknown> {
     }
     return { items, padded, conditions: names };
   };
-  /** The whole list value of a list parameter (split when it is an encoded string). */
-  const listValue = (name: string): Cfn => {
-    const s = spec(name);
-    return isEncodedString(s) ? split(",", ref(s.cloudformation)) : ref(s.cloudformation);
-  };
 
   // --- derived values and conditions -----------------------------------------------------
   addCondition("PerUser", equals(P("role_mode"), "per-user"));

@@ -1,0 +1,461 @@
+/**
+ * Security parity: one deployment (fixture.json) and a second with every conditional feature
+ * switched on, planned by Terraform under a mock provider, synthesized by the CDK construct and
+ * evaluated from the CloudFormation template; their security profiles must be equal, and each
+ * must hold the properties the design demands. Plus one refused dangerous input per flavour.
+ * @module
+ */
+import { App, Stack } from "aws-cdk-lib";
+import { assert, assertEquals, assertThrows } from "../harness/assert.ts";
+import { QuiltMcpPropsError, QuiltMcpServer } from "../../modules/cdk/mod.ts";
+import {
+  CATEGORY_TEMPLATES,
+  IDENTITY_TEMPLATES,
+  PLACEHOLDER_SPECS,
+} from "../../modules/cdk/lib/policies.ts";
+import { TELEMETRY_CATALOG } from "../../modules/cdk/lib/shared.ts";
+import { findPlaceholders, renderTemplate } from "../../policies/render.ts";
+import { PYTHON, REPO_ROOT } from "../harness/paths.ts";
+import { evaluate, parameterErrors, readTemplate } from "./cfn_eval.ts";
+import { cdkProps, cfnParameters, FIXTURE, terraformInputs } from "./flavours.ts";
+import {
+  canonical,
+  fromCloudFormation,
+  fromTerraform,
+  type Profile,
+  statements,
+  TASK_ROLE,
+  UNKNOWN_AT_PLAN,
+} from "./profile.ts";
+import { planComposition, validationRuns } from "./terraform.ts";
+
+/** Everything switched on that the fixture leaves off. */
+const FEATURES: Record<string, unknown> = {
+  ...FIXTURE,
+  role_mode: "single-tenant",
+  tool_categories: [
+    "s3-read",
+    "s3-write",
+    "packages-read",
+    "packages-write",
+    "search",
+    "governance",
+    "athena",
+    "catalog",
+  ],
+  athena_output_location: "s3://acme-athena-results/quilt-mcp/",
+  glue_databases: ["genomics", "clinical"],
+  allow_internet_egress: true,
+  egress_cidr_blocks: ["203.0.113.10/32", "2001:db8::/48"],
+  http_redirect: true,
+  waf_blocked_ip_cidrs: ["192.0.2.0/24", "2001:db8:dead::/48"],
+  waf_allowed_ip_cidrs: ["198.51.100.0/24"],
+  waf_anonymous_ip_action: "count",
+  auth_jwks_url: null,
+  auth_hs256_secret_value_from:
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-hs256-AbCdEf:key:AWSCURRENT:",
+  auth_hs256_secret_previous_value_from:
+    "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/hs256-previous",
+  extra_secrets: {
+    PROXY_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:proxy-AbCdEf",
+  },
+  secrets_kms_key_arns: [
+    "arn:aws:kms:us-east-1:123456789012:key/22222222-3333-4444-5555-666666666666",
+  ],
+  extra_environment: { HTTPS_PROXY: "http://proxy.internal:3128" },
+  log_retention_in_days: 731,
+};
+
+const template = await readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON);
+
+function cdkProfile(values: Record<string, unknown>): Profile {
+  const app = new App({ outdir: Deno.makeTempDirSync({ prefix: "quilt-mcp-parity-cdk-" }) });
+  const stack = new Stack(app, "QuiltMcp", {
+    env: { account: "123456789012", region: "us-east-1" },
+  });
+  new QuiltMcpServer(stack, "Server", cdkProps(values) as never);
+  const out = app.synth();
+  try {
+    return fromCloudFormation(evaluate(out.getStackByName("QuiltMcp").template));
+  } finally {
+    Deno.removeSync(out.directory, { recursive: true });
+  }
+}
+
+function cfnProfile(values: Record<string, unknown>): Profile {
+  const parameters = cfnParameters(values);
+  assertEquals(parameterErrors(template, parameters), [], "CloudFormation refuses the parameters");
+  return fromCloudFormation(evaluate(template, parameters));
+}
+
+const mcpPath = (values: Record<string, unknown>) =>
+  /^https:\/\/[^/]+(\/.*)$/.exec(values.public_url as string)![1];
+
+// Plan both Terraform configurations at once (each starts the provider once).
+const [tfBase, tfFeatures] = await Promise.all([
+  planComposition(terraformInputs(FIXTURE), mcpPath(FIXTURE)),
+  planComposition(terraformInputs(FEATURES), mcpPath(FEATURES)),
+]);
+const profiles: Record<string, Record<"terraform" | "cdk" | "cloudformation", Profile>> = {
+  fixture: {
+    terraform: fromTerraform(tfBase),
+    cdk: cdkProfile(FIXTURE),
+    cloudformation: cfnProfile(FIXTURE),
+  },
+  features: {
+    terraform: fromTerraform(tfFeatures),
+    cdk: cdkProfile(FEATURES),
+    cloudformation: cfnProfile(FEATURES),
+  },
+};
+const FLAVOURS = ["terraform", "cdk", "cloudformation"] as const;
+
+for (const [scenario, byFlavour] of Object.entries(profiles)) {
+  for (const key of Object.keys(byFlavour.terraform) as (keyof Profile)[]) {
+    Deno.test(`${scenario}: ${key} is the same in Terraform, CDK and CloudFormation`, () => {
+      const reference = canonical(byFlavour.terraform[key]);
+      for (const flavour of ["cdk", "cloudformation"] as const) {
+        assertEquals(
+          canonical(
+            key === "categoryPolicies"
+              ? unknownAsTerraform(byFlavour[flavour], byFlavour.terraform)
+              : byFlavour[flavour][key],
+          ),
+          reference,
+          `${flavour} differs from Terraform in ${key}`,
+        );
+      }
+    });
+  }
+}
+
+/** CDK/CloudFormation category policies with those Terraform knows only after apply masked. */
+function unknownAsTerraform(p: Profile, terraform: Profile): Profile["categoryPolicies"] {
+  return Object.fromEntries(
+    Object.entries(p.categoryPolicies).map((
+      [c, v],
+    ) => [c, terraform.categoryPolicies[c] === UNKNOWN_AT_PLAN ? UNKNOWN_AT_PLAN : v]),
+  );
+}
+
+const SECRET_WORDS =
+  /SECRET|TOKEN|PASSW|PWD|PASSPHRASE|KEY|CREDENTIAL|PRIVATE|SIGNING|BEARER|JWT|SALT|COOKIE|SESSION|AUTH/i;
+
+for (const [scenario, byFlavour] of Object.entries(profiles)) {
+  for (const flavour of FLAVOURS) {
+    const p = byFlavour[flavour];
+    Deno.test(`${scenario}/${flavour}: hardened container, secrets by reference only`, () => {
+      assertEquals(p.container.readonlyRootFilesystem, true);
+      assertEquals(p.container.privileged, false);
+      assert(/^[1-9][0-9]*:[1-9][0-9]*$/.test(String(p.container.user)), "non-root numeric user");
+      assertEquals(p.container.capabilitiesDrop, ["ALL"]);
+      assertEquals(p.container.capabilitiesAdd, []);
+      assertEquals(p.container.initProcessEnabled, true);
+      assertEquals(p.container.healthCheck, ["CMD", "/quilt-mcp", "healthcheck"]);
+      assertEquals([p.container.mountPoints, p.container.volumesFrom], [0, 0]);
+      // Only the server's own settings and the allowed extras; nothing secret-looking in plain text.
+      for (const name of Object.keys(p.environment)) {
+        const setting = name.startsWith("QUILT_MCP_") || name.startsWith("AWS_");
+        assert(setting || !SECRET_WORDS.test(name), `secret-looking plain environment ${name}`);
+        assert(
+          !/HS256_SECRET$|HS256_SECRET_PREVIOUS$/.test(name),
+          `${name} must come through secrets`,
+        );
+      }
+      assertEquals(p.service.enableExecuteCommand, false);
+      assertEquals(p.service.assignPublicIp, "DISABLED");
+    });
+    Deno.test(`${scenario}/${flavour}: egress only on 443, to endpoints, S3 and listed CIDRs`, () => {
+      assert(p.defaultEgressRemoved, "the default allow-all egress rule must be gone");
+      for (const rule of p.serviceEgress) {
+        assertEquals([rule.protocol, rule.from, rule.to], ["tcp", 443, 443], JSON.stringify(rule));
+        const open = rule.destination === "cidr:0.0.0.0/0" || rule.destination === "cidr:::/0";
+        assertEquals(
+          open,
+          open && scenario === "features",
+          `internet egress without the exception: ${rule.destination}`,
+        );
+      }
+      assertEquals(p.serviceIngress.map((r) => r.destination), ["sg:alb"]);
+    });
+    Deno.test(`${scenario}/${flavour}: KMS-encrypted log groups kept at least a year`, () => {
+      assertEquals(p.logGroups.map((g) => g.name), ["/ecs/quilt-mcp", "aws-waf-logs-quilt-mcp"]);
+      for (const g of p.logGroups) {
+        assert(g.encrypted, `${g.name} must use a KMS key`);
+        assert(g.retention === null || g.retention >= 365, `${g.name} retention ${g.retention}`);
+      }
+      assert(p.keysRotate.length >= 3 && p.keysRotate.every(Boolean), "every created key rotates");
+    });
+    Deno.test(`${scenario}/${flavour}: HTTPS-only TLS 1.3 listener on a hardened load balancer`, () => {
+      const https = p.listeners.filter((l) => l.protocol === "HTTPS");
+      assertEquals(https, [{
+        protocol: "HTTPS",
+        port: 443,
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        action: "fixed-response",
+      }]);
+      for (const l of p.listeners.filter((l) => l.protocol !== "HTTPS")) {
+        assertEquals([l.port, l.action], [80, "redirect"], "plain HTTP only redirects");
+      }
+      assertEquals(p.loadBalancer.dropInvalidHeaders, "true");
+      assertEquals(p.loadBalancer.deletionProtection, "true");
+      assertEquals(p.loadBalancer.desyncMitigation, "strictest");
+      assertEquals(p.loadBalancer.wafFailOpen, "false");
+    });
+    Deno.test(`${scenario}/${flavour}: WAF associated, logged redacted, managed rules with the MCP body exception`, () => {
+      assert(p.wafAssociated, "the web ACL must be associated with the load balancer");
+      assert(
+        p.wafLogDestinations.every((d) => d.includes(":log-group:aws-waf-logs-")),
+        "aws-waf-logs-* destination",
+      );
+      assert(p.wafRedactedHeaders.includes("authorization"), "authorization redacted");
+      const byName = Object.fromEntries(p.wafRules.map((r) => [r.name, r]));
+      for (
+        const group of [
+          "AWSManagedRulesAmazonIpReputationList",
+          "AWSManagedRulesAnonymousIpList",
+          "AWSManagedRulesKnownBadInputsRuleSet",
+          "AWSManagedRulesCommonRuleSet",
+        ]
+      ) {
+        assertEquals(byName[group]?.managed, group);
+        assertEquals(
+          byName[group].action,
+          "override:none",
+          `${group} blocks (no count override on the group)`,
+        );
+      }
+      assertEquals(byName.AWSManagedRulesCommonRuleSet.overrides, ["SizeRestrictions_BODY:count"]);
+      assertEquals(byName.BlockLargeBodiesOutsideMcpPath.action, "block");
+      assertEquals(byName.BlockLargeBodiesOutsideMcpPath.detail, [
+        "EXACTLY:/mcp",
+        "STARTS_WITH:/mcp/",
+        "label:awswaf:managed:aws:core-rule-set:SizeRestrictions_Body",
+        "not",
+      ]);
+      assertEquals(byName.RateLimitPerIp.detail, ["rate:2000/300/IP"]);
+    });
+    Deno.test(`${scenario}/${flavour}: alarms from the telemetry catalog`, () => {
+      const names = p.alarms.map((a) => a.name);
+      assertEquals(
+        names,
+        [
+          ...TELEMETRY_CATALOG.client_types.map((c) => `quilt-mcp-auth-failure-rate-${c}`),
+          "quilt-mcp-context-failure",
+          "quilt-mcp-sts-assume-errors",
+          "quilt-mcp-target-5xx",
+          "quilt-mcp-unhealthy-hosts",
+          "quilt-mcp-waf-blocked-spike",
+        ].sort(),
+      );
+      for (const alarm of p.alarms.filter((a) => a.namespaces.includes("QuiltMCP"))) {
+        for (const m of alarm.metrics) {
+          assert(m in TELEMETRY_CATALOG.metrics, `${m} is not emitted by the server`);
+        }
+      }
+      assertEquals(p.service.rollbackAlarms, 3);
+      assertEquals(p.service.circuitBreaker, { Enable: true, Rollback: true });
+    });
+    Deno.test(`${scenario}/${flavour}: ECS trust guards the confused deputy`, () => {
+      for (const conditions of p.trustConditions as unknown[][]) {
+        assertEquals(
+          canonical(conditions),
+          canonical([{
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+            ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*" },
+          }]),
+        );
+      }
+    });
+  }
+}
+
+/** The reference rendering (policies/render.ts) of a category for a configuration. */
+function referencePolicy(category: string, values: Record<string, unknown>, taskRoleArn: string) {
+  const location = /^s3:\/\/([^/]+)\/?(.*)$/.exec(String(values.athena_output_location ?? ""));
+  const all: Record<string, string | string[]> = {
+    partition: "aws",
+    region: "us-east-1",
+    account_id: "123456789012",
+    bucket: (values.buckets as string[]) ?? [],
+    athena_workgroup: "primary",
+    athena_results_bucket: location?.[1] ?? "",
+    athena_results_prefix: location
+      ? (location[2] === "" || location[2].endsWith("/") ? location[2] : `${location[2]}/`)
+      : "",
+    glue_database: (values.glue_databases as string[]) ?? [],
+    self_role_arn: values.role_mode === "single-tenant"
+      ? [taskRoleArn]
+      : (values.allowed_role_arns as string[]),
+  };
+  const template = CATEGORY_TEMPLATES[category];
+  const used = findPlaceholders(template);
+  const rendered = renderTemplate(
+    template,
+    PLACEHOLDER_SPECS,
+    Object.fromEntries(used.map((u) => [u, all[u]])),
+    { isUnresolved: () => true },
+  );
+  return statements(rendered);
+}
+
+Deno.test("per-user: each enabled category's policy is policies/ rendered, never attached to the task role", () => {
+  const enabled = (FIXTURE.tool_categories as string[] | undefined) ??
+    ["s3-read", "packages-read", "search", "governance", "catalog"];
+  for (const flavour of FLAVOURS) {
+    const p = profiles.fixture[flavour];
+    assertEquals(
+      Object.keys(p.categoryPolicies).sort(),
+      enabled.filter((c) => c in CATEGORY_TEMPLATES).sort(),
+      flavour,
+    );
+    for (const [category, actual] of Object.entries(p.categoryPolicies)) {
+      if (actual === UNKNOWN_AT_PLAN) {
+        assertEquals(
+          [flavour, category],
+          ["terraform", "governance"],
+          "only the self-referencing policy is unknown at plan",
+        );
+        continue;
+      }
+      assertEquals(
+        canonical(actual),
+        canonical(referencePolicy(category, FIXTURE, "")),
+        `${flavour} ${category}`,
+      );
+    }
+    // The task role may only assume, tag and set the source identity on the allow-listed roles.
+    assertEquals(
+      p.taskAssumeStatements,
+      statements(renderTemplate(IDENTITY_TEMPLATES["task-role-assume"], PLACEHOLDER_SPECS, {
+        data_role_arn: FIXTURE.allowed_role_arns as string[],
+      })),
+    );
+  }
+});
+
+Deno.test("single-tenant: the task role holds exactly the enabled categories' policies", () => {
+  const expected = (FEATURES.tool_categories as string[]).filter((c) => c in CATEGORY_TEMPLATES)
+    .sort();
+  for (const flavour of FLAVOURS) {
+    const p = profiles.features[flavour];
+    assertEquals(p.attachedCategories, expected, flavour);
+    for (const [category, actual] of Object.entries(p.categoryPolicies)) {
+      if (actual === UNKNOWN_AT_PLAN) {
+        assertEquals(
+          [flavour, category],
+          ["terraform", "governance"],
+          "only the self-referencing policy is unknown at plan",
+        );
+        continue;
+      }
+      assertEquals(
+        canonical(actual),
+        canonical(referencePolicy(category, FEATURES, TASK_ROLE)),
+        `${flavour} ${category}`,
+      );
+    }
+    assertEquals(
+      profiles.fixture[flavour].attachedCategories,
+      [],
+      `${flavour}: per-user attaches nothing`,
+    );
+  }
+});
+
+Deno.test("execution role reads exactly the container secrets, suffixes stripped, and their keys", () => {
+  for (const flavour of FLAVOURS) {
+    const s = Object.fromEntries(
+      profiles.features[flavour].executionStatements.map((x) => [x.sid, x]),
+    );
+    assertEquals(s.ReadContainerSecrets.resources, [
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-hs256-AbCdEf",
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:proxy-AbCdEf",
+    ], flavour);
+    assertEquals(s.ReadContainerParameters.resources, [
+      "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/hs256-previous",
+    ], flavour);
+    assertEquals(
+      s.DecryptContainerSecrets.resources,
+      FEATURES.secrets_kms_key_arns as string[],
+      flavour,
+    );
+    assertEquals(profiles.features[flavour].secretNames, [
+      "PROXY_PASSWORD",
+      "QUILT_MCP_AUTH_HS256_SECRET",
+      "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
+    ], flavour);
+  }
+});
+
+// --- a dangerous input, refused by each flavour ------------------------------------------
+
+Deno.test("Terraform refuses open egress without allow_internet_egress (variable validation)", async () => {
+  const base = {
+    vpc_id: "vpc-0123456789abcdef0",
+    subnet_ids: ["subnet-0123456789abcdef0"],
+    listener_arn:
+      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef",
+    alb_security_group_id: "sg-0123456789abcdef0",
+    container_image: FIXTURE.container_image,
+    public_url: FIXTURE.public_url,
+    auth_issuer: FIXTURE.auth_issuer,
+  };
+  const wrong = await validationRuns("mcp-server", base, [
+    {
+      label: "0.0.0.0/0",
+      values: { egress_cidr_blocks: ["0.0.0.0/0"] },
+      refusedBy: "egress_cidr_blocks",
+    },
+    {
+      label: "two halves",
+      values: { egress_cidr_blocks: ["0.0.0.0/1", "128.0.0.0/1"] },
+      refusedBy: "egress_cidr_blocks",
+    },
+    { label: "::/0", values: { egress_cidr_blocks: ["::/0"] }, refusedBy: "egress_cidr_blocks" },
+    {
+      label: "secret-looking env",
+      values: { extra_environment: { DB_PASSWORD: "x" } },
+      refusedBy: "extra_environment",
+    },
+    { label: "the exception", values: { allow_internet_egress: true } },
+  ]);
+  assertEquals(wrong, []);
+});
+
+Deno.test("the CDK construct refuses open egress and secret-looking environment at synth", () => {
+  for (
+    const [prop, value] of [
+      ["egressCidrBlocks", ["0.0.0.0/0"]],
+      ["egressCidrBlocks", ["0.0.0.0/1", "128.0.0.0/1"]],
+      ["egressCidrBlocks", ["::/0"]],
+      ["extraEnvironment", { DB_PASSWORD: "x" }],
+    ] as const
+  ) {
+    const stack = new Stack(new App(), "Refused");
+    assertThrows(
+      () => new QuiltMcpServer(stack, "Server", { ...cdkProps(FIXTURE), [prop]: value } as never),
+      QuiltMcpPropsError,
+      prop,
+    );
+  }
+});
+
+Deno.test("the CloudFormation template refuses open egress at parameter validation", () => {
+  for (
+    const [name, value] of [
+      ["EgressCidrBlocks", "0.0.0.0/0"],
+      ["EgressCidrBlocks", "0.0.0.0/1,128.0.0.0/1"],
+      ["EgressCidrBlocks", "::/0"],
+      ["ExtraEnvironment", "DB_PASSWORD=x"],
+    ]
+  ) {
+    const errors = parameterErrors(template, { ...cfnParameters(FIXTURE), [name]: value });
+    assert(errors.some((e) => e.startsWith(`${name}:`)), `${name}=${value} accepted: ${errors}`);
+  }
+  // With the conscious exception the template opens exactly 443 to the internet.
+  const open = cfnProfile({ ...FIXTURE, allow_internet_egress: true }).serviceEgress.filter((r) =>
+    r.destination === "cidr:0.0.0.0/0"
+  );
+  assertEquals(open, [{ protocol: "tcp", from: 443, to: 443, destination: "cidr:0.0.0.0/0" }]);
+});
