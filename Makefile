@@ -40,6 +40,10 @@ bootstrap: ## Install the pinned toolchain (Deno, Python venv, Terraform CLI con
 test: bootstrap ## Run every check CI runs; ends with "N passed, N failed"
 	@bash .ci/lib/test_suites.sh
 
+.PHONY: bench
+bench: bootstrap ## Benchmarks vs same-run baselines, long resilience and fuzz runs; writes bench/RESULTS.md (~40 min; BENCH_SOAK_SECONDS shortens the soak)
+	@$(DENO) run --cached-only $(DENO_FROZEN) -A bench/run.ts
+
 .PHONY: demo
 demo: bootstrap ## Run the product end to end on a local AWS emulator and a local token issuer
 	@$(DENO) run $(DENO_FROZEN) -A tests/demo/demo.ts

@@ -6,9 +6,10 @@
  * verification, per-user credentials, the middleware chain, the request context, audit logs and
  * metrics, and registering every enabled tool per request.
  *
- * Usage: deno run -A bench/baseline_server.ts <tool name>
- * The tool's AWS calls (if any) use the static credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
- * Prints {"port": N} on stdout once listening; stops on SIGTERM or when stdin closes.
+ * Usage: deno run -A bench/baseline_server.ts <tool name>...
+ * The tools' AWS calls (if any) use the static credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+ * Listens on BASELINE_PORT (default: an ephemeral port), prints {"port":N} on stdout once
+ * listening, answers GET /health with 200, and stops on SIGTERM or when stdin closes.
  * @module
  */
 import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
@@ -44,18 +45,21 @@ const handler = createMcpHandler(() => {
   return server;
 });
 
-const server = Deno.serve({
-  hostname: "127.0.0.1",
-  port: 0,
-  onListen: ({ port }) => console.log(JSON.stringify({ port })),
-}, (request) =>
-  runtime.contexts.run({
-    principal: { id: "baseline" },
-    clientType: "desktop-stdio",
-    requestId: "baseline",
-    aws: { credentials: () => Promise.resolve(credentials) },
-    enabledCategories: runtime.categories,
-  }, () => handler.fetch(request)));
+const server = Deno.serve(
+  {
+    hostname: "127.0.0.1",
+    port: Number(env.BASELINE_PORT ?? "0"),
+    onListen: ({ port }) => console.log(JSON.stringify({ port })),
+  },
+  (request) =>
+    new URL(request.url).pathname === "/health" ? new Response("ok") : runtime.contexts.run({
+      principal: { id: "baseline" },
+      clientType: "desktop-stdio",
+      requestId: "baseline",
+      aws: { credentials: () => Promise.resolve(credentials) },
+      enabledCategories: runtime.categories,
+    }, () => handler.fetch(request)),
+);
 
 const stop = async () => {
   await server.shutdown();

@@ -477,3 +477,19 @@ export async function fuzzAuth(
     elapsedMs: performance.now() - started,
   };
 }
+
+/** What fails an auth fuzz run (empty = pass), given how many tool calls the server counted. */
+export function authFuzzProblems(report: AuthFuzzReport, toolCallsCounted: number): string[] {
+  const p = [...report.failures];
+  if (Object.keys(report.kinds).length < 8) {
+    p.push(`too few case kinds: ${JSON.stringify(report.kinds)}`);
+  }
+  if ((report.statuses["401"] ?? 0) <= report.cases / 4) {
+    p.push("most cases should be refused with 401");
+  }
+  if (report.accepted === 0) p.push("no case was accepted: the oracle is vacuous");
+  if (toolCallsCounted !== report.accepted) {
+    p.push(`${toolCallsCounted} tool calls ran for ${report.accepted} accepted requests`);
+  }
+  return p;
+}

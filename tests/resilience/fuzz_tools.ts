@@ -203,3 +203,26 @@ function hashName(name: string): number {
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
   return h >>> 0;
 }
+
+/** What fails a tool-input fuzz run (empty = pass); `minReach`: least share of cases run per tool. */
+export function toolFuzzProblems(report: ToolFuzzReport, minReach: number): string[] {
+  const p = [...report.failures];
+  const tools = Object.entries(report.tools);
+  if (tools.length < 10) p.push(`only ${tools.length} tools listed`);
+  for (const [name, s] of tools) {
+    if (s.reachedTool < s.cases * minReach) {
+      p.push(`${name}: the tool body ran for only ${s.reachedTool}/${s.cases} cases`);
+    }
+  }
+  return p;
+}
+
+/** What the server's log says went wrong during a fuzz run (empty = clean). */
+export function serverLogProblems(stack: LoadStack): string[] {
+  return [
+    ...stack.server.foreignLines.map((l) => `non-JSON output: ${l.slice(0, 200)}`),
+    ...stack.server.errorRecords.map((r) =>
+      `error log: ${r.msg}: ${String(r.error).slice(0, 200)}`
+    ),
+  ];
+}

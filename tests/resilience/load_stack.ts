@@ -30,6 +30,8 @@ export interface LoadStackOptions {
   env?: Record<string, string>;
   /** Start with the issuer's JWKS endpoint answering 503. */
   jwksDown?: boolean;
+  /** Extra `deno run` flags for the server (e.g. --cpu-prof). */
+  denoFlags?: string[];
 }
 
 /** A running load stack. */
@@ -96,7 +98,7 @@ export async function startLoadStack(options: LoadStackOptions = {}): Promise<Lo
       QUILT_MCP_RATE_LIMIT_BURST: "100000",
       ...(options.categories ? { QUILT_MCP_TOOL_CATEGORIES: options.categories.join(",") } : {}),
       ...options.env,
-    });
+    }, { denoFlags: options.denoFlags });
   } catch (e) {
     await proxy?.stop();
     await issuer.stop();

@@ -502,3 +502,114 @@ export async function stsThrottling(
     await stack.stop();
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pass criteria, shared by the bounded tests and the longer bench runs: each returns the problems
+// found (empty = pass).
+
+/** SIGTERM under load: nothing in flight lost, clean refusals after, clean drain and exit 0. */
+export function sigtermProblems(r: SigtermReport, minInFlight: number): string[] {
+  const p: string[] = [];
+  if (r.failedInFlight.length > 0) {
+    p.push(`failed in-flight requests: ${r.failedInFlight.slice(0, 3)}`);
+  }
+  if (r.badAfter.length > 0) p.push(`unclean answers after SIGTERM: ${r.badAfter.slice(0, 3)}`);
+  if (r.inFlightAtSignal < minInFlight) {
+    p.push(`only ${r.inFlightAtSignal} requests in flight at SIGTERM`);
+  }
+  if (r.exitCode !== 0) p.push(`exit code ${r.exitCode}`);
+  if (r.shutdownOutcome !== "drained") p.push(`shutdown outcome ${r.shutdownOutcome}`);
+  return p;
+}
+
+/** AWS outage: clear tool errors, /healthz up, /readyz names sts, service resumes cleanly. */
+export function awsOutageProblems(r: AwsOutageReport, maxRecoveryMs: number): string[] {
+  const p: string[] = [];
+  if ((r.up.ok ?? 0) === 0) p.push("no successful call before the outage");
+  for (const [outcome, n] of Object.entries(r.down)) {
+    if (outcome !== "ok" && outcome !== "tool_error") p.push(`outage answer ${outcome} ×${n}`);
+  }
+  if ((r.down.tool_error ?? 0) === 0) p.push("no tool reported the outage");
+  if (!r.downMessages.some((m) => m.includes("AWS is unreachable"))) {
+    p.push(`no clear "AWS is unreachable" message: ${r.downMessages}`);
+  }
+  if (r.downMessages.some((m) => /unexpectedly|internal/i.test(m))) {
+    p.push(`unclear outage message: ${r.downMessages}`);
+  }
+  if (
+    !r.newPrincipalDuringOutage.startsWith(
+      "tool_error: AWS credentials for your role are unavailable",
+    )
+  ) {
+    p.push(`new principal during the outage: ${r.newPrincipalDuringOutage}`);
+  }
+  if (Object.keys(r.healthz).some((s) => s !== "200")) {
+    p.push(`/healthz: ${JSON.stringify(r.healthz)}`);
+  }
+  if (r.readyzDown.status !== 503 || (r.readyzDown.sts as { ok?: boolean })?.ok !== false) {
+    p.push(`/readyz during the outage: ${JSON.stringify(r.readyzDown)}`);
+  }
+  if (r.readyzBack.status !== 200) {
+    p.push(`/readyz after recovery: ${JSON.stringify(r.readyzBack)}`);
+  }
+  if (!(r.recoveryMs < maxRecoveryMs)) p.push(`recovery took ${r.recoveryMs} ms`);
+  if (r.recoveredErrors.length > 0) p.push(`errors after recovery: ${r.recoveredErrors}`);
+  if ((r.recovered.ok ?? 0) === 0) p.push("no successful call after recovery");
+  return p;
+}
+
+/** JWKS outage: invisible with cached keys; 503 + Retry-After without; /readyz; quick recovery. */
+export function jwksOutageProblems(r: JwksOutageReport): string[] {
+  const p: string[] = [];
+  if (Object.keys(r.cachedKeys).some((k) => k !== "ok")) {
+    p.push(`cached keys: ${JSON.stringify(r.cachedKeys)}`);
+  }
+  if (Object.keys(r.coldStatuses).some((k) => k !== "503")) {
+    p.push(`no keys: ${JSON.stringify(r.coldStatuses)}`);
+  }
+  if (r.coldRetryAfter !== r.coldRequests) {
+    p.push(`${r.coldRequests - r.coldRetryAfter} 503s without Retry-After`);
+  }
+  if (r.readyzDown.status !== 503 || (r.readyzDown.jwks as { ok?: boolean })?.ok !== false) {
+    p.push(`/readyz during the outage: ${JSON.stringify(r.readyzDown)}`);
+  }
+  if (r.coldFetches > r.coldRequests) {
+    p.push(`${r.coldFetches} key-set fetches for ${r.coldRequests} requests`);
+  }
+  if (!(r.recoveryMs < 2000)) p.push(`recovery took ${r.recoveryMs} ms`);
+  if (Object.keys(r.recovered).some((k) => k !== "ok")) {
+    p.push(`after recovery: ${JSON.stringify(r.recovered)}`);
+  }
+  return p;
+}
+
+/** AssumeRole attempts per call of PerUserCredentials' STS client (its maxAttempts). */
+export const STS_MAX_ATTEMPTS = 4;
+
+/** STS throttling: clear bounded errors, concurrent requests share flights, clean recovery. */
+export function stsThrottleProblems(r: StsThrottleReport): string[] {
+  const p: string[] = [];
+  if (Object.keys(r.throttled).some((k) => k !== "tool_error")) {
+    p.push(`throttled: ${JSON.stringify(r.throttled)}`);
+  }
+  if (!r.messages.every((m) => m.includes("credentials for your role are unavailable"))) {
+    p.push(`unclear messages: ${r.messages}`);
+  }
+  if (!(r.maxLatencyMs < 15_000)) p.push(`a throttled request took ${r.maxLatencyMs} ms`);
+  if (r.assumeCallsThrottled === 0) p.push("no AssumeRole reached STS");
+  // Without shared flights every request would make up to STS_MAX_ATTEMPTS calls of its own.
+  if (r.perPrincipal > 1 && r.assumeCallsThrottled > r.throttledRequests * STS_MAX_ATTEMPTS / 4) {
+    p.push(
+      `${r.assumeCallsThrottled} AssumeRole calls for ${r.throttledRequests} requests: flights not shared`,
+    );
+  }
+  if (Object.keys(r.recovered).some((k) => k !== "ok")) {
+    p.push(`after recovery: ${JSON.stringify(r.recovered)}`);
+  }
+  if (r.assumeCallsRecovered !== r.principals) {
+    p.push(
+      `${r.assumeCallsRecovered} AssumeRole calls after recovery for ${r.principals} principals`,
+    );
+  }
+  return p;
+}

@@ -70,19 +70,22 @@ function metricKey(name: string, dims: Record<string, string>): string {
 /** Starts `quilt-mcp serve --transport http` on an ephemeral loopback port. */
 export async function startWatchedServer(
   env: Record<string, string>,
-  options: { startTimeoutMs?: number; args?: string[] } = {},
+  options: { startTimeoutMs?: number; args?: string[]; denoFlags?: string[] } = {},
 ): Promise<WatchedServer> {
+  const args = serverCommandArgs([
+    "serve",
+    "--transport",
+    "http",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    ...(options.args ?? []),
+  ]);
+  // Extra `deno run` flags (e.g. --cpu-prof) go right after "run".
+  args.splice(1, 0, ...(options.denoFlags ?? []));
   const child = new Deno.Command(DENO, {
-    args: serverCommandArgs([
-      "serve",
-      "--transport",
-      "http",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      ...(options.args ?? []),
-    ]),
+    args,
     env: baseServerEnv(env),
     clearEnv: true,
     cwd: REPO_ROOT,
