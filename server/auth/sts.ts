@@ -22,18 +22,35 @@ export interface AssumeRequest {
   tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the caller can do about a failed AssumeRole: wait for a throttled or unreachable STS, or
+ * have the role's trust policy and the allow-list checked (the trust-policy advice misleads when
+ * STS was merely busy or down).
+ */
+function adviceFor(cause: unknown): string {
+  const e = cause as { name?: string; code?: string; message?: string } | undefined;
+  const text = `${e?.name ?? ""} ${e?.code ?? ""} ${e?.message ?? ""}`;
+  if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(text)) {
+    return "STS is throttling requests; retry shortly";
+  }
+  if (
+    cause instanceof TypeError ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|TimeoutError/.test(text)
+  ) {
+    return "STS is unreachable; retry shortly";
+  }
+  return "check the role's trust policy and the allow-list";
+}
+
 /** Per-user credentials could not be obtained (AssumeRole failed); tools report it as such. */
 export class CredentialsUnavailableError extends Error {
   /** The AWS error name of the AssumeRole failure. */
   readonly awsError: string;
   constructor(roleArn: string, cause: unknown) {
     const name = (cause as Error)?.name ?? "Error";
-    super(
-      `could not assume ${roleArn} for this principal (${name}); check the role's trust policy and the allow-list`,
-      {
-        cause,
-      },
-    );
+    super(`could not assume ${roleArn} for this principal (${name}); ${adviceFor(cause)}`, {
+      cause,
+    });
     this.name = "CredentialsUnavailable";
     this.awsError = name;
   }

@@ -539,7 +539,7 @@ export function awsOutageProblems(r: AwsOutageReport, maxRecoveryMs: number): st
   if (
     !r.newPrincipalDuringOutage.startsWith(
       "tool_error: AWS credentials for your role are unavailable",
-    )
+    ) || !r.newPrincipalDuringOutage.includes("STS is unreachable")
   ) {
     p.push(`new principal during the outage: ${r.newPrincipalDuringOutage}`);
   }
@@ -592,7 +592,9 @@ export function stsThrottleProblems(r: StsThrottleReport): string[] {
   if (Object.keys(r.throttled).some((k) => k !== "tool_error")) {
     p.push(`throttled: ${JSON.stringify(r.throttled)}`);
   }
-  if (!r.messages.every((m) => m.includes("credentials for your role are unavailable"))) {
+  const clear = (m: string) =>
+    m.includes("credentials for your role are unavailable") && m.includes("STS is throttling");
+  if (!r.messages.every(clear)) {
     p.push(`unclear messages: ${r.messages}`);
   }
   if (!(r.maxLatencyMs < 15_000)) p.push(`a throttled request took ${r.maxLatencyMs} ms`);
