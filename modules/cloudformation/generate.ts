@@ -1,7 +1,7 @@
 /**
  * Writes `quilt-mcp.yaml`, the CloudFormation template, from the parameter table, `policies/`
  * and the telemetry catalog: `deno run -A modules/cloudformation/generate.ts` (tests/parity fails
- * when the committed file is stale).
+ * when the committed file is stale). The text is formatted as `deno fmt` formats YAML.
  * @module
  */
 import { buildTemplate } from "./lib/template.ts";
@@ -16,6 +16,23 @@ export function templateSource(): string {
   ]);
 }
 
+/** Formats YAML text as `deno fmt` does (the repository's CI checks the committed file). */
+export async function formatYaml(text: string): Promise<string> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "yaml", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  if (code !== 0) throw new Error(`deno fmt failed: ${new TextDecoder().decode(stderr)}`);
+  return new TextDecoder().decode(stdout);
+}
+
 if (import.meta.main) {
-  Deno.writeTextFileSync(new URL("./quilt-mcp.yaml", import.meta.url), templateSource());
+  const target = new URL("./quilt-mcp.yaml", import.meta.url);
+  Deno.writeTextFileSync(target, await formatYaml(templateSource()));
 }

@@ -176,18 +176,19 @@ export async function validationRuns(
         await Deno.writeTextFile(join(dir, entry.name), variables.join("\n\n"));
       }
     }
-    const runs = cases.map((c, i) =>
-      `run "case_${i}" {\n  command = plan\n\n  variables {\n${
-        Object.entries(c.values).map(([k, v]) => `    ${k} = ${hcl(v)}\n`).join("")
-      }  }\n${c.refusedBy ? `\n  expect_failures = [var.${c.refusedBy}]\n` : ""}}\n`
-    );
+    // One file per case: a run that errors makes terraform skip the runs after it in its file.
     await Deno.mkdir(join(dir, "tests"));
-    await Deno.writeTextFile(
-      join(dir, "tests", "cases.tftest.hcl"),
-      `variables {\n${Object.entries(base).map(([k, v]) => `  ${k} = ${hcl(v)}\n`).join("")}}\n\n${
-        runs.join("\n")
-      }`,
-    );
+    const base_ = `variables {\n${
+      Object.entries(base).map(([k, v]) => `  ${k} = ${hcl(v)}\n`).join("")
+    }}\n`;
+    await Promise.all(cases.map((c, i) =>
+      Deno.writeTextFile(
+        join(dir, "tests", `case_${i}.tftest.hcl`),
+        `${base_}\nrun "case_${i}" {\n  command = plan\n\n  variables {\n${
+          Object.entries(c.values).map(([k, v]) => `    ${k} = ${hcl(v)}\n`).join("")
+        }  }\n${c.refusedBy ? `\n  expect_failures = [var.${c.refusedBy}]\n` : ""}}\n`,
+      )
+    ));
     const init = await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
     if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
     const test = await terraform(dir, ["test", "-json", "-no-color"]);

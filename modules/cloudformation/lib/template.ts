@@ -110,6 +110,12 @@ export function buildTemplate(): Record<string, unknown> {
     return { items, padded, conditions: names };
   };
 
+  /** A list parameter's value (split when it is encoded as one string). */
+  const listOf = (name: string): Cfn => {
+    const s = spec(name);
+    return isEncodedString(s) ? split(",", ref(s.cloudformation)) : ref(s.cloudformation);
+  };
+
   // --- derived values and conditions -----------------------------------------------------
   addCondition("PerUser", equals(P("role_mode"), "per-user"));
   addCondition("SingleTenant", equals(P("role_mode"), "single-tenant"));
@@ -642,7 +648,7 @@ export function buildTemplate(): Record<string, unknown> {
     Scheme: iff(is("internal"), "internal", "internet-facing"),
     IpAddressType: P("ip_address_type"),
     SecurityGroups: [getAtt("AlbSecurityGroup", "GroupId")],
-    Subnets: P("alb_subnet_ids"),
+    Subnets: listOf("alb_subnet_ids"),
     LoadBalancerAttributes: [
       attribute("idle_timeout.timeout_seconds", P("idle_timeout")),
       // Request smuggling and header abuse: drop malformed headers, refuse ambiguous requests.
@@ -1127,7 +1133,7 @@ export function buildTemplate(): Record<string, unknown> {
     },
     NetworkConfiguration: {
       AwsvpcConfiguration: {
-        Subnets: P("subnet_ids"),
+        Subnets: listOf("subnet_ids"),
         SecurityGroups: [getAtt("ServiceSecurityGroup", "GroupId")],
         AssignPublicIp: "DISABLED",
       },

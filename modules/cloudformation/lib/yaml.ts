@@ -28,9 +28,20 @@ function isEmpty(value: unknown): string | undefined {
   return undefined;
 }
 
+/** JSON spaced as `deno fmt` spaces YAML flow collections (`{ "a": [1, 2] }`). */
+function flowText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flowText).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return "{}";
+    return `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${flowText(v)}`).join(", ")} }`;
+  }
+  return JSON.stringify(value);
+}
+
 function flow(value: unknown, indent: number): string | undefined {
   if (value === null || typeof value !== "object") return undefined;
-  const text = JSON.stringify(value);
+  const text = flowText(value);
   return indent + text.length <= FLOW_WIDTH ? text : undefined;
 }
 
