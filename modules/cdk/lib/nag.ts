@@ -19,7 +19,7 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
-/** Fixed acknowledgements: construct id (a prefix, for numbered ones) → findings and reasons. */
+/** Fixed acknowledgements: construct id (`*` ends a prefix, for numbered ones) → findings and reasons. */
 const FIXED: readonly {
   on: string;
   id: string;
@@ -27,7 +27,7 @@ const FIXED: readonly {
   when?: (r: CfnResource) => boolean;
 }[] = [
   {
-    on: "AlbIngress",
+    on: "AlbIngress*",
     id: "AwsSolutions-EC23",
     reason:
       "Who may reach the endpoint is the operator's ingress_cidr_blocks / ingress_ipv6_cidr_blocks choice (a public MCP endpoint needs 0.0.0.0/0); only 443 and the optional 80→443 redirect are open, behind the WAF web ACL.",
@@ -152,7 +152,10 @@ export function acknowledgementsFor(scope: IConstruct): Acknowledgement[] {
     if (resource === undefined) continue;
     const id = child.node.id;
     for (const fixed of FIXED) {
-      if (id.startsWith(fixed.on) && (fixed.when === undefined || fixed.when(resource))) {
+      const matches = fixed.on.endsWith("*")
+        ? id.startsWith(fixed.on.slice(0, -1))
+        : id === fixed.on;
+      if (matches && (fixed.when === undefined || fixed.when(resource))) {
         out.push({ id: fixed.id, construct: id, reason: fixed.reason });
       }
     }

@@ -1,0 +1,171 @@
+/**
+ * Scanners on the CDK and CloudFormation flavours: cdk-nag (AwsSolutions and NIST 800-53 R5)
+ * with no unacknowledged finding and no acknowledgement without a finding; cfn-lint clean on
+ * the synthesized template (`make test` lints the committed template in its own section);
+ * checkov's CloudFormation framework with 0 failed checks on the synthesized template, the
+ * committed template and that template resolved for the sample parameters (checkov does not
+ * evaluate conditions), every skip carrying its reason.
+ * @module
+ */
+import { Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks, NIST80053R5Checks } from "cdk-nag";
+import { join } from "node:path";
+import { assert, assertEquals } from "../harness/assert.ts";
+import { PYTHON, REPO_ROOT, VENV } from "../harness/paths.ts";
+import { acknowledgementsFor } from "../../modules/cdk/mod.ts";
+import { buildApp, EXAMPLE_PROPS } from "../../modules/cdk/example/app.ts";
+import { evaluate, readTemplate } from "./cfn_eval.ts";
+import { cfnParameters, FIXTURE } from "./flavours.ts";
+
+const work = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-scan-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: true }));
+
+// The example app as a user runs it: both packs registered, acknowledgements applied.
+const example = buildApp(EXAMPLE_PROPS, join(work, "cdk.out"));
+let synthError: unknown;
+let synthesized: Record<string, unknown> = {};
+try {
+  synthesized = example.app.synth().getStackByName("QuiltMcp").template;
+} catch (e) {
+  synthError = e;
+}
+
+Deno.test("cdk-nag: the example app synthesizes with no unacknowledged AwsSolutions or NIST 800-53 R5 finding", () => {
+  assertEquals(synthError, undefined);
+  const report = join(work, "cdk.out", "validation-report.json");
+  let violations: string[] = [];
+  try {
+    const parsed = JSON.parse(Deno.readTextFileSync(report));
+    violations = parsed.pluginReports.flatMap((
+      p: { pluginName: string; violations: { ruleName: string }[] },
+    ) => p.violations.map((v) => `${p.pluginName}: ${v.ruleName}`));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  // CloudFormation Validate (aws-cdk-lib's own template check) reports here too: nothing at all.
+  assertEquals(violations, []);
+});
+
+Deno.test("cdk-nag: every acknowledgement matches a finding, each with its reason", () => {
+  // The same app without the construct's acknowledgements: the raw findings of both packs.
+  const proto = Object.getPrototypeOf(Validations.of(example.app));
+  const acknowledge = proto.acknowledge;
+  proto.acknowledge = () => {};
+  let raw: string[];
+  let acks: { id: string; construct: string; reason: string }[];
+  try {
+    const bare = buildApp(EXAMPLE_PROPS, join(work, "bare.out"));
+    raw = [new AwsSolutionsChecks(), new NIST80053R5Checks()].flatMap((pack) =>
+      pack.validateScope(bare.app).violations.flatMap((v) =>
+        v.violatingResources.map((r) =>
+          `${v.ruleName} on ${String(r.constructPath).split("/").pop()}`
+        )
+      )
+    );
+    acks = acknowledgementsFor(bare.server);
+  } finally {
+    proto.acknowledge = acknowledge;
+  }
+  for (const a of acks) assert(a.reason.length >= 40, `${a.id} on ${a.construct}: a real reason`);
+  const acknowledged = acks.map((a) => `${a.id} on ${a.construct}`).sort();
+  assertEquals([...new Set(raw)].sort(), acknowledged, "findings and acknowledgements differ");
+  assert(raw.length >= 10, `only ${raw.length} raw findings: did the packs run?`);
+});
+
+async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const { code, stdout, stderr } = await new Deno.Command(cmd, {
+    args,
+    env: { BC_SKIP_MAPPING: "TRUE", CHECKPOINT_DISABLE: "1", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code, out: new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr) };
+}
+
+Deno.test("cfn-lint: the synthesized CDK template is clean", async () => {
+  const path = join(work, "cdk.template.json");
+  await Deno.writeTextFile(path, JSON.stringify(synthesized));
+  const { code, out } = await run(join(VENV, "bin", "cfn-lint"), [path]);
+  assertEquals([code, out.trim()], [0, ""]);
+});
+
+/** The resolved template back as CloudFormation JSON (symbolic references as Ref/GetAtt). */
+function toTemplate(resolved: unknown): unknown {
+  const back = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(back);
+    if (node !== null && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if ("ref" in o) return { Ref: o.ref };
+      if ("getAtt" in o) return { "Fn::GetAtt": o.getAtt };
+      if ("join" in o) return { "Fn::Join": back(o.join) };
+      if ("split" in o) return { "Fn::Split": back(o.split) };
+      if ("select" in o) return { "Fn::Select": back(o.select) };
+      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, back(v)]));
+    }
+    return node;
+  };
+  return back(resolved);
+}
+
+Deno.test("checkov: 0 failed checks on the synthesized, committed and resolved templates; skips reasoned", async () => {
+  const dir = join(work, "checkov");
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(join(dir, "cdk-synth.template.json"), JSON.stringify(synthesized));
+  await Deno.copyFile(
+    join(REPO_ROOT, "modules", "cloudformation", "quilt-mcp.yaml"),
+    join(dir, "quilt-mcp.yaml"),
+  );
+  const template = await readTemplate(
+    join(REPO_ROOT, "modules", "cloudformation", "quilt-mcp.yaml"),
+    PYTHON,
+  );
+  const resolved = evaluate(template, cfnParameters(FIXTURE));
+  await Deno.writeTextFile(
+    join(dir, "quilt-mcp.resolved.json"),
+    JSON.stringify({
+      AWSTemplateFormatVersion: "2010-09-09",
+      Resources: Object.fromEntries(
+        Object.entries(resolved.resources).map((
+          [id, r],
+        ) => [id, toTemplate({ ...r, Condition: undefined })]),
+      ),
+    }),
+  );
+  const { code, out } = await run(join(VENV, "bin", "checkov"), [
+    "-d",
+    dir,
+    "--framework",
+    "cloudformation",
+    "--output",
+    "json",
+  ]);
+  const start = out.indexOf("{") < out.indexOf("[") || out.indexOf("[") < 0
+    ? out.indexOf("{")
+    : out.indexOf("[");
+  const reports = [JSON.parse(out.slice(start))].flat() as {
+    results: {
+      failed_checks: { check_id: string; file_path: string; resource: string }[];
+      passed_checks: unknown[];
+      skipped_checks: {
+        check_id: string;
+        resource: string;
+        check_result: { suppress_comment?: string };
+      }[];
+    };
+  }[];
+  const failed = reports.flatMap((r) =>
+    r.results.failed_checks.map((c) => `${c.check_id} ${c.file_path} ${c.resource}`)
+  );
+  const skipped = reports.flatMap((r) => r.results.skipped_checks);
+  const passed = reports.reduce((n, r) => n + r.results.passed_checks.length, 0);
+  console.log(`checkov: ${passed} passed, ${failed.length} failed, ${skipped.length} skipped`);
+  for (const s of skipped) {
+    console.log(`  skip ${s.check_id} ${s.resource}: ${s.check_result.suppress_comment}`);
+  }
+  assertEquals(failed, []);
+  assertEquals(code, 0, out.slice(0, 2000));
+  assert(passed > 200, `checkov passed only ${passed} checks: did it read the templates?`);
+  for (const s of skipped) {
+    assert((s.check_result.suppress_comment ?? "").length >= 40, `${s.check_id}: a real reason`);
+  }
+});
