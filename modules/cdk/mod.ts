@@ -14,6 +14,10 @@ export {
   QuiltMcpPropsError,
   validateProps,
 } from "./lib/parameters.ts";
-export type { CrossRule, ParameterSpec, ParameterTable } from "./lib/parameters.ts";
+export type {
+  CrossRule,
+  ParameterSpec,
+  ParameterTable,
+} from "./lib/parameters.ts";
 export { acknowledgementsFor } from "./lib/nag.ts";
 export type { Acknowledgement } from "./lib/nag.ts";

@@ -28,7 +28,9 @@ export async function formatYaml(text: string): Promise<string> {
   await writer.write(new TextEncoder().encode(text));
   await writer.close();
   const { code, stdout, stderr } = await child.output();
-  if (code !== 0) throw new Error(`deno fmt failed: ${new TextDecoder().decode(stderr)}`);
+  if (code !== 0) {
+    throw new Error(`deno fmt failed: ${new TextDecoder().decode(stderr)}`);
+  }
   return new TextDecoder().decode(stdout);
 }
 

@@ -9,7 +9,9 @@
 /** One property name in the CDK's camelCase (leading capitals lowered up to the next word). */
 export function camelKey(key: string): string {
   const m = /^([A-Z]+)(?=[A-Z][a-z]|$|[^A-Za-z])/.exec(key);
-  if (m !== null && m[1].length > 1) return m[1].toLowerCase() + key.slice(m[1].length);
+  if (m !== null && m[1].length > 1) {
+    return m[1].toLowerCase() + key.slice(m[1].length);
+  }
   return key.charAt(0).toLowerCase() + key.slice(1);
 }
 

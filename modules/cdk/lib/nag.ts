@@ -78,8 +78,13 @@ const FIXED: readonly {
 ];
 
 /** Why a wildcard IAM resource is the narrowest scope, or undefined if it is not understood. */
-function wildcardReason(resource: string, actions: readonly string[]): string | undefined {
-  if (resource === "*" && actions.every((a) => a === "ecr:GetAuthorizationToken")) {
+function wildcardReason(
+  resource: string,
+  actions: readonly string[],
+): string | undefined {
+  if (
+    resource === "*" && actions.every((a) => a === "ecr:GetAuthorizationToken")
+  ) {
     return "ecr:GetAuthorizationToken has no resource-level permissions: IAM accepts only Resource '*'.";
   }
   if (resource === "*" && actions.every((a) => a === "s3:ListAllMyBuckets")) {
@@ -103,7 +108,9 @@ function wildcardReason(resource: string, actions: readonly string[]): string | 
 /** A CloudFormation value flattened the way cdk-nag names findings (`<AWS::Partition>`). */
 export function flattenReference(node: unknown): string {
   if (node === undefined) return "";
-  if (typeof node === "string") return node.replace(/\$\{/g, "<").replace(/\}/g, ">");
+  if (typeof node === "string") {
+    return node.replace(/\$\{/g, "<").replace(/\}/g, ">");
+  }
   const o = node as Record<string, unknown>;
   if (o["Fn::Join"]) {
     const [delimiter, items] = o["Fn::Join"] as [string, unknown[]];
@@ -123,7 +130,9 @@ const asArray = <T>(x: T | T[] | undefined): T[] =>
   x === undefined ? [] : Array.isArray(x) ? x : [x];
 
 /** The IAM5 acknowledgements of one policy document (wildcard resources it can explain). */
-function policyAcknowledgements(document: unknown): { id: string; reason: string }[] {
+function policyAcknowledgements(
+  document: unknown,
+): { id: string; reason: string }[] {
   const out: { id: string; reason: string }[] = [];
   const doc = document as { Statement?: Record<string, unknown>[] };
   for (const statement of doc.Statement ?? []) {
@@ -161,11 +170,18 @@ export function acknowledgementsFor(scope: IConstruct): Acknowledgement[] {
     }
     const documents: unknown[] = [];
     if (resource instanceof iam.CfnRole) {
-      for (const p of asArray(stack.resolve(resource.policies)) as { policyDocument: unknown }[]) {
+      for (
+        const p of asArray(stack.resolve(resource.policies)) as {
+          policyDocument: unknown;
+        }[]
+      ) {
         documents.push(stack.resolve(p.policyDocument));
       }
     }
-    if (resource instanceof iam.CfnManagedPolicy || resource instanceof iam.CfnPolicy) {
+    if (
+      resource instanceof iam.CfnManagedPolicy ||
+      resource instanceof iam.CfnPolicy
+    ) {
       documents.push(stack.resolve(resource.policyDocument));
     }
     const seen = new Set<string>();

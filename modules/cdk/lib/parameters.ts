@@ -7,7 +7,12 @@
 import table from "../../parameters.json" with { type: "json" };
 
 /** Type of a parameter, as Terraform spells it. */
-export type ParameterType = "string" | "number" | "bool" | "list(string)" | "map(string)";
+export type ParameterType =
+  | "string"
+  | "number"
+  | "bool"
+  | "list(string)"
+  | "map(string)";
 
 /** Validation of one parameter (see the `$comment` of `modules/parameters.json`). */
 export interface ParameterValidation {
@@ -25,7 +30,11 @@ export interface ParameterValidation {
 /** One example of the table; an object form names the flavours that differ, with the reason. */
 export type ParameterExample =
   | unknown
-  | { readonly value: unknown; readonly differs_in: readonly string[]; readonly why: string };
+  | {
+    readonly value: unknown;
+    readonly differs_in: readonly string[];
+    readonly why: string;
+  };
 
 /** One row of the parameter table. */
 export interface ParameterSpec {
@@ -71,7 +80,8 @@ export interface ParameterTable {
 }
 
 /** The parameter table of the deployment kit. */
-export const PARAMETER_TABLE: ParameterTable = table as unknown as ParameterTable;
+export const PARAMETER_TABLE: ParameterTable =
+  table as unknown as ParameterTable;
 
 /** Every parameter, in table order. */
 export const PARAMETERS: readonly ParameterSpec[] = PARAMETER_TABLE.parameters;
@@ -114,17 +124,27 @@ export function checkValue(spec: ParameterSpec, value: unknown): string[] {
     case "string":
       if (typeof value !== "string") return [`${name} must be a string`];
       if (!matches(v.pattern, value)) {
-        problems.push(`${name} ${JSON.stringify(value)} must match ${v.pattern}`);
+        problems.push(
+          `${name} ${JSON.stringify(value)} must match ${v.pattern}`,
+        );
       }
       if (v.allowed && !v.allowed.includes(value)) {
         problems.push(`${name} must be one of ${v.allowed.join(", ")}`);
       }
       break;
     case "number":
-      if (typeof value !== "number" || !Number.isFinite(value)) return [`${name} must be a number`];
-      if (v.min !== undefined && value < v.min) problems.push(`${name} must be at least ${v.min}`);
-      if (v.max !== undefined && value > v.max) problems.push(`${name} must be at most ${v.max}`);
-      if (v.integer && !Number.isInteger(value)) problems.push(`${name} must be an integer`);
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        return [`${name} must be a number`];
+      }
+      if (v.min !== undefined && value < v.min) {
+        problems.push(`${name} must be at least ${v.min}`);
+      }
+      if (v.max !== undefined && value > v.max) {
+        problems.push(`${name} must be at most ${v.max}`);
+      }
+      if (v.integer && !Number.isInteger(value)) {
+        problems.push(`${name} must be an integer`);
+      }
       if (v.allowed && !v.allowed.includes(value)) {
         problems.push(`${name} must be one of ${v.allowed.join(", ")}`);
       }
@@ -145,11 +165,15 @@ export function checkValue(spec: ParameterSpec, value: unknown): string[] {
       }
       for (const item of items) {
         if (!matches(v.pattern, item)) {
-          problems.push(`${name} item ${JSON.stringify(item)} must match ${v.pattern}`);
+          problems.push(
+            `${name} item ${JSON.stringify(item)} must match ${v.pattern}`,
+          );
         }
         if (v.allowed && !v.allowed.includes(item)) {
           problems.push(
-            `${name} item ${JSON.stringify(item)} must be one of ${v.allowed.join(", ")}`,
+            `${name} item ${JSON.stringify(item)} must be one of ${
+              v.allowed.join(", ")
+            }`,
           );
         }
       }
@@ -159,18 +183,25 @@ export function checkValue(spec: ParameterSpec, value: unknown): string[] {
       break;
     }
     case "map(string)": {
-      if (typeof value !== "object" || Array.isArray(value)) return [`${name} must be a map`];
+      if (typeof value !== "object" || Array.isArray(value)) {
+        return [`${name} must be a map`];
+      }
       const entries = Object.entries(value as Record<string, unknown>);
       if (v.max_items !== undefined && entries.length > v.max_items) {
         problems.push(`${name} takes at most ${v.max_items} entries`);
       }
       for (const [k, item] of entries) {
         if (!matches(v.key_pattern, k)) {
-          problems.push(`${name} key ${JSON.stringify(k)} must match ${v.key_pattern}`);
+          problems.push(
+            `${name} key ${JSON.stringify(k)} must match ${v.key_pattern}`,
+          );
         }
-        if (typeof item !== "string") problems.push(`${name}.${k} must be a string`);
-        else if (!matches(v.pattern, item)) {
-          problems.push(`${name}.${k} ${JSON.stringify(item)} must match ${v.pattern}`);
+        if (typeof item !== "string") {
+          problems.push(`${name}.${k} must be a string`);
+        } else if (!matches(v.pattern, item)) {
+          problems.push(
+            `${name}.${k} ${JSON.stringify(item)} must match ${v.pattern}`,
+          );
         }
       }
       break;
@@ -210,7 +241,10 @@ function range(from: number, to: number, step: number): number[] {
 
 /** Whether a role ARN matches an allow-list entry (`*` stands within a path segment). */
 export function roleMatches(pattern: string, arn: string): boolean {
-  const re = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/:]*");
+  const re = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(
+    /\*/g,
+    "[^/:]*",
+  );
   return new RegExp(`^${re}$`).test(arn);
 }
 
@@ -227,34 +261,54 @@ export function crossRuleProblems(
   const num = (k: string) => p[k] as number;
   const list = (k: string) => (p[k] as string[] | undefined) ?? [];
   if (!(num("drainTimeoutSeconds") < num("stopTimeout"))) {
-    add("drain_below_stop_timeout", "drainTimeoutSeconds must be below stopTimeout");
+    add(
+      "drain_below_stop_timeout",
+      "drainTimeoutSeconds must be below stopTimeout",
+    );
   }
   if (
     p.authJwksUrl === undefined && p.createHs256Secret !== true &&
-    p.authHs256SecretValueFrom === undefined && p.authHs256SecretArn === undefined
+    p.authHs256SecretValueFrom === undefined &&
+    p.authHs256SecretArn === undefined
   ) {
     add(
       "token_verifier",
       "the server needs a token verifier: authJwksUrl, or an HS256 secret (createHs256Secret, authHs256SecretValueFrom or authHs256SecretArn)",
     );
   }
-  if (p.createHs256Secret === true && p.authHs256SecretValueFrom !== undefined) {
-    add("one_hs256_source", "set either createHs256Secret or authHs256SecretValueFrom, not both");
+  if (
+    p.createHs256Secret === true && p.authHs256SecretValueFrom !== undefined
+  ) {
+    add(
+      "one_hs256_source",
+      "set either createHs256Secret or authHs256SecretValueFrom, not both",
+    );
   }
   if (!(FARGATE_MEMORY[num("cpu")] ?? []).includes(num("memory"))) {
-    add("fargate_cpu_memory", "memory is not a valid Fargate combination with cpu");
+    add(
+      "fargate_cpu_memory",
+      "memory is not a valid Fargate combination with cpu",
+    );
   }
   if (p.roleMode === "per-user" && list("allowedRoleArns").length === 0) {
     add("per_user_needs_roles", "roleMode per-user needs allowedRoleArns");
   }
   if (
     p.defaultRoleArn !== undefined &&
-    !list("allowedRoleArns").some((r) => roleMatches(r, p.defaultRoleArn as string))
+    !list("allowedRoleArns").some((r) =>
+      roleMatches(r, p.defaultRoleArn as string)
+    )
   ) {
-    add("default_role_allowed", "defaultRoleArn must match one of allowedRoleArns");
+    add(
+      "default_role_allowed",
+      "defaultRoleArn must match one of allowedRoleArns",
+    );
   }
   if (num("autoscalingMinCapacity") > num("autoscalingMaxCapacity")) {
-    add("autoscaling_bounds", "autoscalingMinCapacity must not exceed autoscalingMaxCapacity");
+    add(
+      "autoscaling_bounds",
+      "autoscalingMinCapacity must not exceed autoscalingMaxCapacity",
+    );
   }
   if (p.roleMode === "single-tenant" && unrenderable.length > 0) {
     add(
@@ -292,10 +346,14 @@ export function validateProps(
   for (const key of Object.keys(props)) {
     if (!PARAMETERS_BY_CDK.has(key)) problems.push(`unknown prop ${key}`);
   }
-  for (const spec of PARAMETERS) problems.push(...checkValue(spec, props[spec.cdk]));
+  for (const spec of PARAMETERS) {
+    problems.push(...checkValue(spec, props[spec.cdk]));
+  }
   if (problems.length > 0) throw new QuiltMcpPropsError(problems);
   const full = withDefaults(props);
   const rules = crossRuleProblems(full, unrenderableCategories(full));
-  if (rules.length > 0) throw new QuiltMcpPropsError(rules.map((r) => `${r.id}: ${r.message}`));
+  if (rules.length > 0) {
+    throw new QuiltMcpPropsError(rules.map((r) => `${r.id}: ${r.message}`));
+  }
   return full;
 }

@@ -5,18 +5,36 @@
  * @module
  */
 import index from "../../../policies/index.json" with { type: "json" };
-import placeholders from "../../../policies/placeholders.json" with { type: "json" };
+import placeholders from "../../../policies/placeholders.json" with {
+  type: "json",
+};
 import athena from "../../../policies/athena.json" with { type: "json" };
-import governance from "../../../policies/governance.json" with { type: "json" };
-import packagesRead from "../../../policies/packages-read.json" with { type: "json" };
-import packagesWrite from "../../../policies/packages-write.json" with { type: "json" };
+import governance from "../../../policies/governance.json" with {
+  type: "json",
+};
+import packagesRead from "../../../policies/packages-read.json" with {
+  type: "json",
+};
+import packagesWrite from "../../../policies/packages-write.json" with {
+  type: "json",
+};
 import s3Read from "../../../policies/s3-read.json" with { type: "json" };
 import s3Write from "../../../policies/s3-write.json" with { type: "json" };
 import search from "../../../policies/search.json" with { type: "json" };
-import dataRoleTrust from "../../../policies/trust/data-role-trust.json" with { type: "json" };
-import ecsTasksTrust from "../../../policies/trust/ecs-tasks-trust.json" with { type: "json" };
-import taskRoleAssume from "../../../policies/trust/task-role-assume.json" with { type: "json" };
-import { findPlaceholders, type Json, type PlaceholderSpecs } from "../../../policies/render.ts";
+import dataRoleTrust from "../../../policies/trust/data-role-trust.json" with {
+  type: "json",
+};
+import ecsTasksTrust from "../../../policies/trust/ecs-tasks-trust.json" with {
+  type: "json",
+};
+import taskRoleAssume from "../../../policies/trust/task-role-assume.json" with {
+  type: "json",
+};
+import {
+  findPlaceholders,
+  type Json,
+  type PlaceholderSpecs,
+} from "../../../policies/render.ts";
 
 /** Policy files by their path relative to `policies/` (as `index.json` names them). */
 export const POLICY_FILES: Readonly<Record<string, Json>> = {
@@ -33,29 +51,36 @@ export const POLICY_FILES: Readonly<Record<string, Json>> = {
 };
 
 /** The placeholder specs of `policies/placeholders.json`. */
-export const PLACEHOLDER_SPECS: PlaceholderSpecs = placeholders.placeholders as PlaceholderSpecs;
+export const PLACEHOLDER_SPECS: PlaceholderSpecs = placeholders
+  .placeholders as PlaceholderSpecs;
 
 /** Every category of `policies/index.json`, in its order. */
 export const CATEGORIES: readonly string[] = Object.keys(index.categories);
 
 /** Category → its policy template, for the categories that have one (`catalog` has none). */
-export const CATEGORY_TEMPLATES: Readonly<Record<string, Json>> = Object.fromEntries(
-  Object.entries(index.categories as Record<string, { policy: string | null }>)
-    .filter(([, c]) => c.policy !== null)
-    .map(([name, c]) => [name, templateFile(c.policy as string)]),
-);
+export const CATEGORY_TEMPLATES: Readonly<Record<string, Json>> = Object
+  .fromEntries(
+    Object.entries(
+      index.categories as Record<string, { policy: string | null }>,
+    )
+      .filter(([, c]) => c.policy !== null)
+      .map(([name, c]) => [name, templateFile(c.policy as string)]),
+  );
 
 /** The trust and identity templates by their `index.json` identity name. */
-export const IDENTITY_TEMPLATES: Readonly<Record<string, Json>> = Object.fromEntries(
-  Object.entries(index.identity as Record<string, { file: string }>).map((
-    [name, entry],
-  ) => [name, templateFile(entry.file)]),
-);
+export const IDENTITY_TEMPLATES: Readonly<Record<string, Json>> = Object
+  .fromEntries(
+    Object.entries(index.identity as Record<string, { file: string }>).map((
+      [name, entry],
+    ) => [name, templateFile(entry.file)]),
+  );
 
 function templateFile(path: string): Json {
   const template = POLICY_FILES[path];
   if (template === undefined) {
-    throw new Error(`policies/${path} is named in policies/index.json but not imported here`);
+    throw new Error(
+      `policies/${path} is named in policies/index.json but not imported here`,
+    );
   }
   return template;
 }
@@ -64,7 +89,9 @@ function templateFile(path: string): Json {
  * Inputs a category needs before it can render: list placeholders that must be non-empty and
  * the Athena result location. Mirrors the Terraform module (policies.tf).
  */
-export function categoryNeeds(category: string): { lists: string[]; athenaResults: boolean } {
+export function categoryNeeds(
+  category: string,
+): { lists: string[]; athenaResults: boolean } {
   const used = findPlaceholders(CATEGORY_TEMPLATES[category]);
   return {
     lists: used.filter((p) => PLACEHOLDER_SPECS[p].type === "list"),
@@ -86,7 +113,9 @@ export const LIST_PLACEHOLDER_PROPS: Readonly<Record<string, string>> = {
  * values, or the Athena result location unset. `self_role_arn` is never missing in single-tenant
  * mode (the task role itself).
  */
-export function unrenderableCategories(p: Readonly<Record<string, unknown>>): string[] {
+export function unrenderableCategories(
+  p: Readonly<Record<string, unknown>>,
+): string[] {
   const lists: Record<string, readonly string[]> = {
     bucket: (p.buckets as string[] | undefined) ?? [],
     glue_database: (p.glueDatabases as string[] | undefined) ?? [],
@@ -101,7 +130,8 @@ export function unrenderableCategories(p: Readonly<Record<string, unknown>>): st
     if (!(c in CATEGORY_TEMPLATES)) continue;
     const needs = categoryNeeds(c);
     const missingList = needs.lists.some((l) => (lists[l] ?? []).length === 0);
-    const missingAthena = needs.athenaResults && p.athenaOutputLocation === undefined;
+    const missingAthena = needs.athenaResults &&
+      p.athenaOutputLocation === undefined;
     if (missingList || missingAthena) out.push(c);
   }
   return out;
@@ -111,7 +141,9 @@ export function unrenderableCategories(p: Readonly<Record<string, unknown>>): st
  * Splits an `s3://bucket/prefix` location into the Athena policy's result bucket and prefix,
  * the prefix ending in `/` unless empty (policies.tf does the same).
  */
-export function athenaResults(location: string): { bucket: string; prefix: string } {
+export function athenaResults(
+  location: string,
+): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
   if (m === null) throw new Error(`not an s3:// location: ${location}`);
   const prefix = m[2] === "" || m[2].endsWith("/") ? m[2] : `${m[2]}/`;

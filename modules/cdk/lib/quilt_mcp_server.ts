@@ -29,7 +29,11 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
-import { findPlaceholders, type Json, renderTemplate } from "../../../policies/render.ts";
+import {
+  findPlaceholders,
+  type Json,
+  renderTemplate,
+} from "../../../policies/render.ts";
 import { toCdkProps } from "./cfn_case.ts";
 import { ELB_LOG_ACCOUNTS } from "./elb_accounts.ts";
 import { acknowledgeFindings } from "./nag.ts";
@@ -43,7 +47,12 @@ import {
   unrenderableCategories,
 } from "./policies.ts";
 import type { QuiltMcpServerProps } from "./props.ts";
-import { buildAlarms, buildWafRules, dashboardWidgets, type Flavour } from "./shared.ts";
+import {
+  buildAlarms,
+  buildWafRules,
+  dashboardWidgets,
+  type Flavour,
+} from "./shared.ts";
 import {
   CONTAINER_NAME,
   containerEnvironment,
@@ -60,11 +69,14 @@ const NO_DEFAULT_EGRESS = {
   ipProtocol: "icmp",
   fromPort: 252,
   toPort: 86,
-  description: "Disallow all traffic (removes the default allow-all egress rule)",
+  description:
+    "Disallow all traffic (removes the default allow-all egress rule)",
 };
 
 /** Resolved props: validated, defaults filled in. */
-type Values = Readonly<Record<string, unknown>> & Required<Pick<QuiltMcpServerProps, "name">>;
+type Values =
+  & Readonly<Record<string, unknown>>
+  & Required<Pick<QuiltMcpServerProps, "name">>;
 
 /** The quilt-mcp deployment: service, load balancer, WAF, logs, alarms and roles. */
 export class QuiltMcpServer extends Construct {
@@ -101,11 +113,14 @@ export class QuiltMcpServer extends Construct {
     const bool = (k: string) => v[k] === true;
     const route = routes(str("publicUrl"));
     const logGroupName = `/ecs/${name}`;
-    const logGroupArn = `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
+    const logGroupArn =
+      `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
     const wafLogGroupName = `aws-waf-logs-${name}`;
     const wafLogGroupArn =
       `arn:${partition}:logs:${region}:${account}:log-group:${wafLogGroupName}`;
-    const retention = num("logRetentionInDays") === 0 ? undefined : num("logRetentionInDays");
+    const retention = num("logRetentionInDays") === 0
+      ? undefined
+      : num("logRetentionInDays");
     const rootPrincipal = { AWS: `arn:${partition}:iam::${account}:root` };
     const adminStatement = {
       Sid: "AccountAdministersKeyThroughIam",
@@ -128,10 +143,17 @@ export class QuiltMcpServer extends Construct {
           "kms:Describe*",
         ],
         Resource: "*",
-        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": groupArn } },
+        Condition: {
+          ArnLike: { "kms:EncryptionContext:aws:logs:arn": groupArn },
+        },
       }],
     });
-    const newKey = (id: string, description: string, policy: unknown, alias: string) => {
+    const newKey = (
+      id: string,
+      description: string,
+      policy: unknown,
+      alias: string,
+    ) => {
       const key = new kms.CfnKey(this, id, {
         description: `${name}: ${description}`,
         enableKeyRotation: true,
@@ -171,16 +193,23 @@ export class QuiltMcpServer extends Construct {
         "secrets",
       );
       const secret = new secretsmanager.CfnSecret(this, "Hs256Secret", {
-        description: `HS256 signing key of ${name} bearer tokens (QUILT_MCP_AUTH_HS256_SECRET)`,
+        description:
+          `HS256 signing key of ${name} bearer tokens (QUILT_MCP_AUTH_HS256_SECRET)`,
         kmsKeyId: secretsKeyArn,
-        generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+        generateSecretString: {
+          passwordLength: 64,
+          excludePunctuation: true,
+          includeSpace: false,
+        },
       });
       createdSecretArn = secret.ref;
       if (optStr("hs256SecretRotationLambdaArn") !== undefined) {
         new secretsmanager.CfnRotationSchedule(this, "Hs256SecretRotation", {
           secretId: secret.ref,
           rotationLambdaArn: str("hs256SecretRotationLambdaArn"),
-          rotationRules: { automaticallyAfterDays: num("hs256SecretRotationDays") },
+          rotationRules: {
+            automaticallyAfterDays: num("hs256SecretRotationDays"),
+          },
         });
       }
     }
@@ -192,7 +221,10 @@ export class QuiltMcpServer extends Construct {
     ];
     const parameterArns = executionParameterArns(givenValueFroms);
     const secretKeyArns = [
-      ...new Set([...list("secretsKmsKeyArns"), ...(secretsKeyArn ? [secretsKeyArn] : [])]),
+      ...new Set([
+        ...list("secretsKmsKeyArns"),
+        ...(secretsKeyArn ? [secretsKeyArn] : []),
+      ]),
     ];
 
     // --- cluster ----------------------------------------------------------------------------
@@ -223,10 +255,19 @@ export class QuiltMcpServer extends Construct {
     // Deploy-time references skip the placeholder patterns, and so do the allow-listed role
     // ARNs the table already validated: per-user mode renders them as self_role_arn, wildcards
     // included, exactly as the Terraform module does (placeholders.json has no '*' there).
-    const render = (template: Json, values: Record<string, string | readonly string[]>) =>
-      renderTemplate(template, PLACEHOLDER_SPECS, pick(values, findPlaceholders(template)), {
-        isUnresolved: (s) => Token.isUnresolved(s) || list("allowedRoleArns").includes(s),
-      });
+    const render = (
+      template: Json,
+      values: Record<string, string | readonly string[]>,
+    ) =>
+      renderTemplate(
+        template,
+        PLACEHOLDER_SPECS,
+        pick(values, findPlaceholders(template)),
+        {
+          isUnresolved: (s) =>
+            Token.isUnresolved(s) || list("allowedRoleArns").includes(s),
+        },
+      );
     const ecsTrust = render(IDENTITY_TEMPLATES["ecs-tasks-trust"], {
       partition,
       region,
@@ -236,7 +277,12 @@ export class QuiltMcpServer extends Construct {
     const ecrRepo = ecrRepositoryArn(str("containerImage"), partition);
     const executionStatements: unknown[] = [
       ...(ecrRepo === undefined ? [] : [
-        { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        {
+          Sid: "EcrLogin",
+          Effect: "Allow",
+          Action: "ecr:GetAuthorizationToken",
+          Resource: "*",
+        },
         {
           Sid: "PullTheServiceImage",
           Effect: "Allow",
@@ -289,7 +335,10 @@ export class QuiltMcpServer extends Construct {
       permissionsBoundary: boundary,
       policies: [{
         policyName: "execution",
-        policyDocument: { Version: "2012-10-17", Statement: executionStatements },
+        policyDocument: {
+          Version: "2012-10-17",
+          Statement: executionStatements,
+        },
       }],
     });
     const taskRole = new iam.CfnRole(this, "TaskRole", {
@@ -319,7 +368,10 @@ export class QuiltMcpServer extends Construct {
             {
               Sid: "ReadTokenSigningSecret",
               Effect: "Allow",
-              Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+              Action: [
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+              ],
               Resource: [str("authHs256SecretArn")],
             },
             ...(optStr("authHs256SecretKmsKeyArn") === undefined ? [] : [{
@@ -328,7 +380,9 @@ export class QuiltMcpServer extends Construct {
               Action: "kms:Decrypt",
               Resource: str("authHs256SecretKmsKeyArn"),
               Condition: {
-                StringEquals: { "kms:ViaService": `secretsmanager.${region}.${urlSuffix}` },
+                StringEquals: {
+                  "kms:ViaService": `secretsmanager.${region}.${urlSuffix}`,
+                },
               },
             }]),
           ],
@@ -350,7 +404,9 @@ export class QuiltMcpServer extends Construct {
       glue_database: list("glueDatabases"),
       task_role_arn: taskRole.attrArn,
       data_role_arn: list("allowedRoleArns"),
-      self_role_arn: singleTenant ? [taskRole.attrArn] : list("allowedRoleArns"),
+      self_role_arn: singleTenant
+        ? [taskRole.attrArn]
+        : list("allowedRoleArns"),
       subject_pattern: str("subjectPattern"),
       session_tag_key: tagKeys,
     };
@@ -358,8 +414,13 @@ export class QuiltMcpServer extends Construct {
     this.unrenderedCategories = unrendered;
     const categoryPolicies: Record<string, Json> = {};
     for (const category of list("toolCategories")) {
-      if (!(category in CATEGORY_TEMPLATES) || unrendered.includes(category)) continue;
-      categoryPolicies[category] = render(CATEGORY_TEMPLATES[category], policyValues);
+      if (!(category in CATEGORY_TEMPLATES) || unrendered.includes(category)) {
+        continue;
+      }
+      categoryPolicies[category] = render(
+        CATEGORY_TEMPLATES[category],
+        policyValues,
+      );
     }
     this.categoryPolicies = categoryPolicies;
     for (const [category, document] of Object.entries(categoryPolicies)) {
@@ -376,7 +437,8 @@ export class QuiltMcpServer extends Construct {
       });
       new CfnOutput(this, `${id}Arn`, {
         value: policy.ref,
-        description: `Policy of the ${category} category for the per-user data roles`,
+        description:
+          `Policy of the ${category} category for the per-user data roles`,
       });
     }
     this.dataRoleTrustPolicy = render(IDENTITY_TEMPLATES["data-role-trust"], {
@@ -422,7 +484,9 @@ export class QuiltMcpServer extends Construct {
         ignorePublicAcls: true,
         restrictPublicBuckets: true,
       },
-      ownershipControls: { rules: [{ objectOwnership: "BucketOwnerEnforced" }] },
+      ownershipControls: {
+        rules: [{ objectOwnership: "BucketOwnerEnforced" }],
+      },
       versioningConfiguration: { status: "Enabled" },
       bucketEncryption: {
         serverSideEncryptionConfiguration: [{
@@ -449,59 +513,73 @@ export class QuiltMcpServer extends Construct {
     // The logs outlive the stack unless force-destroy is asked for (then deleting the stack
     // deletes the bucket, which fails while it still holds objects, as in Terraform).
     logsBucket.applyRemovalPolicy(
-      bool("accessLogsBucketForceDestroy") ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      bool("accessLogsBucketForceDestroy")
+        ? RemovalPolicy.DESTROY
+        : RemovalPolicy.RETAIN,
     );
-    const elbAccounts = new CfnMapping(this, "ElbLogAccounts", { mapping: ELB_LOG_ACCOUNTS });
+    const elbAccounts = new CfnMapping(this, "ElbLogAccounts", {
+      mapping: ELB_LOG_ACCOUNTS,
+    });
     const legacyRegion = new CfnCondition(this, "LegacyElbLogRegion", {
       expression: Fn.conditionOr(
         ...chunk(Object.keys(ELB_LOG_ACCOUNTS), 10).map((regions) =>
           regions.length === 1
             ? Fn.conditionEquals(region, regions[0])
-            : Fn.conditionOr(...regions.map((r) => Fn.conditionEquals(region, r)))
+            : Fn.conditionOr(
+              ...regions.map((r) => Fn.conditionEquals(region, r)),
+            )
         ),
       ),
     });
     const logsBucketArn = logsBucket.attrArn;
-    const bucketPolicy = new s3.CfnBucketPolicy(this, "AccessLogsBucketPolicy", {
-      bucket: logsBucket.ref,
-      policyDocument: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [logsBucketArn, `${logsBucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-          {
-            Sid: "DenyOutdatedTls",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [logsBucketArn, `${logsBucketArn}/*`],
-            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-          },
-          {
-            Sid: "ElbLogDelivery",
-            Effect: "Allow",
-            Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: `${logsBucketArn}/*/AWSLogs/${account}/*`,
-          },
-          Fn.conditionIf(legacyRegion.logicalId, {
-            Sid: "ElbLogDeliveryLegacyRegions",
-            Effect: "Allow",
-            Principal: {
-              AWS: `arn:${partition}:iam::${elbAccounts.findInMap(region, "account")}:root`,
+    const bucketPolicy = new s3.CfnBucketPolicy(
+      this,
+      "AccessLogsBucketPolicy",
+      {
+        bucket: logsBucket.ref,
+        policyDocument: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [logsBucketArn, `${logsBucketArn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
-            Action: "s3:PutObject",
-            Resource: `${logsBucketArn}/*/AWSLogs/${account}/*`,
-          }, Aws.NO_VALUE),
-        ],
+            {
+              Sid: "DenyOutdatedTls",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [logsBucketArn, `${logsBucketArn}/*`],
+              Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+            },
+            {
+              Sid: "ElbLogDelivery",
+              Effect: "Allow",
+              Principal: {
+                Service: "logdelivery.elasticloadbalancing.amazonaws.com",
+              },
+              Action: "s3:PutObject",
+              Resource: `${logsBucketArn}/*/AWSLogs/${account}/*`,
+            },
+            Fn.conditionIf(legacyRegion.logicalId, {
+              Sid: "ElbLogDeliveryLegacyRegions",
+              Effect: "Allow",
+              Principal: {
+                AWS: `arn:${partition}:iam::${
+                  elbAccounts.findInMap(region, "account")
+                }:root`,
+              },
+              Action: "s3:PutObject",
+              Resource: `${logsBucketArn}/*/AWSLogs/${account}/*`,
+            }, Aws.NO_VALUE),
+          ],
+        },
       },
-    });
+    );
     const alb = new elbv2.CfnLoadBalancer(this, "LoadBalancer", {
       name,
       type: "application",
@@ -558,7 +636,11 @@ export class QuiltMcpServer extends Construct {
         protocol: "HTTP",
         defaultActions: [{
           type: "redirect",
-          redirectConfig: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" },
+          redirectConfig: {
+            port: "443",
+            protocol: "HTTPS",
+            statusCode: "HTTP_301",
+          },
         }],
       });
       redirect.addMetadata("checkov", {
@@ -583,7 +665,12 @@ export class QuiltMcpServer extends Construct {
         logsKeyPolicy("CloudWatchLogsOfTheWafLogGroupOnly", wafLogGroupArn),
         "waf-logs",
       );
-    const ipSet = (id: string, version: "IPV4" | "IPV6", cidrs: string[], suffix: string) =>
+    const ipSet = (
+      id: string,
+      version: "IPV4" | "IPV6",
+      cidrs: string[],
+      suffix: string,
+    ) =>
       new wafv2.CfnIPSet(this, id, {
         name: `${name}-${suffix}`,
         scope: "REGIONAL",
@@ -594,11 +681,21 @@ export class QuiltMcpServer extends Construct {
     const blocked = list("wafBlockedIpCidrs");
     const allowed = list("wafAllowedIpCidrs");
     const blockedSets = blocked.length === 0 ? [] : [
-      ipSet("BlockedIpv4Set", "IPV4", blocked.filter((c) => !v6(c)), "blocked-ipv4"),
+      ipSet(
+        "BlockedIpv4Set",
+        "IPV4",
+        blocked.filter((c) => !v6(c)),
+        "blocked-ipv4",
+      ),
       ipSet("BlockedIpv6Set", "IPV6", blocked.filter(v6), "blocked-ipv6"),
     ];
     const allowedSets = allowed.length === 0 ? [] : [
-      ipSet("AllowedIpv4Set", "IPV4", allowed.filter((c) => !v6(c)), "allowed-ipv4"),
+      ipSet(
+        "AllowedIpv4Set",
+        "IPV4",
+        allowed.filter((c) => !v6(c)),
+        "allowed-ipv4",
+      ),
       ipSet("AllowedIpv6Set", "IPV6", allowed.filter(v6), "allowed-ipv6"),
     ];
     const conditions: Record<string, boolean> = {
@@ -654,7 +751,10 @@ export class QuiltMcpServer extends Construct {
               Resource: `${wafLogGroupArn}:*`,
               Condition: {
                 StringEquals: { "aws:SourceAccount": account },
-                ArnLike: { "aws:SourceArn": `arn:${partition}:logs:${region}:${account}:*` },
+                ArnLike: {
+                  "aws:SourceArn":
+                    `arn:${partition}:logs:${region}:${account}:*`,
+                },
               },
             }],
           }),
@@ -664,7 +764,9 @@ export class QuiltMcpServer extends Construct {
     const wafLogging = new wafv2.CfnLoggingConfiguration(this, "WafLogging", {
       resourceArn: webAcl.attrArn,
       logDestinationConfigs: [wafLogGroupArn],
-      redactedFields: [...new Set(list("wafRedactedHeaders").map((h) => h.toLowerCase()))].map((
+      redactedFields: [
+        ...new Set(list("wafRedactedHeaders").map((h) => h.toLowerCase())),
+      ].map((
         h,
       ) => ({ singleHeader: { Name: h } })),
     });
@@ -710,7 +812,8 @@ export class QuiltMcpServer extends Construct {
             Condition: {
               StringEquals: { "aws:SourceAccount": account },
               ArnLike: {
-                "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
+                "aws:SourceArn":
+                  `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
               },
             },
           },
@@ -778,7 +881,9 @@ export class QuiltMcpServer extends Construct {
       dashboardName: name,
       dashboardBody: Stack.of(this).toJsonString({
         widgets: dashboardWidgets(concrete, {
-          alarmArns: Object.fromEntries(alarms.map((a, n) => [a.key, alarmResources[n].attrArn])),
+          alarmArns: Object.fromEntries(
+            alarms.map((a, n) => [a.key, alarmResources[n].attrArn]),
+          ),
           namespace: str("metricsNamespace"),
           period: num("alarmPeriodSeconds"),
           region,
@@ -799,7 +904,10 @@ export class QuiltMcpServer extends Construct {
       memory: String(num("memory")),
       taskRoleArn: taskRole.attrArn,
       executionRoleArn: executionRole.attrArn,
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: str("cpuArchitecture") },
+      runtimePlatform: {
+        operatingSystemFamily: "LINUX",
+        cpuArchitecture: str("cpuArchitecture"),
+      },
       containerDefinitions: [{
         name: CONTAINER_NAME,
         image: str("containerImage"),
@@ -807,13 +915,19 @@ export class QuiltMcpServer extends Construct {
         user: str("containerUser"),
         readonlyRootFilesystem: true,
         privileged: false,
-        linuxParameters: { initProcessEnabled: true, capabilities: { add: [], drop: ["ALL"] } },
+        linuxParameters: {
+          initProcessEnabled: true,
+          capabilities: { add: [], drop: ["ALL"] },
+        },
         portMappings: [{ containerPort: num("port"), protocol: "tcp" }],
         environment: Object.keys(environment).sort().map((k) => ({
           name: k,
           value: environment[k],
         })),
-        secrets: Object.keys(secrets).sort().map((k) => ({ name: k, valueFrom: secrets[k] })),
+        secrets: Object.keys(secrets).sort().map((k) => ({
+          name: k,
+          valueFrom: secrets[k],
+        })),
         healthCheck: {
           command: ["CMD", str("healthcheckBinary"), "healthcheck"],
           interval: 15,
@@ -860,7 +974,11 @@ export class QuiltMcpServer extends Construct {
       toPort: num("port"),
       destinationSecurityGroupId: serviceSg.attrGroupId,
     });
-    const https = (id: string, description: string, destination: Record<string, string>) =>
+    const https = (
+      id: string,
+      description: string,
+      destination: Record<string, string>,
+    ) =>
       new ec2.CfnSecurityGroupEgress(this, id, {
         groupId: serviceSg.attrGroupId,
         description,
@@ -922,7 +1040,11 @@ export class QuiltMcpServer extends Construct {
         minimumHealthyPercent: 100,
         maximumPercent: 200,
         deploymentCircuitBreaker: { enable: true, rollback: true },
-        alarms: { alarmNames: this.deploymentAlarmNames as string[], enable: true, rollback: true },
+        alarms: {
+          alarmNames: this.deploymentAlarmNames as string[],
+          enable: true,
+          rollback: true,
+        },
       },
       networkConfiguration: {
         awsvpcConfiguration: {
@@ -969,48 +1091,70 @@ export class QuiltMcpServer extends Construct {
     tracking("CpuScaling", "cpu", num("autoscalingCpuTarget"), {
       predefinedMetricType: "ECSServiceAverageCPUUtilization",
     });
-    tracking("RequestScaling", "requests", num("autoscalingRequestsPerTarget"), {
-      predefinedMetricType: "ALBRequestCountPerTarget",
-      resourceLabel: `${alb.attrLoadBalancerFullName}/${targetGroup.attrTargetGroupFullName}`,
-    });
+    tracking(
+      "RequestScaling",
+      "requests",
+      num("autoscalingRequestsPerTarget"),
+      {
+        predefinedMetricType: "ALBRequestCountPerTarget",
+        resourceLabel:
+          `${alb.attrLoadBalancerFullName}/${targetGroup.attrTargetGroupFullName}`,
+      },
+    );
 
     new CfnOutput(this, "LoadBalancerDnsName", {
       value: alb.attrDnsName,
-      description: "Point the public URL's host at this name (CNAME or alias record)",
+      description:
+        "Point the public URL's host at this name (CNAME or alias record)",
     });
     new CfnOutput(this, "TaskRoleArnOutput", {
       value: taskRole.attrArn,
-      description: "The task role; the per-user data roles trust exactly this principal",
+      description:
+        "The task role; the per-user data roles trust exactly this principal",
     });
     new CfnOutput(this, "DataRoleTrustPolicyOutput", {
       value: stack.toJsonString(this.dataRoleTrustPolicy),
-      description: "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
+      description:
+        "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
     });
     acknowledgeFindings(this);
   }
 }
 
-function pick<T>(values: Readonly<Record<string, T>>, names: readonly string[]): Record<string, T> {
-  return Object.fromEntries(names.filter((n) => n in values).map((n) => [n, values[n]]));
+function pick<T>(
+  values: Readonly<Record<string, T>>,
+  names: readonly string[],
+): Record<string, T> {
+  return Object.fromEntries(
+    names.filter((n) => n in values).map((n) => [n, values[n]]),
+  );
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
   return out;
 }
 
 /** Drops `undefined` entries (conditional parts that do not apply) and empty override lists. */
 function dropEmpty(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((x) => x !== undefined).map(dropEmpty);
+  if (Array.isArray(value)) {
+    return value.filter((x) => x !== undefined).map(dropEmpty);
+  }
   if (
-    value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype
+    value !== null && typeof value === "object" &&
+    Object.getPrototypeOf(value) === Object.prototype
   ) {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(value)) {
       if (x === undefined) continue;
       const cleaned = dropEmpty(x);
-      if (k === "RuleActionOverrides" && Array.isArray(cleaned) && cleaned.length === 0) continue;
+      if (
+        k === "RuleActionOverrides" && Array.isArray(cleaned) &&
+        cleaned.length === 0
+      ) continue;
       out[k] = cleaned;
     }
     return out;

@@ -6,19 +6,25 @@
  * Pure: no I/O.
  * @module
  */
-import catalog from "../../../server/telemetry/catalog.json" with { type: "json" };
+import catalog from "../../../server/telemetry/catalog.json" with {
+  type: "json",
+};
 
 /** The server's telemetry catalog (`server/telemetry/catalog.json`); outcomes from its log fields. */
 export const TELEMETRY_CATALOG: {
   readonly namespace: string;
-  readonly metrics: Readonly<Record<string, { unit: string; dimensions: string[][] }>>;
+  readonly metrics: Readonly<
+    Record<string, { unit: string; dimensions: string[][] }>
+  >;
   readonly client_types: readonly string[];
   readonly outcomes: readonly string[];
 } = {
   namespace: catalog.namespace,
   metrics: catalog.metrics,
   client_types: catalog.client_types,
-  outcomes: catalog.log_fields.outcome.split(",").map((s) => s.trim()).filter(Boolean),
+  outcomes: catalog.log_fields.outcome.split(",").map((s) => s.trim()).filter(
+    Boolean,
+  ),
 };
 
 /** How a flavour builds values: string concatenation and optional parts. */
@@ -39,8 +45,16 @@ export function metric(name: string): string {
 
 /** Looks a dimension up in the catalog. */
 export function dimension(name: string): string {
-  const all = new Set(Object.values(TELEMETRY_CATALOG.metrics).flatMap((m) => m.dimensions.flat()));
-  if (!all.has(name)) throw new Error(`dimension ${name} is not in server/telemetry/catalog.json`);
+  const all = new Set(
+    Object.values(TELEMETRY_CATALOG.metrics).flatMap((m) =>
+      m.dimensions.flat()
+    ),
+  );
+  if (!all.has(name)) {
+    throw new Error(
+      `dimension ${name} is not in server/telemetry/catalog.json`,
+    );
+  }
   return name;
 }
 
@@ -205,7 +219,9 @@ export function buildAlarms(f: Flavour, i: AlarmInputs): AlarmSpec[] {
         ...clients.map((c, n) => clientMetric(`c${n}`, "ContextFailure", c)),
         {
           Id: "context_failures",
-          Expression: `SUM([${clients.map((_, n) => `FILL(c${n}, 0)`).join(", ")}])`,
+          Expression: `SUM([${
+            clients.map((_, n) => `FILL(c${n}, 0)`).join(", ")
+          }])`,
           Label: "Context failures (all client types)",
           ReturnData: true,
         },
@@ -279,7 +295,12 @@ export interface WafInputs {
  * Conditions the WAF rules use: `blockedIps` and `allowedIps` (the lists are not empty),
  * `anonymousCount` and `hostingCount` (those Anonymous IP list rules only count).
  */
-export const WAF_CONDITIONS = ["blockedIps", "allowedIps", "anonymousCount", "hostingCount"];
+export const WAF_CONDITIONS = [
+  "blockedIps",
+  "allowedIps",
+  "anonymousCount",
+  "hostingCount",
+];
 
 /** The rules of modules/waf's web ACL, in priority order. */
 export function buildWafRules(f: Flavour, i: WafInputs): unknown[] {
@@ -288,7 +309,12 @@ export function buildWafRules(f: Flavour, i: WafInputs): unknown[] {
     MetricName: f.concat(i.metricPrefix, suffix),
     SampledRequestsEnabled: true,
   });
-  const managed = (name: string, priority: number, suffix: string, overrides: unknown[] = []) => ({
+  const managed = (
+    name: string,
+    priority: number,
+    suffix: string,
+    overrides: unknown[] = [],
+  ) => ({
     Name: name,
     Priority: priority,
     OverrideAction: { None: {} },
@@ -301,7 +327,10 @@ export function buildWafRules(f: Flavour, i: WafInputs): unknown[] {
     },
     VisibilityConfig: visibility(suffix),
   });
-  const countOverride = (name: string) => ({ Name: name, ActionToUse: { Count: {} } });
+  const countOverride = (name: string) => ({
+    Name: name,
+    ActionToUse: { Count: {} },
+  });
   const ipSets = (v4: unknown, v6: unknown) => ({
     OrStatement: {
       Statements: [
@@ -331,7 +360,9 @@ export function buildWafRules(f: Flavour, i: WafInputs): unknown[] {
       Priority: 1,
       Action: { Block: {} },
       Statement: {
-        NotStatement: { Statement: ipSets(i.allowedIpv4SetArn, i.allowedIpv6SetArn) },
+        NotStatement: {
+          Statement: ipSets(i.allowedIpv4SetArn, i.allowedIpv6SetArn),
+        },
       },
       VisibilityConfig: visibility("BlockOutsideAllowList"),
     }),
@@ -421,7 +452,9 @@ export function dashboardWidgets(f: Flavour, i: DashboardInputs): unknown[] {
   const catalogWidgets = metrics.map((name) => {
     const m = TELEMETRY_CATALOG.metrics[name];
     const stat = name === "ToolLatency" ? "p99" : "Sum";
-    const dims = m.dimensions[0].length > 0 ? `,${m.dimensions[0].join(",")}` : "";
+    const dims = m.dimensions[0].length > 0
+      ? `,${m.dimensions[0].join(",")}`
+      : "";
     return {
       type: "metric",
       width: 12,

@@ -56,9 +56,12 @@ export function containerSecrets(
     out.QUILT_MCP_AUTH_HS256_SECRET = p.authHs256SecretValueFrom as string;
   }
   if (p.authHs256SecretPreviousValueFrom !== undefined) {
-    out.QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS = p.authHs256SecretPreviousValueFrom as string;
+    out.QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS = p
+      .authHs256SecretPreviousValueFrom as string;
   }
-  if (createdSecretArn !== undefined) out.QUILT_MCP_AUTH_HS256_SECRET = createdSecretArn;
+  if (createdSecretArn !== undefined) {
+    out.QUILT_MCP_AUTH_HS256_SECRET = createdSecretArn;
+  }
   return out;
 }
 
@@ -77,12 +80,16 @@ export function executionSecretArns(valueFroms: readonly string[]): string[] {
 }
 
 /** SSM parameter ARNs among the given `valueFrom` references. */
-export function executionParameterArns(valueFroms: readonly string[]): string[] {
+export function executionParameterArns(
+  valueFroms: readonly string[],
+): string[] {
   return [...new Set(valueFroms.filter((v) => v.split(":")[2] === "ssm"))];
 }
 
 /** Host and path of the public URL and the paths the listener rule forwards. */
-export function routes(publicUrl: string): { host: string; path: string; paths: string[] } {
+export function routes(
+  publicUrl: string,
+): { host: string; path: string; paths: string[] } {
   const host = /^https:\/\/([^/:]+)/.exec(publicUrl)![1].toLowerCase();
   const path = /^https:\/\/[^/]+(\/.*)$/.exec(publicUrl)![1];
   return {
@@ -98,8 +105,14 @@ export function routes(publicUrl: string): { host: string; path: string; paths: 
 }
 
 /** The ECR repository ARN of an ECR image reference, or undefined for another registry. */
-export function ecrRepositoryArn(image: string, partition: string): string | undefined {
-  const m = /^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/
-    .exec(image);
-  return m === null ? undefined : `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
+export function ecrRepositoryArn(
+  image: string,
+  partition: string,
+): string | undefined {
+  const m =
+    /^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/
+      .exec(image);
+  return m === null
+    ? undefined
+    : `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
 }

@@ -19,10 +19,14 @@ export const getAtt = (resource: string, attribute: string): Cfn => ({
 
 /** `Fn::Sub` (with variables when given). */
 export const sub = (text: string, vars?: Record<string, Cfn>): Cfn =>
-  vars && Object.keys(vars).length > 0 ? { "Fn::Sub": [text, vars] } : { "Fn::Sub": text };
+  vars && Object.keys(vars).length > 0
+    ? { "Fn::Sub": [text, vars] }
+    : { "Fn::Sub": text };
 
 /** `Fn::Join` with a literal delimiter. */
-export const join = (delimiter: string, items: Cfn): Cfn => ({ "Fn::Join": [delimiter, items] });
+export const join = (delimiter: string, items: Cfn): Cfn => ({
+  "Fn::Join": [delimiter, items],
+});
 
 /** `Fn::Split` with a literal delimiter. */
 export const split = (delimiter: string, source: Cfn): Cfn => ({
@@ -30,10 +34,16 @@ export const split = (delimiter: string, source: Cfn): Cfn => ({
 });
 
 /** `Fn::Select`. */
-export const select = (index: number, list: Cfn): Cfn => ({ "Fn::Select": [index, list] });
+export const select = (index: number, list: Cfn): Cfn => ({
+  "Fn::Select": [index, list],
+});
 
 /** `Fn::If` (the false branch defaults to `AWS::NoValue`). */
-export const iff = (condition: string, then: Cfn, otherwise: Cfn = NO_VALUE): Cfn => ({
+export const iff = (
+  condition: string,
+  then: Cfn,
+  otherwise: Cfn = NO_VALUE,
+): Cfn => ({
   "Fn::If": [condition, then, otherwise],
 });
 
@@ -52,7 +62,9 @@ function group(fn: "Fn::And" | "Fn::Or", items: Cfn[]): Cfn {
   // Fn::And and Fn::Or take 2 to 10 conditions: nest larger sets.
   if (items.length <= 10) return { [fn]: items };
   const chunks: Cfn[] = [];
-  for (let i = 0; i < items.length; i += 10) chunks.push(group(fn, items.slice(i, i + 10)));
+  for (let i = 0; i < items.length; i += 10) {
+    chunks.push(group(fn, items.slice(i, i + 10)));
+  }
   return group(fn, chunks);
 }
 

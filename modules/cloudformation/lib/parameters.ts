@@ -18,7 +18,9 @@ export const MAP_SEPARATOR = ";";
 /** The parameter spec of a canonical name (throws for an unknown one). */
 export function spec(name: string): ParameterSpec {
   const s = PARAMETERS_BY_NAME.get(name);
-  if (s === undefined) throw new Error(`no parameter ${name} in modules/parameters.json`);
+  if (s === undefined) {
+    throw new Error(`no parameter ${name} in modules/parameters.json`);
+  }
   return s;
 }
 
@@ -69,7 +71,9 @@ export function unanchor(pattern: string): string {
 export function itemPattern(s: ParameterSpec): string | undefined {
   const v = s.validation ?? {};
   if (v.pattern !== undefined) return v.pattern;
-  if (v.allowed !== undefined) return `^(?:${v.allowed.map((a) => escape(String(a))).join("|")})$`;
+  if (v.allowed !== undefined) {
+    return `^(?:${v.allowed.map((a) => escape(String(a))).join("|")})$`;
+  }
   return undefined;
 }
 
@@ -84,22 +88,30 @@ export function encodedPattern(s: ParameterSpec): string {
   let item: string;
   let sep: string;
   if (s.type === "map(string)") {
-    item = `${unanchor(v.key_pattern as string)}=${unanchor(v.pattern as string)}`;
+    item = `${unanchor(v.key_pattern as string)}=${
+      unanchor(v.pattern as string)
+    }`;
     sep = MAP_SEPARATOR;
   } else {
     item = unanchor(itemPattern(s) as string);
     sep = ",";
   }
   const min = v.min_items ?? 0;
-  const list = `${item}(?:${escape(sep)}${item}){${Math.max(0, min - 1)},${max - 1}}`;
+  const list = `${item}(?:${escape(sep)}${item}){${Math.max(0, min - 1)},${
+    max - 1
+  }}`;
   const contains = v.must_contain === undefined
     ? ""
     : `(?=(?:.*${escape(sep)})?${escape(v.must_contain)}(?:${escape(sep)}|$))`;
-  return min === 0 && v.must_contain === undefined ? `^$|^${list}$` : `^${contains}${list}$`;
+  return min === 0 && v.must_contain === undefined
+    ? `^$|^${list}$`
+    : `^${contains}${list}$`;
 }
 
 /** The CloudFormation parameter declaration of one table row. */
-export function parameterDeclaration(s: ParameterSpec): Record<string, unknown> {
+export function parameterDeclaration(
+  s: ParameterSpec,
+): Record<string, unknown> {
   const v = s.validation ?? {};
   const optional = "default" in s;
   const out: Record<string, unknown> = {};
@@ -137,7 +149,9 @@ export function parameterDeclaration(s: ParameterSpec): Record<string, unknown> 
         out.Type = "CommaDelimitedList";
         if (optional) out.Default = (s.default as string[]).join(",");
         const item = itemPattern(s);
-        if (item !== undefined) out.AllowedPattern = (v.min_items ?? 0) === 0 ? `^$|${item}` : item;
+        if (item !== undefined) {
+          out.AllowedPattern = (v.min_items ?? 0) === 0 ? `^$|${item}` : item;
+        }
       }
       break;
   }
@@ -147,7 +161,9 @@ export function parameterDeclaration(s: ParameterSpec): Record<string, unknown> 
 
 function encodeDefault(s: ParameterSpec): string {
   if (s.type === "map(string)") {
-    return Object.entries(s.default as Record<string, string>).map(([k, x]) => `${k}=${x}`)
+    return Object.entries(s.default as Record<string, string>).map(([k, x]) =>
+      `${k}=${x}`
+    )
       .join(MAP_SEPARATOR);
   }
   return (s.default as string[]).join(",");
@@ -156,7 +172,9 @@ function encodeDefault(s: ParameterSpec): string {
 /** Every parameter declaration, in table order. */
 export function parameterDeclarations(): Record<string, unknown> {
   return Object.fromEntries(
-    PARAMETER_TABLE.parameters.map((s) => [s.cloudformation, parameterDeclaration(s)]),
+    PARAMETER_TABLE.parameters.map((
+      s,
+    ) => [s.cloudformation, parameterDeclaration(s)]),
   );
 }
 
@@ -165,9 +183,8 @@ export function parameterGroups(): unknown {
   return {
     ParameterGroups: PARAMETER_TABLE.groups.map((g) => ({
       Label: { default: g.label },
-      Parameters: PARAMETER_TABLE.parameters.filter((p) => p.group === g.id).map((p) =>
-        p.cloudformation
-      ),
+      Parameters: PARAMETER_TABLE.parameters.filter((p) => p.group === g.id)
+        .map((p) => p.cloudformation),
     })).filter((g) => g.Parameters.length > 0),
   };
 }
@@ -193,8 +210,11 @@ export function isCondition(s: ParameterSpec): string {
 export function presenceConditions(): Record<string, Cfn> {
   const out: Record<string, Cfn> = {};
   for (const s of PARAMETER_TABLE.parameters) {
-    if (s.type === "bool") out[isCondition(s)] = equals(ref(s.cloudformation), "true");
-    else if (s.type !== "number" && (s.default === null || s.type !== "string")) {
+    if (s.type === "bool") {
+      out[isCondition(s)] = equals(ref(s.cloudformation), "true");
+    } else if (
+      s.type !== "number" && (s.default === null || s.type !== "string")
+    ) {
       out[hasCondition(s)] = not(equals(asString(s), ""));
     }
   }

@@ -21,7 +21,10 @@ import {
 } from "../../cdk/lib/shared.ts";
 import { ELB_LOG_ACCOUNTS } from "../../cdk/lib/elb_accounts.ts";
 import { CONTAINER_NAME, FIXED_ENVIRONMENT } from "../../cdk/lib/values.ts";
-import { FARGATE_MEMORY, PARAMETER_TABLE as TABLE } from "../../cdk/lib/parameters.ts";
+import {
+  FARGATE_MEMORY,
+  PARAMETER_TABLE as TABLE,
+} from "../../cdk/lib/parameters.ts";
 import type { Json } from "../../../policies/render.ts";
 import {
   and,
@@ -56,7 +59,8 @@ const NO_DEFAULT_EGRESS = {
   IpProtocol: "icmp",
   FromPort: 252,
   ToPort: 86,
-  Description: "Disallow all traffic (removes the default allow-all egress rule)",
+  Description:
+    "Disallow all traffic (removes the default allow-all egress rule)",
 };
 
 /** Depth of an Athena result prefix the template can split (as many as the table's pattern allows). */
@@ -80,7 +84,12 @@ export function buildTemplate(): Record<string, unknown> {
     conditions[name] = expression;
     return name;
   };
-  const add = (id: string, type: string, properties: Record<string, unknown>, extra = {}) => {
+  const add = (
+    id: string,
+    type: string,
+    properties: Record<string, unknown>,
+    extra = {},
+  ) => {
     if (id in resources) throw new Error(`resource ${id} defined twice`);
     resources[id] = { Type: type, ...extra, Properties: properties };
   };
@@ -90,11 +99,15 @@ export function buildTemplate(): Record<string, unknown> {
    * `padded[i]`, the same item from a padded split that every slot index exists in, for
    * conditions (which CloudFormation evaluates whatever the list holds).
    */
-  const slots = (name: string): { items: Cfn[]; padded: Cfn[]; conditions: string[] } => {
+  const slots = (
+    name: string,
+  ): { items: Cfn[]; padded: Cfn[]; conditions: string[] } => {
     const s = spec(name);
     const max = s.validation?.max_items as number;
     const sep = s.type === "map(string)" ? MAP_SEPARATOR : ",";
-    const source = isEncodedString(s) ? ref(s.cloudformation) : join(",", ref(s.cloudformation));
+    const source = isEncodedString(s)
+      ? ref(s.cloudformation)
+      : join(",", ref(s.cloudformation));
     const paddedList = split(sep, join("", [source, sep.repeat(max)]));
     const list = split(sep, source);
     const items: Cfn[] = [];
@@ -104,7 +117,10 @@ export function buildTemplate(): Record<string, unknown> {
       items.push(select(i, list));
       padded.push(select(i, paddedList));
       names.push(
-        addCondition(`${s.cloudformation}Slot${i}`, not(equals(select(i, paddedList), ""))),
+        addCondition(
+          `${s.cloudformation}Slot${i}`,
+          not(equals(select(i, paddedList), "")),
+        ),
       );
     }
     return { items, padded, conditions: names };
@@ -113,7 +129,9 @@ export function buildTemplate(): Record<string, unknown> {
   /** A list parameter's value (split when it is encoded as one string). */
   const listOf = (name: string): Cfn => {
     const s = spec(name);
-    return isEncodedString(s) ? split(",", ref(s.cloudformation)) : ref(s.cloudformation);
+    return isEncodedString(s)
+      ? split(",", ref(s.cloudformation))
+      : ref(s.cloudformation);
   };
 
   // --- derived values and conditions -----------------------------------------------------
@@ -124,7 +142,11 @@ export function buildTemplate(): Record<string, unknown> {
   addCondition("CreateCluster", cond(is("create_cluster")));
   addCondition("HttpRedirect", cond(is("http_redirect")));
   const region = iff(has("aws_region"), P("aws_region"), ref("AWS::Region"));
-  const retention = iff("RetainLogsForever", NO_VALUE, P("log_retention_in_days"));
+  const retention = iff(
+    "RetainLogsForever",
+    NO_VALUE,
+    P("log_retention_in_days"),
+  );
   const name = P("name");
   const logGroupName = sub("/ecs/${Name}", { Name: name });
   const logGroupArn = sub(
@@ -139,12 +161,18 @@ export function buildTemplate(): Record<string, unknown> {
   // Host and path of the public URL (https://host[:port]/a/b): the listener rule and the WAF.
   // Split takes literal delimiters only, so the path is rebuilt from its padded segments.
   const host = select(0, split(":", select(2, split("/", P("public_url")))));
-  const urlSegments = split("/", join("", [P("public_url"), "/".repeat(PUBLIC_URL_SEGMENTS + 1)]));
+  const urlSegments = split(
+    "/",
+    join("", [P("public_url"), "/".repeat(PUBLIC_URL_SEGMENTS + 1)]),
+  );
   const mcpPath = join(
     "",
     Array.from({ length: PUBLIC_URL_SEGMENTS }, (_, n) => n + 3).map((n) =>
       iff(
-        addCondition(`PublicUrlSegment${n - 2}`, not(equals(select(n, urlSegments), ""))),
+        addCondition(
+          `PublicUrlSegment${n - 2}`,
+          not(equals(select(n, urlSegments), "")),
+        ),
         join("", ["/", select(n, urlSegments)]),
       )
     ),
@@ -154,7 +182,9 @@ export function buildTemplate(): Record<string, unknown> {
   const admin = {
     Sid: "AccountAdministersKeyThroughIam",
     Effect: "Allow",
-    Principal: { AWS: sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root") },
+    Principal: {
+      AWS: sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
+    },
     Action: "kms:*",
     Resource: "*",
   };
@@ -172,7 +202,9 @@ export function buildTemplate(): Record<string, unknown> {
         "kms:Describe*",
       ],
       Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": groupArn } },
+      Condition: {
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": groupArn },
+      },
     }],
   });
   const key = (
@@ -211,7 +243,10 @@ export function buildTemplate(): Record<string, unknown> {
   addCondition("CreateHs256Secret", cond(is("create_hs256_secret")));
   addCondition(
     "RotateHs256Secret",
-    and(cond("CreateHs256Secret"), cond(has("hs256_secret_rotation_lambda_arn"))),
+    and(
+      cond("CreateHs256Secret"),
+      cond(has("hs256_secret_rotation_lambda_arn")),
+    ),
   );
   add("SecretsKey", "AWS::KMS::Key", {
     Description: sub("${Name}: HS256 token signing secret", { Name: name }),
@@ -229,7 +264,11 @@ export function buildTemplate(): Record<string, unknown> {
       { Name: name },
     ),
     KmsKeyId: getAtt("SecretsKey", "Arn"),
-    GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+    GenerateSecretString: {
+      PasswordLength: 64,
+      ExcludePunctuation: true,
+      IncludeSpace: false,
+    },
   }, { Condition: "CreateHs256Secret" });
   add("Hs256SecretRotation", "AWS::SecretsManager::RotationSchedule", {
     SecretId: ref("Hs256Secret"),
@@ -239,26 +278,27 @@ export function buildTemplate(): Record<string, unknown> {
 
   // Candidate valueFrom references: the extra secrets' slots, the HS256 secret and its previous.
   const extraSecrets = slots("extra_secrets");
-  const valueFroms: { condition: string; value: Cfn; name: Cfn; probe: Cfn }[] = [
-    ...extraSecrets.items.map((item, i) => ({
-      condition: extraSecrets.conditions[i],
-      name: select(0, split("=", item)),
-      value: select(1, split("=", item)),
-      probe: extraSecrets.padded[i],
-    })),
-    {
-      condition: has("auth_hs256_secret_value_from"),
-      name: "QUILT_MCP_AUTH_HS256_SECRET",
-      value: P("auth_hs256_secret_value_from"),
-      probe: P("auth_hs256_secret_value_from"),
-    },
-    {
-      condition: has("auth_hs256_secret_previous_value_from"),
-      name: "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
-      value: P("auth_hs256_secret_previous_value_from"),
-      probe: P("auth_hs256_secret_previous_value_from"),
-    },
-  ];
+  const valueFroms: { condition: string; value: Cfn; name: Cfn; probe: Cfn }[] =
+    [
+      ...extraSecrets.items.map((item, i) => ({
+        condition: extraSecrets.conditions[i],
+        name: select(0, split("=", item)),
+        value: select(1, split("=", item)),
+        probe: extraSecrets.padded[i],
+      })),
+      {
+        condition: has("auth_hs256_secret_value_from"),
+        name: "QUILT_MCP_AUTH_HS256_SECRET",
+        value: P("auth_hs256_secret_value_from"),
+        probe: P("auth_hs256_secret_value_from"),
+      },
+      {
+        condition: has("auth_hs256_secret_previous_value_from"),
+        name: "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
+        value: P("auth_hs256_secret_previous_value_from"),
+        probe: P("auth_hs256_secret_previous_value_from"),
+      },
+    ];
   const secretArnConditions: string[] = [];
   const parameterArnConditions: string[] = [];
   valueFroms.forEach((v, i) => {
@@ -280,7 +320,10 @@ export function buildTemplate(): Record<string, unknown> {
     "AnyContainerSecret",
     or(...secretArnConditions.map(cond), cond("CreateHs256Secret")),
   );
-  addCondition("AnyContainerParameter", or(...parameterArnConditions.map(cond)));
+  addCondition(
+    "AnyContainerParameter",
+    or(...parameterArnConditions.map(cond)),
+  );
   addCondition(
     "AnySecretKey",
     or(cond(has("secrets_kms_key_arns")), cond("CreateHs256Secret")),
@@ -301,7 +344,11 @@ export function buildTemplate(): Record<string, unknown> {
       },
     },
   }, { Condition: "CreateCluster" });
-  const clusterArn = iff("CreateCluster", getAtt("Cluster", "Arn"), P("cluster_arn"));
+  const clusterArn = iff(
+    "CreateCluster",
+    getAtt("Cluster", "Arn"),
+    P("cluster_arn"),
+  );
   const clusterName = iff(
     "CreateCluster",
     ref("Cluster"),
@@ -314,7 +361,10 @@ export function buildTemplate(): Record<string, unknown> {
   });
   // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]
   addCondition("EcrImage", contains(P("container_image"), ".dkr.ecr"));
-  addCondition("ChinaImage", contains(P("container_image"), ".amazonaws.com.cn/"));
+  addCondition(
+    "ChinaImage",
+    contains(P("container_image"), ".amazonaws.com.cn/"),
+  );
   const afterHost = iff(
     "ChinaImage",
     select(1, split(".amazonaws.com.cn/", P("container_image"))),
@@ -334,12 +384,20 @@ export function buildTemplate(): Record<string, unknown> {
     ...valueFroms.map((v, i) => iff(secretArnConditions[i], stripped(v.value))),
     iff("CreateHs256Secret", ref("Hs256Secret")),
   ];
-  const parameterArns = valueFroms.map((v, i) => iff(parameterArnConditions[i], v.value));
+  const parameterArns = valueFroms.map((v, i) =>
+    iff(parameterArnConditions[i], v.value)
+  );
   const secretKeyArns = iff(
     has("secrets_kms_key_arns"),
     iff(
       "CreateHs256Secret",
-      split(",", join(",", [join(",", P("secrets_kms_key_arns")), getAtt("SecretsKey", "Arn")])),
+      split(
+        ",",
+        join(",", [
+          join(",", P("secrets_kms_key_arns")),
+          getAtt("SecretsKey", "Arn"),
+        ]),
+      ),
       P("secrets_kms_key_arns"),
     ),
     [getAtt("SecretsKey", "Arn")],
@@ -397,7 +455,10 @@ export function buildTemplate(): Record<string, unknown> {
       },
     }),
   ];
-  const boundary = iff(has("permissions_boundary_arn"), P("permissions_boundary_arn"));
+  const boundary = iff(
+    has("permissions_boundary_arn"),
+    P("permissions_boundary_arn"),
+  );
   add("ExecutionRole", "AWS::IAM::Role", {
     RoleName: sub("${Name}-execution", { Name: name }),
     Description: sub(
@@ -413,7 +474,10 @@ export function buildTemplate(): Record<string, unknown> {
   });
   add("TaskRole", "AWS::IAM::Role", {
     RoleName: sub("${Name}-task", { Name: name }),
-    Description: sub("quilt-mcp server of ${Name} (${Mode})", { Name: name, Mode: P("role_mode") }),
+    Description: sub("quilt-mcp server of ${Name} (${Mode})", {
+      Name: name,
+      Mode: P("role_mode"),
+    }),
     AssumeRolePolicyDocument: ecsTrust,
     PermissionsBoundary: boundary,
   });
@@ -426,7 +490,10 @@ export function buildTemplate(): Record<string, unknown> {
   }, { Condition: has("allowed_role_arns") });
   addCondition(
     "SigningSecretKey",
-    and(cond(has("auth_hs256_secret_arn")), cond(has("auth_hs256_secret_kms_key_arn"))),
+    and(
+      cond(has("auth_hs256_secret_arn")),
+      cond(has("auth_hs256_secret_kms_key_arn")),
+    ),
   );
   add("SigningSecretPolicy", "AWS::IAM::RolePolicy", {
     RoleName: ref("TaskRole"),
@@ -437,7 +504,10 @@ export function buildTemplate(): Record<string, unknown> {
         {
           Sid: "ReadTokenSigningSecret",
           Effect: "Allow",
-          Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+          Action: [
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:DescribeSecret",
+          ],
           Resource: [P("auth_hs256_secret_arn")],
         },
         iff("SigningSecretKey", {
@@ -447,7 +517,9 @@ export function buildTemplate(): Record<string, unknown> {
           Resource: P("auth_hs256_secret_kms_key_arn"),
           Condition: {
             StringEquals: {
-              "kms:ViaService": sub("secretsmanager.${AWS::Region}.${AWS::URLSuffix}"),
+              "kms:ViaService": sub(
+                "secretsmanager.${AWS::Region}.${AWS::URLSuffix}",
+              ),
             },
           },
         }),
@@ -460,30 +532,51 @@ export function buildTemplate(): Record<string, unknown> {
   addCondition("PartitionAwsCn", equals(ref("AWS::Partition"), "aws-cn"));
   const glueSlots = slots("glue_databases");
   // s3://bucket[/prefix...]: padded so the conditions can always select (the location may be "").
-  const athenaRest = select(1, split("s3://", join("", [P("athena_output_location"), "s3://"])));
-  const athenaSegments = split("/", join("", [athenaRest, "/".repeat(ATHENA_PREFIX_SEGMENTS + 1)]));
+  const athenaRest = select(
+    1,
+    split("s3://", join("", [P("athena_output_location"), "s3://"])),
+  );
+  const athenaSegments = split(
+    "/",
+    join("", [athenaRest, "/".repeat(ATHENA_PREFIX_SEGMENTS + 1)]),
+  );
   const athenaPrefix = join(
     "",
     Array.from({ length: ATHENA_PREFIX_SEGMENTS }, (_, n) => n + 1).map((n) =>
       iff(
-        addCondition(`AthenaPrefixSegment${n}`, not(equals(select(n, athenaSegments), ""))),
+        addCondition(
+          `AthenaPrefixSegment${n}`,
+          not(equals(select(n, athenaSegments), "")),
+        ),
         join("", [select(n, athenaSegments), "/"]),
       )
     ),
   );
-  const categoriesJoined = join("", [",", join(",", P("tool_categories")), ","]);
+  const categoriesJoined = join("", [
+    ",",
+    join(",", P("tool_categories")),
+    ",",
+  ]);
   for (const [category, template] of Object.entries(CATEGORY_TEMPLATES)) {
     const id = pascal(category);
-    const enabled = addCondition(`Category${id}`, contains(categoriesJoined, `,${category},`));
+    const enabled = addCondition(
+      `Category${id}`,
+      contains(categoriesJoined, `,${category},`),
+    );
     const needs = categoryNeeds(category);
     const inputs: Cfn[] = [];
     if (needs.lists.includes("bucket")) inputs.push(cond(has("buckets")));
-    if (needs.lists.includes("glue_database")) inputs.push(cond(has("glue_databases")));
+    if (needs.lists.includes("glue_database")) {
+      inputs.push(cond(has("glue_databases")));
+    }
     if (needs.lists.includes("self_role_arn")) {
       inputs.push(or(cond("SingleTenant"), cond(has("allowed_role_arns"))));
     }
     if (needs.athenaResults) inputs.push(cond(has("athena_output_location")));
-    const renderable = addCondition(`Render${id}`, and(cond(enabled), ...inputs));
+    const renderable = addCondition(
+      `Render${id}`,
+      and(cond(enabled), ...inputs),
+    );
     const document = renderPolicy(template, {
       scalars: {
         region: "${Region}",
@@ -498,7 +591,11 @@ export function buildTemplate(): Record<string, unknown> {
         ResultsPrefix: athenaPrefix,
       },
       lists: {
-        self_role_arn: iff("SingleTenant", [getAtt("TaskRole", "Arn")], P("allowed_role_arns")),
+        self_role_arn: iff(
+          "SingleTenant",
+          [getAtt("TaskRole", "Arn")],
+          P("allowed_role_arns"),
+        ),
       },
       joins: { bucket: P("buckets") },
       slots: { glue_database: glueSlots },
@@ -513,7 +610,8 @@ export function buildTemplate(): Record<string, unknown> {
     }, { Condition: renderable });
     outputs[`CategoryPolicy${id}Arn`] = {
       Condition: renderable,
-      Description: `Policy of the ${category} category for the per-user data roles`,
+      Description:
+        `Policy of the ${category} category for the per-user data roles`,
       Value: ref(`CategoryPolicy${id}`),
     };
   }
@@ -529,7 +627,11 @@ export function buildTemplate(): Record<string, unknown> {
   const ingressSources: { prefix: string; list: string; property: string }[] = [
     { prefix: "Cidr", list: "ingress_cidr_blocks", property: "CidrIp" },
     { prefix: "Ipv6", list: "ingress_ipv6_cidr_blocks", property: "CidrIpv6" },
-    { prefix: "PrefixList", list: "ingress_prefix_list_ids", property: "SourcePrefixListId" },
+    {
+      prefix: "PrefixList",
+      list: "ingress_prefix_list_ids",
+      property: "SourcePrefixListId",
+    },
   ];
   for (const source of ingressSources) {
     const s = slots(source.list);
@@ -539,21 +641,28 @@ export function buildTemplate(): Record<string, unknown> {
           `${s.conditions[i]}Redirect`,
           and(cond(s.conditions[i]), cond("HttpRedirect")),
         );
-        add(`AlbIngress${port}${source.prefix}${i}`, "AWS::EC2::SecurityGroupIngress", {
-          GroupId: getAtt("AlbSecurityGroup", "GroupId"),
-          Description: port === 443
-            ? "HTTPS to the MCP endpoint"
-            : "HTTP, redirected to HTTPS only",
-          IpProtocol: "tcp",
-          FromPort: port,
-          ToPort: port,
-          [source.property]: item,
-        }, { Condition: condition });
+        add(
+          `AlbIngress${port}${source.prefix}${i}`,
+          "AWS::EC2::SecurityGroupIngress",
+          {
+            GroupId: getAtt("AlbSecurityGroup", "GroupId"),
+            Description: port === 443
+              ? "HTTPS to the MCP endpoint"
+              : "HTTP, redirected to HTTPS only",
+            IpProtocol: "tcp",
+            FromPort: port,
+            ToPort: port,
+            [source.property]: item,
+          },
+          { Condition: condition },
+        );
       }
     });
   }
   add("AccessLogsBucket", "AWS::S3::Bucket", {
-    BucketName: sub("${Name}-logs-${AWS::AccountId}-${AWS::Region}", { Name: name }),
+    BucketName: sub("${Name}-logs-${AWS::AccountId}-${AWS::Region}", {
+      Name: name,
+    }),
     PublicAccessBlockConfiguration: {
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -578,7 +687,10 @@ export function buildTemplate(): Record<string, unknown> {
     },
     // CloudFormation cannot make the deletion policy conditional without a transform, so the
     // bucket is always retained; the tag records the choice for whoever cleans up.
-    Tags: [{ Key: "quilt-mcp:force-destroy", Value: P("access_logs_bucket_force_destroy") }],
+    Tags: [{
+      Key: "quilt-mcp:force-destroy",
+      Value: P("access_logs_bucket_force_destroy"),
+    }],
   }, {
     // The logs outlive the stack (Retain).
     DeletionPolicy: "Retain",
@@ -596,9 +708,15 @@ export function buildTemplate(): Record<string, unknown> {
   const bucketArn = getAtt("AccessLogsBucket", "Arn");
   addCondition(
     "LegacyElbLogRegion",
-    or(...Object.keys(ELB_LOG_ACCOUNTS).map((r) => equals(ref("AWS::Region"), r))),
+    or(
+      ...Object.keys(ELB_LOG_ACCOUNTS).map((r) =>
+        equals(ref("AWS::Region"), r)
+      ),
+    ),
   );
-  const logDelivery = sub("${Bucket}/*/AWSLogs/${AWS::AccountId}/*", { Bucket: bucketArn });
+  const logDelivery = sub("${Bucket}/*/AWSLogs/${AWS::AccountId}/*", {
+    Bucket: bucketArn,
+  });
   add("AccessLogsBucketPolicy", "AWS::S3::BucketPolicy", {
     Bucket: ref("AccessLogsBucket"),
     PolicyDocument: {
@@ -623,7 +741,9 @@ export function buildTemplate(): Record<string, unknown> {
         {
           Sid: "ElbLogDelivery",
           Effect: "Allow",
-          Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+          Principal: {
+            Service: "logdelivery.elasticloadbalancing.amazonaws.com",
+          },
           Action: "s3:PutObject",
           Resource: logDelivery,
         },
@@ -632,7 +752,13 @@ export function buildTemplate(): Record<string, unknown> {
           Effect: "Allow",
           Principal: {
             AWS: sub("arn:${AWS::Partition}:iam::${Account}:root", {
-              Account: { "Fn::FindInMap": ["ElbLogAccounts", ref("AWS::Region"), "account"] },
+              Account: {
+                "Fn::FindInMap": [
+                  "ElbLogAccounts",
+                  ref("AWS::Region"),
+                  "account",
+                ],
+              },
             }),
           },
           Action: "s3:PutObject",
@@ -686,10 +812,15 @@ export function buildTemplate(): Record<string, unknown> {
   });
   const certificates = slots("additional_certificate_arns");
   certificates.items.forEach((item, i) =>
-    add(`AdditionalCertificate${i}`, "AWS::ElasticLoadBalancingV2::ListenerCertificate", {
-      ListenerArn: ref("HttpsListener"),
-      Certificates: [{ CertificateArn: item }],
-    }, { Condition: certificates.conditions[i] })
+    add(
+      `AdditionalCertificate${i}`,
+      "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+      {
+        ListenerArn: ref("HttpsListener"),
+        Certificates: [{ CertificateArn: item }],
+      },
+      { Condition: certificates.conditions[i] },
+    )
   );
   add("HttpRedirectListener", "AWS::ElasticLoadBalancingV2::Listener", {
     LoadBalancerArn: ref("LoadBalancer"),
@@ -697,7 +828,11 @@ export function buildTemplate(): Record<string, unknown> {
     Protocol: "HTTP",
     DefaultActions: [{
       Type: "redirect",
-      RedirectConfig: { Port: "443", Protocol: "HTTPS", StatusCode: "HTTP_301" },
+      RedirectConfig: {
+        Port: "443",
+        Protocol: "HTTPS",
+        StatusCode: "HTTP_301",
+      },
     }],
   }, {
     Condition: "HttpRedirect",
@@ -727,17 +862,31 @@ export function buildTemplate(): Record<string, unknown> {
   const ipSets = (list: string, label: string): { v4: Cfn; v6: Cfn } => {
     const s = slots(list);
     const v6 = s.padded.map((item, i) =>
-      addCondition(`${s.conditions[i]}Ipv6`, and(cond(s.conditions[i]), contains(item, ":")))
+      addCondition(
+        `${s.conditions[i]}Ipv6`,
+        and(cond(s.conditions[i]), contains(item, ":")),
+      )
     );
     const v4 = s.items.map((_, i) =>
-      addCondition(`${s.conditions[i]}Ipv4`, and(cond(s.conditions[i]), not(cond(v6[i]))))
+      addCondition(
+        `${s.conditions[i]}Ipv4`,
+        and(cond(s.conditions[i]), not(cond(v6[i]))),
+      )
     );
-    const any4 = addCondition(`${spec(list).cloudformation}AnyIpv4`, or(...v4.map(cond)));
-    const any6 = addCondition(`${spec(list).cloudformation}AnyIpv6`, or(...v6.map(cond)));
+    const any4 = addCondition(
+      `${spec(list).cloudformation}AnyIpv4`,
+      or(...v4.map(cond)),
+    );
+    const any6 = addCondition(
+      `${spec(list).cloudformation}AnyIpv6`,
+      or(...v6.map(cond)),
+    );
     const set = (version: "IPV4" | "IPV6", flags: string[], any: string) => {
       const id = `${label}${version === "IPV4" ? "Ipv4" : "Ipv6"}Set`;
       add(id, "AWS::WAFv2::IPSet", {
-        Name: sub(`\${Name}-${label.toLowerCase()}-${version.toLowerCase()}`, { Name: name }),
+        Name: sub(`\${Name}-${label.toLowerCase()}-${version.toLowerCase()}`, {
+          Name: name,
+        }),
         Scope: "REGIONAL",
         IPAddressVersion: version,
         Addresses: iff(
@@ -753,7 +902,10 @@ export function buildTemplate(): Record<string, unknown> {
   const blockedSets = ipSets("waf_blocked_ip_cidrs", "Blocked");
   const allowedSets = ipSets("waf_allowed_ip_cidrs", "Allowed");
   addCondition("AnonymousCount", equals(P("waf_anonymous_ip_action"), "count"));
-  addCondition("HostingCount", equals(P("waf_hosting_provider_ip_action"), "count"));
+  addCondition(
+    "HostingCount",
+    equals(P("waf_hosting_provider_ip_action"), "count"),
+  );
   const wafConditions: Record<string, string> = {
     blockedIps: has("waf_blocked_ip_cidrs"),
     allowedIps: has("waf_allowed_ip_cidrs"),
@@ -762,7 +914,8 @@ export function buildTemplate(): Record<string, unknown> {
   };
   const flavour: Flavour = {
     concat: (...parts) => join("", parts),
-    when: (condition, value) => iff(wafConditions[condition] ?? condition, value),
+    when: (condition, value) =>
+      iff(wafConditions[condition] ?? condition, value),
   };
   // The web ACL name without hyphens: the Terraform module's metric prefix.
   const metricPrefix = join("", split("-", name));
@@ -808,7 +961,8 @@ export function buildTemplate(): Record<string, unknown> {
           Condition: {
             StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" },
             ArnLike: {
-              "aws:SourceArn": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*",
+              "aws:SourceArn":
+                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*",
             },
           },
         }],
@@ -845,7 +999,9 @@ export function buildTemplate(): Record<string, unknown> {
         Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") } },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") },
+        },
       }],
     },
     "alarms",
@@ -929,11 +1085,15 @@ export function buildTemplate(): Record<string, unknown> {
     webAclName: name,
     region: ref("AWS::Region"),
   });
-  for (const a of alarms) add(a.logicalId, "AWS::CloudWatch::Alarm", a.properties);
+  for (const a of alarms) {
+    add(a.logicalId, "AWS::CloudWatch::Alarm", a.properties);
+  }
   add("Dashboard", "AWS::CloudWatch::Dashboard", {
     DashboardName: name,
     DashboardBody: dashboardBody(dashboardWidgets(flavour, {
-      alarmArns: Object.fromEntries(alarms.map((a) => [a.key, `\${${a.logicalId}.Arn}`])),
+      alarmArns: Object.fromEntries(
+        alarms.map((a) => [a.key, `\${${a.logicalId}.Arn}`]),
+      ),
       namespace: "${MetricsNamespace}",
       period: "${AlarmPeriodSeconds}",
       region: "${AWS::Region}",
@@ -950,11 +1110,14 @@ export function buildTemplate(): Record<string, unknown> {
     const value = s.environment === "AWS_REGION"
       ? region
       : s.type === "list(string)"
-      ? isEncodedString(s) ? ref(s.cloudformation) : join(",", ref(s.cloudformation))
+      ? isEncodedString(s)
+        ? ref(s.cloudformation)
+        : join(",", ref(s.cloudformation))
       : ref(s.cloudformation);
     const entry = { Name: s.environment, Value: value };
     const optional = s.environment !== "AWS_REGION" &&
-      (s.type === "list(string)" || (s.type === "string" && s.default === null));
+      (s.type === "list(string)" ||
+        (s.type === "string" && s.default === null));
     environment.push(optional ? iff(hasCondition(s), entry) : entry);
   }
   for (const [k, value] of Object.entries(FIXED_ENVIRONMENT)) {
@@ -968,7 +1131,9 @@ export function buildTemplate(): Record<string, unknown> {
     }))
   );
   const containerSecrets = [
-    ...valueFroms.map((v) => iff(v.condition, { Name: v.name, ValueFrom: v.value })),
+    ...valueFroms.map((v) =>
+      iff(v.condition, { Name: v.name, ValueFrom: v.value })
+    ),
     iff("CreateHs256Secret", {
       Name: "QUILT_MCP_AUTH_HS256_SECRET",
       ValueFrom: ref("Hs256Secret"),
@@ -982,7 +1147,10 @@ export function buildTemplate(): Record<string, unknown> {
     Memory: P("memory"),
     TaskRoleArn: getAtt("TaskRole", "Arn"),
     ExecutionRoleArn: getAtt("ExecutionRole", "Arn"),
-    RuntimePlatform: { OperatingSystemFamily: "LINUX", CpuArchitecture: P("cpu_architecture") },
+    RuntimePlatform: {
+      OperatingSystemFamily: "LINUX",
+      CpuArchitecture: P("cpu_architecture"),
+    },
     ContainerDefinitions: [{
       Name: CONTAINER_NAME,
       Image: P("container_image"),
@@ -990,7 +1158,10 @@ export function buildTemplate(): Record<string, unknown> {
       User: P("container_user"),
       ReadonlyRootFilesystem: true,
       Privileged: false,
-      LinuxParameters: { InitProcessEnabled: true, Capabilities: { Add: [], Drop: ["ALL"] } },
+      LinuxParameters: {
+        InitProcessEnabled: true,
+        Capabilities: { Add: [], Drop: ["ALL"] },
+      },
       PortMappings: [{ ContainerPort: P("port"), Protocol: "tcp" }],
       Environment: environment,
       Secrets: containerSecrets,
@@ -1055,9 +1226,14 @@ export function buildTemplate(): Record<string, unknown> {
     }, { Condition: condition });
   const endpoints = slots("vpc_endpoint_security_group_ids");
   endpoints.items.forEach((item, i) =>
-    https(`EgressToEndpoints${i}`, endpoints.conditions[i], "HTTPS to VPC interface endpoints", {
-      DestinationSecurityGroupId: item,
-    })
+    https(
+      `EgressToEndpoints${i}`,
+      endpoints.conditions[i],
+      "HTTPS to VPC interface endpoints",
+      {
+        DestinationSecurityGroupId: item,
+      },
+    )
   );
   const prefixLists = slots("s3_prefix_list_ids");
   prefixLists.items.forEach((item, i) =>
@@ -1078,10 +1254,17 @@ export function buildTemplate(): Record<string, unknown> {
       `${cidrs.conditions[i]}Ipv4`,
       and(cond(cidrs.conditions[i]), not(cond(v6))),
     );
-    https(`EgressToCidr${i}`, v4, "HTTPS to an explicitly listed destination", { CidrIp: item });
-    https(`EgressToCidrIpv6${i}`, v6, "HTTPS to an explicitly listed destination", {
-      CidrIpv6: item,
+    https(`EgressToCidr${i}`, v4, "HTTPS to an explicitly listed destination", {
+      CidrIp: item,
     });
+    https(
+      `EgressToCidrIpv6${i}`,
+      v6,
+      "HTTPS to an explicitly listed destination",
+      {
+        CidrIpv6: item,
+      },
+    );
   });
   https(
     "EgressToInternet",
@@ -1151,7 +1334,12 @@ export function buildTemplate(): Record<string, unknown> {
     MinCapacity: P("autoscaling_min_capacity"),
     MaxCapacity: P("autoscaling_max_capacity"),
   });
-  const tracking = (id: string, suffix: string, target: Cfn, metric: Record<string, Cfn>) =>
+  const tracking = (
+    id: string,
+    suffix: string,
+    target: Cfn,
+    metric: Record<string, Cfn>,
+  ) =>
     add(id, "AWS::ApplicationAutoScaling::ScalingPolicy", {
       PolicyName: sub(`\${Name}-${suffix}`, { Name: name }),
       PolicyType: "TargetTrackingScaling",
@@ -1185,12 +1373,16 @@ export function buildTemplate(): Record<string, unknown> {
     throw new Error("data-role trust policy: unrendered placeholder");
   }
   outputs.DataRoleTrustPolicy = {
-    Description: "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
+    Description:
+      "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
     Value: sub(trustText, {
       TagKeys: join(
         "",
         tagClaims.items.map((item, i) =>
-          iff(tagClaims.conditions[i], sub(',"${Key}"', { Key: select(0, split("=", item)) }))
+          iff(
+            tagClaims.conditions[i],
+            sub(',"${Key}"', { Key: select(0, split("=", item)) }),
+          )
         ),
       ),
     }),
@@ -1208,11 +1400,13 @@ export function buildTemplate(): Record<string, unknown> {
     Resources: resources,
     Outputs: {
       LoadBalancerDnsName: {
-        Description: "Point the public URL's host at this name (CNAME or alias record)",
+        Description:
+          "Point the public URL's host at this name (CNAME or alias record)",
         Value: getAtt("LoadBalancer", "DNSName"),
       },
       TaskRoleArn: {
-        Description: "The task role; the per-user data roles trust exactly this principal",
+        Description:
+          "The task role; the per-user data roles trust exactly this principal",
         Value: getAtt("TaskRole", "Arn"),
       },
       AlarmTopicArn: {
@@ -1255,8 +1449,11 @@ function pruneConditions(template: { Conditions: Record<string, Cfn> }): void {
 function dashboardBody(widgets: unknown[]): Cfn {
   const text = JSON.stringify(widgets, (_k, v) => {
     if (v !== null && typeof v === "object" && "Fn::Join" in v) {
-      const [delimiter, parts] = (v as { "Fn::Join": [string, unknown[]] })["Fn::Join"];
-      return parts.map((p) => (typeof p === "string" ? p : String(p))).join(delimiter);
+      const [delimiter, parts] =
+        (v as { "Fn::Join": [string, unknown[]] })["Fn::Join"];
+      return parts.map((p) => (typeof p === "string" ? p : String(p))).join(
+        delimiter,
+      );
     }
     return v;
   }).replace(/"\$\{AlarmPeriodSeconds\}"/g, "${AlarmPeriodSeconds}");
@@ -1265,7 +1462,9 @@ function dashboardBody(widgets: unknown[]): Cfn {
 
 /** `packages-read` → `PackagesRead`. */
 function pascal(category: string): string {
-  return category.split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+  return category.split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join(
+    "",
+  );
 }
 
 /** How one policy template's placeholders become CloudFormation values. */
@@ -1300,7 +1499,9 @@ export function renderPolicy(template: Json, ctx: RenderContext): Cfn {
       if (inner.includes(":")) return `\${!${inner}}`;
       if (PLACEHOLDER_SPECS[inner]?.type === "list") return m;
       const value = scalars[inner];
-      if (value === undefined) throw new Error(`no CloudFormation value for \${${inner}}`);
+      if (value === undefined) {
+        throw new Error(`no CloudFormation value for \${${inner}}`);
+      }
       return value;
     });
   const scalar = (s: string): Cfn => {
@@ -1317,7 +1518,9 @@ export function renderPolicy(template: Json, ctx: RenderContext): Cfn {
     );
   const walk = (node: Json): Cfn => {
     if (typeof node === "string") {
-      if (listIn(node) !== undefined) throw new Error(`list placeholder outside an array: ${node}`);
+      if (listIn(node) !== undefined) {
+        throw new Error(`list placeholder outside an array: ${node}`);
+      }
       return scalar(node);
     }
     if (Array.isArray(node)) {
@@ -1325,8 +1528,14 @@ export function renderPolicy(template: Json, ctx: RenderContext): Cfn {
           /^\$\{([a-z_]+)\}$/.test(node[0])
         ? node[0].slice(2, -1)
         : undefined;
-      if (whole !== undefined && ctx.lists?.[whole] !== undefined) return ctx.lists[whole];
-      if (!node.some((item) => typeof item === "string" && listIn(item) !== undefined)) {
+      if (whole !== undefined && ctx.lists?.[whole] !== undefined) {
+        return ctx.lists[whole];
+      }
+      if (
+        !node.some((item) =>
+          typeof item === "string" && listIn(item) !== undefined
+        )
+      ) {
         return node.map(walk);
       }
       // An array with list elements: every element as a string, joined and split again
@@ -1347,7 +1556,9 @@ export function renderPolicy(template: Json, ctx: RenderContext): Cfn {
           const delimiter = (partition: string) =>
             `${post},${pre}`.replaceAll("${AWS::Partition}", partition);
           if (/\$\{(?!AWS::Partition\})/.test(`${post},${pre}`)) {
-            throw new Error(`cannot join ${item}: only the partition may vary between elements`);
+            throw new Error(
+              `cannot join ${item}: only the partition may vary between elements`,
+            );
           }
           const all = iff(
             "PartitionAws",
@@ -1358,22 +1569,36 @@ export function renderPolicy(template: Json, ctx: RenderContext): Cfn {
               join(delimiter("aws-us-gov"), joined),
             ),
           );
-          parts.push(sub(`${pre}\${Items}${post}`, { ...usedVars(`${pre}${post}`), Items: all }));
+          parts.push(
+            sub(`${pre}\${Items}${post}`, {
+              ...usedVars(`${pre}${post}`),
+              Items: all,
+            }),
+          );
           continue;
         }
         const slot = ctx.slots?.[list];
         if (slot === undefined) {
-          throw new Error(`no CloudFormation rendering for \${${list}} in ${item}`);
+          throw new Error(
+            `no CloudFormation rendering for \${${list}} in ${item}`,
+          );
         }
         const itemText = `${pre}\${Item}${post}`;
         slot.items.forEach((value, i) =>
-          parts.push(iff(slot.conditions[i], sub(itemText, { ...usedVars(itemText), Item: value })))
+          parts.push(
+            iff(
+              slot.conditions[i],
+              sub(itemText, { ...usedVars(itemText), Item: value }),
+            ),
+          )
         );
       }
       return split(",", join(",", parts));
     }
     if (node !== null && typeof node === "object") {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+      return Object.fromEntries(
+        Object.entries(node).map(([k, v]) => [k, walk(v)]),
+      );
     }
     return node;
   };
@@ -1422,7 +1647,8 @@ function buildRules(): Record<string, unknown> {
       RuleCondition: equals(P("create_cluster"), "false"),
       Assertions: [{
         Assert: not(empty("cluster_arn")),
-        AssertDescription: "cluster_source: set CreateCluster to true or give ClusterArn.",
+        AssertDescription:
+          "cluster_source: set CreateCluster to true or give ClusterArn.",
       }],
     },
     AlbIngressSource: {
@@ -1442,9 +1668,10 @@ function buildRules(): Record<string, unknown> {
       RuleCondition: equals(P("cpu"), cpu),
       Assertions: [{
         Assert: { "Fn::Contains": [memory, P("memory")] },
-        AssertDescription: `fargate_cpu_memory: with Cpu ${cpu}, Memory must be one of ${
-          memory.join(", ")
-        }.`,
+        AssertDescription:
+          `fargate_cpu_memory: with Cpu ${cpu}, Memory must be one of ${
+            memory.join(", ")
+          }.`,
       }],
     };
   }
@@ -1452,8 +1679,12 @@ function buildRules(): Record<string, unknown> {
     const needs = categoryNeeds(category);
     const required: Cfn[] = [];
     if (needs.lists.includes("bucket")) required.push(not(empty("buckets")));
-    if (needs.lists.includes("glue_database")) required.push(not(empty("glue_databases")));
-    if (needs.athenaResults) required.push(not(empty("athena_output_location")));
+    if (needs.lists.includes("glue_database")) {
+      required.push(not(empty("glue_databases")));
+    }
+    if (needs.athenaResults) {
+      required.push(not(empty("athena_output_location")));
+    }
     void template;
     rules[`SingleTenantRenderable${pascal(category)}`] = {
       RuleCondition: {
@@ -1475,5 +1706,7 @@ function buildRules(): Record<string, unknown> {
 }
 
 const FARGATE_MEMORY_STRINGS: Record<string, string[]> = Object.fromEntries(
-  Object.entries(FARGATE_MEMORY).map(([cpu, memory]) => [cpu, memory.map(String)]),
+  Object.entries(FARGATE_MEMORY).map((
+    [cpu, memory],
+  ) => [cpu, memory.map(String)]),
 );

@@ -18,13 +18,18 @@ function key(k: string): string {
 function scalar(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "number" || typeof value === "boolean") {
+    return String(value);
+  }
   throw new Error(`not a YAML scalar: ${JSON.stringify(value)}`);
 }
 
 function isEmpty(value: unknown): string | undefined {
   if (Array.isArray(value) && value.length === 0) return "[]";
-  if (value !== null && typeof value === "object" && Object.keys(value).length === 0) return "{}";
+  if (
+    value !== null && typeof value === "object" &&
+    Object.keys(value).length === 0
+  ) return "{}";
   return undefined;
 }
 
@@ -34,7 +39,9 @@ function flowText(value: unknown): string {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return "{}";
-    return `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${flowText(v)}`).join(", ")} }`;
+    return `{ ${
+      entries.map(([k, v]) => `${JSON.stringify(k)}: ${flowText(v)}`).join(", ")
+    } }`;
   }
   return JSON.stringify(value);
 }
