@@ -27,9 +27,7 @@ export function propsSource(): string {
     const extra = p.default === undefined || p.default === null
       ? ""
       : ` Default: \`${JSON.stringify(p.default)}\`.`;
-    const doc = `${p.description}${extra} (Terraform \`${
-      p.terraform.join("`, `")
-    }\`)`
+    const doc = `${p.description}${extra} (Terraform \`${p.terraform.join("`, `")}\`)`
       .replace(/\*\//g, "*\\/");
     lines.push(`  /** ${doc} */`);
     lines.push(

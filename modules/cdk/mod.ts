@@ -14,10 +14,6 @@ export {
   QuiltMcpPropsError,
   validateProps,
 } from "./lib/parameters.ts";
-export type {
-  CrossRule,
-  ParameterSpec,
-  ParameterTable,
-} from "./lib/parameters.ts";
+export type { CrossRule, ParameterSpec, ParameterTable } from "./lib/parameters.ts";
 export { acknowledgementsFor } from "./lib/nag.ts";
 export type { Acknowledgement } from "./lib/nag.ts";

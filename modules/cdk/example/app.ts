@@ -39,8 +39,7 @@ export function buildApp(
   const app = new App({ outdir });
   const stack = new Stack(app, "QuiltMcp", {
     env: { account: "123456789012", region: "us-east-1" },
-    description:
-      "quilt-mcp: MCP server for Quilt data on ECS Fargate (modules/cdk example)",
+    description: "quilt-mcp: MCP server for Quilt data on ECS Fargate (modules/cdk example)",
   });
   const server = new QuiltMcpServer(stack, "QuiltMcpServer", props);
   Validations.of(app).addPlugins(

@@ -80,8 +80,7 @@ export interface ParameterTable {
 }
 
 /** The parameter table of the deployment kit. */
-export const PARAMETER_TABLE: ParameterTable =
-  table as unknown as ParameterTable;
+export const PARAMETER_TABLE: ParameterTable = table as unknown as ParameterTable;
 
 /** Every parameter, in table order. */
 export const PARAMETERS: readonly ParameterSpec[] = PARAMETER_TABLE.parameters;
@@ -171,9 +170,7 @@ export function checkValue(spec: ParameterSpec, value: unknown): string[] {
         }
         if (v.allowed && !v.allowed.includes(item)) {
           problems.push(
-            `${name} item ${JSON.stringify(item)} must be one of ${
-              v.allowed.join(", ")
-            }`,
+            `${name} item ${JSON.stringify(item)} must be one of ${v.allowed.join(", ")}`,
           );
         }
       }
@@ -295,9 +292,7 @@ export function crossRuleProblems(
   }
   if (
     p.defaultRoleArn !== undefined &&
-    !list("allowedRoleArns").some((r) =>
-      roleMatches(r, p.defaultRoleArn as string)
-    )
+    !list("allowedRoleArns").some((r) => roleMatches(r, p.defaultRoleArn as string))
   ) {
     add(
       "default_role_allowed",

@@ -30,11 +30,7 @@ import ecsTasksTrust from "../../../policies/trust/ecs-tasks-trust.json" with {
 import taskRoleAssume from "../../../policies/trust/task-role-assume.json" with {
   type: "json",
 };
-import {
-  findPlaceholders,
-  type Json,
-  type PlaceholderSpecs,
-} from "../../../policies/render.ts";
+import { findPlaceholders, type Json, type PlaceholderSpecs } from "../../../policies/render.ts";
 
 /** Policy files by their path relative to `policies/` (as `index.json` names them). */
 export const POLICY_FILES: Readonly<Record<string, Json>> = {

@@ -29,11 +29,7 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
-import {
-  findPlaceholders,
-  type Json,
-  renderTemplate,
-} from "../../../policies/render.ts";
+import { findPlaceholders, type Json, renderTemplate } from "../../../policies/render.ts";
 import { toCdkProps } from "./cfn_case.ts";
 import { ELB_LOG_ACCOUNTS } from "./elb_accounts.ts";
 import { acknowledgeFindings } from "./nag.ts";
@@ -47,12 +43,7 @@ import {
   unrenderableCategories,
 } from "./policies.ts";
 import type { QuiltMcpServerProps } from "./props.ts";
-import {
-  buildAlarms,
-  buildWafRules,
-  dashboardWidgets,
-  type Flavour,
-} from "./shared.ts";
+import { buildAlarms, buildWafRules, dashboardWidgets, type Flavour } from "./shared.ts";
 import {
   CONTAINER_NAME,
   containerEnvironment,
@@ -69,8 +60,7 @@ const NO_DEFAULT_EGRESS = {
   ipProtocol: "icmp",
   fromPort: 252,
   toPort: 86,
-  description:
-    "Disallow all traffic (removes the default allow-all egress rule)",
+  description: "Disallow all traffic (removes the default allow-all egress rule)",
 };
 
 /** Resolved props: validated, defaults filled in. */
@@ -113,14 +103,11 @@ export class QuiltMcpServer extends Construct {
     const bool = (k: string) => v[k] === true;
     const route = routes(str("publicUrl"));
     const logGroupName = `/ecs/${name}`;
-    const logGroupArn =
-      `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
+    const logGroupArn = `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
     const wafLogGroupName = `aws-waf-logs-${name}`;
     const wafLogGroupArn =
       `arn:${partition}:logs:${region}:${account}:log-group:${wafLogGroupName}`;
-    const retention = num("logRetentionInDays") === 0
-      ? undefined
-      : num("logRetentionInDays");
+    const retention = num("logRetentionInDays") === 0 ? undefined : num("logRetentionInDays");
     const rootPrincipal = { AWS: `arn:${partition}:iam::${account}:root` };
     const adminStatement = {
       Sid: "AccountAdministersKeyThroughIam",
@@ -193,8 +180,7 @@ export class QuiltMcpServer extends Construct {
         "secrets",
       );
       const secret = new secretsmanager.CfnSecret(this, "Hs256Secret", {
-        description:
-          `HS256 signing key of ${name} bearer tokens (QUILT_MCP_AUTH_HS256_SECRET)`,
+        description: `HS256 signing key of ${name} bearer tokens (QUILT_MCP_AUTH_HS256_SECRET)`,
         kmsKeyId: secretsKeyArn,
         generateSecretString: {
           passwordLength: 64,
@@ -264,8 +250,7 @@ export class QuiltMcpServer extends Construct {
         PLACEHOLDER_SPECS,
         pick(values, findPlaceholders(template)),
         {
-          isUnresolved: (s) =>
-            Token.isUnresolved(s) || list("allowedRoleArns").includes(s),
+          isUnresolved: (s) => Token.isUnresolved(s) || list("allowedRoleArns").includes(s),
         },
       );
     const ecsTrust = render(IDENTITY_TEMPLATES["ecs-tasks-trust"], {
@@ -404,9 +389,7 @@ export class QuiltMcpServer extends Construct {
       glue_database: list("glueDatabases"),
       task_role_arn: taskRole.attrArn,
       data_role_arn: list("allowedRoleArns"),
-      self_role_arn: singleTenant
-        ? [taskRole.attrArn]
-        : list("allowedRoleArns"),
+      self_role_arn: singleTenant ? [taskRole.attrArn] : list("allowedRoleArns"),
       subject_pattern: str("subjectPattern"),
       session_tag_key: tagKeys,
     };
@@ -437,8 +420,7 @@ export class QuiltMcpServer extends Construct {
       });
       new CfnOutput(this, `${id}Arn`, {
         value: policy.ref,
-        description:
-          `Policy of the ${category} category for the per-user data roles`,
+        description: `Policy of the ${category} category for the per-user data roles`,
       });
     }
     this.dataRoleTrustPolicy = render(IDENTITY_TEMPLATES["data-role-trust"], {
@@ -513,9 +495,7 @@ export class QuiltMcpServer extends Construct {
     // The logs outlive the stack unless force-destroy is asked for (then deleting the stack
     // deletes the bucket, which fails while it still holds objects, as in Terraform).
     logsBucket.applyRemovalPolicy(
-      bool("accessLogsBucketForceDestroy")
-        ? RemovalPolicy.DESTROY
-        : RemovalPolicy.RETAIN,
+      bool("accessLogsBucketForceDestroy") ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     );
     const elbAccounts = new CfnMapping(this, "ElbLogAccounts", {
       mapping: ELB_LOG_ACCOUNTS,
@@ -523,11 +503,9 @@ export class QuiltMcpServer extends Construct {
     const legacyRegion = new CfnCondition(this, "LegacyElbLogRegion", {
       expression: Fn.conditionOr(
         ...chunk(Object.keys(ELB_LOG_ACCOUNTS), 10).map((regions) =>
-          regions.length === 1
-            ? Fn.conditionEquals(region, regions[0])
-            : Fn.conditionOr(
-              ...regions.map((r) => Fn.conditionEquals(region, r)),
-            )
+          regions.length === 1 ? Fn.conditionEquals(region, regions[0]) : Fn.conditionOr(
+            ...regions.map((r) => Fn.conditionEquals(region, r)),
+          )
         ),
       ),
     });
@@ -569,9 +547,7 @@ export class QuiltMcpServer extends Construct {
               Sid: "ElbLogDeliveryLegacyRegions",
               Effect: "Allow",
               Principal: {
-                AWS: `arn:${partition}:iam::${
-                  elbAccounts.findInMap(region, "account")
-                }:root`,
+                AWS: `arn:${partition}:iam::${elbAccounts.findInMap(region, "account")}:root`,
               },
               Action: "s3:PutObject",
               Resource: `${logsBucketArn}/*/AWSLogs/${account}/*`,
@@ -752,8 +728,7 @@ export class QuiltMcpServer extends Construct {
               Condition: {
                 StringEquals: { "aws:SourceAccount": account },
                 ArnLike: {
-                  "aws:SourceArn":
-                    `arn:${partition}:logs:${region}:${account}:*`,
+                  "aws:SourceArn": `arn:${partition}:logs:${region}:${account}:*`,
                 },
               },
             }],
@@ -812,8 +787,7 @@ export class QuiltMcpServer extends Construct {
             Condition: {
               StringEquals: { "aws:SourceAccount": account },
               ArnLike: {
-                "aws:SourceArn":
-                  `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
+                "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
               },
             },
           },
@@ -1097,25 +1071,21 @@ export class QuiltMcpServer extends Construct {
       num("autoscalingRequestsPerTarget"),
       {
         predefinedMetricType: "ALBRequestCountPerTarget",
-        resourceLabel:
-          `${alb.attrLoadBalancerFullName}/${targetGroup.attrTargetGroupFullName}`,
+        resourceLabel: `${alb.attrLoadBalancerFullName}/${targetGroup.attrTargetGroupFullName}`,
       },
     );
 
     new CfnOutput(this, "LoadBalancerDnsName", {
       value: alb.attrDnsName,
-      description:
-        "Point the public URL's host at this name (CNAME or alias record)",
+      description: "Point the public URL's host at this name (CNAME or alias record)",
     });
     new CfnOutput(this, "TaskRoleArnOutput", {
       value: taskRole.attrArn,
-      description:
-        "The task role; the per-user data roles trust exactly this principal",
+      description: "The task role; the per-user data roles trust exactly this principal",
     });
     new CfnOutput(this, "DataRoleTrustPolicyOutput", {
       value: stack.toJsonString(this.dataRoleTrustPolicy),
-      description:
-        "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
+      description: "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
     });
     acknowledgeFindings(this);
   }

@@ -46,9 +46,7 @@ export function metric(name: string): string {
 /** Looks a dimension up in the catalog. */
 export function dimension(name: string): string {
   const all = new Set(
-    Object.values(TELEMETRY_CATALOG.metrics).flatMap((m) =>
-      m.dimensions.flat()
-    ),
+    Object.values(TELEMETRY_CATALOG.metrics).flatMap((m) => m.dimensions.flat()),
   );
   if (!all.has(name)) {
     throw new Error(
@@ -219,9 +217,7 @@ export function buildAlarms(f: Flavour, i: AlarmInputs): AlarmSpec[] {
         ...clients.map((c, n) => clientMetric(`c${n}`, "ContextFailure", c)),
         {
           Id: "context_failures",
-          Expression: `SUM([${
-            clients.map((_, n) => `FILL(c${n}, 0)`).join(", ")
-          }])`,
+          Expression: `SUM([${clients.map((_, n) => `FILL(c${n}, 0)`).join(", ")}])`,
           Label: "Context failures (all client types)",
           ReturnData: true,
         },
@@ -452,9 +448,7 @@ export function dashboardWidgets(f: Flavour, i: DashboardInputs): unknown[] {
   const catalogWidgets = metrics.map((name) => {
     const m = TELEMETRY_CATALOG.metrics[name];
     const stat = name === "ToolLatency" ? "p99" : "Sum";
-    const dims = m.dimensions[0].length > 0
-      ? `,${m.dimensions[0].join(",")}`
-      : "";
+    const dims = m.dimensions[0].length > 0 ? `,${m.dimensions[0].join(",")}` : "";
     return {
       type: "metric",
       width: 12,

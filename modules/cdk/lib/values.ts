@@ -109,10 +109,7 @@ export function ecrRepositoryArn(
   image: string,
   partition: string,
 ): string | undefined {
-  const m =
-    /^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/
-      .exec(image);
-  return m === null
-    ? undefined
-    : `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
+  const m = /^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/
+    .exec(image);
+  return m === null ? undefined : `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
 }

@@ -19,9 +19,7 @@ export const getAtt = (resource: string, attribute: string): Cfn => ({
 
 /** `Fn::Sub` (with variables when given). */
 export const sub = (text: string, vars?: Record<string, Cfn>): Cfn =>
-  vars && Object.keys(vars).length > 0
-    ? { "Fn::Sub": [text, vars] }
-    : { "Fn::Sub": text };
+  vars && Object.keys(vars).length > 0 ? { "Fn::Sub": [text, vars] } : { "Fn::Sub": text };
 
 /** `Fn::Join` with a literal delimiter. */
 export const join = (delimiter: string, items: Cfn): Cfn => ({

@@ -88,24 +88,18 @@ export function encodedPattern(s: ParameterSpec): string {
   let item: string;
   let sep: string;
   if (s.type === "map(string)") {
-    item = `${unanchor(v.key_pattern as string)}=${
-      unanchor(v.pattern as string)
-    }`;
+    item = `${unanchor(v.key_pattern as string)}=${unanchor(v.pattern as string)}`;
     sep = MAP_SEPARATOR;
   } else {
     item = unanchor(itemPattern(s) as string);
     sep = ",";
   }
   const min = v.min_items ?? 0;
-  const list = `${item}(?:${escape(sep)}${item}){${Math.max(0, min - 1)},${
-    max - 1
-  }}`;
+  const list = `${item}(?:${escape(sep)}${item}){${Math.max(0, min - 1)},${max - 1}}`;
   const contains = v.must_contain === undefined
     ? ""
     : `(?=(?:.*${escape(sep)})?${escape(v.must_contain)}(?:${escape(sep)}|$))`;
-  return min === 0 && v.must_contain === undefined
-    ? `^$|^${list}$`
-    : `^${contains}${list}$`;
+  return min === 0 && v.must_contain === undefined ? `^$|^${list}$` : `^${contains}${list}$`;
 }
 
 /** The CloudFormation parameter declaration of one table row. */
@@ -161,9 +155,7 @@ export function parameterDeclaration(
 
 function encodeDefault(s: ParameterSpec): string {
   if (s.type === "map(string)") {
-    return Object.entries(s.default as Record<string, string>).map(([k, x]) =>
-      `${k}=${x}`
-    )
+    return Object.entries(s.default as Record<string, string>).map(([k, x]) => `${k}=${x}`)
       .join(MAP_SEPARATOR);
   }
   return (s.default as string[]).join(",");

@@ -21,10 +21,7 @@ import {
 } from "../../cdk/lib/shared.ts";
 import { ELB_LOG_ACCOUNTS } from "../../cdk/lib/elb_accounts.ts";
 import { CONTAINER_NAME, FIXED_ENVIRONMENT } from "../../cdk/lib/values.ts";
-import {
-  FARGATE_MEMORY,
-  PARAMETER_TABLE as TABLE,
-} from "../../cdk/lib/parameters.ts";
+import { FARGATE_MEMORY, PARAMETER_TABLE as TABLE } from "../../cdk/lib/parameters.ts";
 import type { Json } from "../../../policies/render.ts";
 import {
   and,
@@ -59,8 +56,7 @@ const NO_DEFAULT_EGRESS = {
   IpProtocol: "icmp",
   FromPort: 252,
   ToPort: 86,
-  Description:
-    "Disallow all traffic (removes the default allow-all egress rule)",
+  Description: "Disallow all traffic (removes the default allow-all egress rule)",
 };
 
 /** Depth of an Athena result prefix the template can split (as many as the table's pattern allows). */
@@ -105,9 +101,7 @@ export function buildTemplate(): Record<string, unknown> {
     const s = spec(name);
     const max = s.validation?.max_items as number;
     const sep = s.type === "map(string)" ? MAP_SEPARATOR : ",";
-    const source = isEncodedString(s)
-      ? ref(s.cloudformation)
-      : join(",", ref(s.cloudformation));
+    const source = isEncodedString(s) ? ref(s.cloudformation) : join(",", ref(s.cloudformation));
     const paddedList = split(sep, join("", [source, sep.repeat(max)]));
     const list = split(sep, source);
     const items: Cfn[] = [];
@@ -129,9 +123,7 @@ export function buildTemplate(): Record<string, unknown> {
   /** A list parameter's value (split when it is encoded as one string). */
   const listOf = (name: string): Cfn => {
     const s = spec(name);
-    return isEncodedString(s)
-      ? split(",", ref(s.cloudformation))
-      : ref(s.cloudformation);
+    return isEncodedString(s) ? split(",", ref(s.cloudformation)) : ref(s.cloudformation);
   };
 
   // --- derived values and conditions -----------------------------------------------------
@@ -278,27 +270,26 @@ export function buildTemplate(): Record<string, unknown> {
 
   // Candidate valueFrom references: the extra secrets' slots, the HS256 secret and its previous.
   const extraSecrets = slots("extra_secrets");
-  const valueFroms: { condition: string; value: Cfn; name: Cfn; probe: Cfn }[] =
-    [
-      ...extraSecrets.items.map((item, i) => ({
-        condition: extraSecrets.conditions[i],
-        name: select(0, split("=", item)),
-        value: select(1, split("=", item)),
-        probe: extraSecrets.padded[i],
-      })),
-      {
-        condition: has("auth_hs256_secret_value_from"),
-        name: "QUILT_MCP_AUTH_HS256_SECRET",
-        value: P("auth_hs256_secret_value_from"),
-        probe: P("auth_hs256_secret_value_from"),
-      },
-      {
-        condition: has("auth_hs256_secret_previous_value_from"),
-        name: "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
-        value: P("auth_hs256_secret_previous_value_from"),
-        probe: P("auth_hs256_secret_previous_value_from"),
-      },
-    ];
+  const valueFroms: { condition: string; value: Cfn; name: Cfn; probe: Cfn }[] = [
+    ...extraSecrets.items.map((item, i) => ({
+      condition: extraSecrets.conditions[i],
+      name: select(0, split("=", item)),
+      value: select(1, split("=", item)),
+      probe: extraSecrets.padded[i],
+    })),
+    {
+      condition: has("auth_hs256_secret_value_from"),
+      name: "QUILT_MCP_AUTH_HS256_SECRET",
+      value: P("auth_hs256_secret_value_from"),
+      probe: P("auth_hs256_secret_value_from"),
+    },
+    {
+      condition: has("auth_hs256_secret_previous_value_from"),
+      name: "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
+      value: P("auth_hs256_secret_previous_value_from"),
+      probe: P("auth_hs256_secret_previous_value_from"),
+    },
+  ];
   const secretArnConditions: string[] = [];
   const parameterArnConditions: string[] = [];
   valueFroms.forEach((v, i) => {
@@ -384,9 +375,7 @@ export function buildTemplate(): Record<string, unknown> {
     ...valueFroms.map((v, i) => iff(secretArnConditions[i], stripped(v.value))),
     iff("CreateHs256Secret", ref("Hs256Secret")),
   ];
-  const parameterArns = valueFroms.map((v, i) =>
-    iff(parameterArnConditions[i], v.value)
-  );
+  const parameterArns = valueFroms.map((v, i) => iff(parameterArnConditions[i], v.value));
   const secretKeyArns = iff(
     has("secrets_kms_key_arns"),
     iff(
@@ -610,8 +599,7 @@ export function buildTemplate(): Record<string, unknown> {
     }, { Condition: renderable });
     outputs[`CategoryPolicy${id}Arn`] = {
       Condition: renderable,
-      Description:
-        `Policy of the ${category} category for the per-user data roles`,
+      Description: `Policy of the ${category} category for the per-user data roles`,
       Value: ref(`CategoryPolicy${id}`),
     };
   }
@@ -709,9 +697,7 @@ export function buildTemplate(): Record<string, unknown> {
   addCondition(
     "LegacyElbLogRegion",
     or(
-      ...Object.keys(ELB_LOG_ACCOUNTS).map((r) =>
-        equals(ref("AWS::Region"), r)
-      ),
+      ...Object.keys(ELB_LOG_ACCOUNTS).map((r) => equals(ref("AWS::Region"), r)),
     ),
   );
   const logDelivery = sub("${Bucket}/*/AWSLogs/${AWS::AccountId}/*", {
@@ -914,8 +900,7 @@ export function buildTemplate(): Record<string, unknown> {
   };
   const flavour: Flavour = {
     concat: (...parts) => join("", parts),
-    when: (condition, value) =>
-      iff(wafConditions[condition] ?? condition, value),
+    when: (condition, value) => iff(wafConditions[condition] ?? condition, value),
   };
   // The web ACL name without hyphens: the Terraform module's metric prefix.
   const metricPrefix = join("", split("-", name));
@@ -961,8 +946,7 @@ export function buildTemplate(): Record<string, unknown> {
           Condition: {
             StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" },
             ArnLike: {
-              "aws:SourceArn":
-                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*",
+              "aws:SourceArn": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*",
             },
           },
         }],
@@ -1110,9 +1094,7 @@ export function buildTemplate(): Record<string, unknown> {
     const value = s.environment === "AWS_REGION"
       ? region
       : s.type === "list(string)"
-      ? isEncodedString(s)
-        ? ref(s.cloudformation)
-        : join(",", ref(s.cloudformation))
+      ? isEncodedString(s) ? ref(s.cloudformation) : join(",", ref(s.cloudformation))
       : ref(s.cloudformation);
     const entry = { Name: s.environment, Value: value };
     const optional = s.environment !== "AWS_REGION" &&
@@ -1131,9 +1113,7 @@ export function buildTemplate(): Record<string, unknown> {
     }))
   );
   const containerSecrets = [
-    ...valueFroms.map((v) =>
-      iff(v.condition, { Name: v.name, ValueFrom: v.value })
-    ),
+    ...valueFroms.map((v) => iff(v.condition, { Name: v.name, ValueFrom: v.value })),
     iff("CreateHs256Secret", {
       Name: "QUILT_MCP_AUTH_HS256_SECRET",
       ValueFrom: ref("Hs256Secret"),
@@ -1373,8 +1353,7 @@ export function buildTemplate(): Record<string, unknown> {
     throw new Error("data-role trust policy: unrendered placeholder");
   }
   outputs.DataRoleTrustPolicy = {
-    Description:
-      "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
+    Description: "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
     Value: sub(trustText, {
       TagKeys: join(
         "",
@@ -1400,13 +1379,11 @@ export function buildTemplate(): Record<string, unknown> {
     Resources: resources,
     Outputs: {
       LoadBalancerDnsName: {
-        Description:
-          "Point the public URL's host at this name (CNAME or alias record)",
+        Description: "Point the public URL's host at this name (CNAME or alias record)",
         Value: getAtt("LoadBalancer", "DNSName"),
       },
       TaskRoleArn: {
-        Description:
-          "The task role; the per-user data roles trust exactly this principal",
+        Description: "The task role; the per-user data roles trust exactly this principal",
         Value: getAtt("TaskRole", "Arn"),
       },
       AlarmTopicArn: {
@@ -1449,8 +1426,7 @@ function pruneConditions(template: { Conditions: Record<string, Cfn> }): void {
 function dashboardBody(widgets: unknown[]): Cfn {
   const text = JSON.stringify(widgets, (_k, v) => {
     if (v !== null && typeof v === "object" && "Fn::Join" in v) {
-      const [delimiter, parts] =
-        (v as { "Fn::Join": [string, unknown[]] })["Fn::Join"];
+      const [delimiter, parts] = (v as { "Fn::Join": [string, unknown[]] })["Fn::Join"];
       return parts.map((p) => (typeof p === "string" ? p : String(p))).join(
         delimiter,
       );
@@ -1532,9 +1508,7 @@ export function renderPolicy(template: Json, ctx: RenderContext): Cfn {
         return ctx.lists[whole];
       }
       if (
-        !node.some((item) =>
-          typeof item === "string" && listIn(item) !== undefined
-        )
+        !node.some((item) => typeof item === "string" && listIn(item) !== undefined)
       ) {
         return node.map(walk);
       }
@@ -1647,8 +1621,7 @@ function buildRules(): Record<string, unknown> {
       RuleCondition: equals(P("create_cluster"), "false"),
       Assertions: [{
         Assert: not(empty("cluster_arn")),
-        AssertDescription:
-          "cluster_source: set CreateCluster to true or give ClusterArn.",
+        AssertDescription: "cluster_source: set CreateCluster to true or give ClusterArn.",
       }],
     },
     AlbIngressSource: {
@@ -1668,10 +1641,9 @@ function buildRules(): Record<string, unknown> {
       RuleCondition: equals(P("cpu"), cpu),
       Assertions: [{
         Assert: { "Fn::Contains": [memory, P("memory")] },
-        AssertDescription:
-          `fargate_cpu_memory: with Cpu ${cpu}, Memory must be one of ${
-            memory.join(", ")
-          }.`,
+        AssertDescription: `fargate_cpu_memory: with Cpu ${cpu}, Memory must be one of ${
+          memory.join(", ")
+        }.`,
       }],
     };
   }

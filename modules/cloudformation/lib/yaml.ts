@@ -39,9 +39,7 @@ function flowText(value: unknown): string {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return "{}";
-    return `{ ${
-      entries.map(([k, v]) => `${JSON.stringify(k)}: ${flowText(v)}`).join(", ")
-    } }`;
+    return `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${flowText(v)}`).join(", ")} }`;
   }
   return JSON.stringify(value);
 }
