@@ -8,6 +8,7 @@ import { createMcpHandler, type OAuthTokenVerifier } from "@modelcontextprotocol
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Hs256Verifier, JwksVerifier } from "./auth/verifier.ts";
+import { CachingVerifier } from "./auth/verified_cache.ts";
 import { loadHs256Secrets } from "./auth/secret_source.ts";
 import { PerUserCredentials } from "./auth/sts.ts";
 import type { CredentialProvider } from "./aws/settings.ts";
@@ -73,7 +74,12 @@ export async function serveHttp(runtime: Runtime): Promise<number> {
     logger,
     metrics,
     contexts,
-    authenticator: new WebAuthenticator(config, verifier, source, resourceMetadataUrl(config)),
+    authenticator: new WebAuthenticator(
+      config,
+      new CachingVerifier(verifier),
+      source,
+      resourceMetadataUrl(config),
+    ),
     handler,
     readiness: new Readiness(probes),
     drain,

@@ -279,3 +279,37 @@ Deno.test("mcp path: the server answers on the public URL's path", async () => {
   assertEquals(mcpPath("https://mcp.example.com/quilt/mcp/"), "/quilt/mcp");
   assertEquals(mcpPath("https://mcp.example.com"), "/");
 });
+
+Deno.test("verified-token cache: identical tokens only, bounded by expiry and TTL, failures not cached", async () => {
+  const { CachingVerifier } = await import("../../server/auth/verified_cache.ts");
+  let now = 1_000_000_000_000;
+  let calls = 0;
+  const inner = {
+    verifyAccessToken: (token: string) => {
+      calls++;
+      if (token.startsWith("bad")) return Promise.reject(new Error("invalid"));
+      const exp = token === "short" ? now / 1000 + 10 : now / 1000 + 3600;
+      return Promise.resolve({ token, clientId: token, scopes: [], expiresAt: exp });
+    },
+  };
+  const v = new CachingVerifier(inner, { ttlMs: 60_000, now: () => now });
+  assertEquals((await v.verifyAccessToken("a")).clientId, "a");
+  assertEquals((await v.verifyAccessToken("a")).clientId, "a");
+  assertEquals(calls, 1, "the same token is verified once");
+  assertEquals(
+    (await v.verifyAccessToken("b")).clientId,
+    "b",
+    "another token is never served from a's entry",
+  );
+  assertEquals(calls, 2);
+  await assertRejects(() => v.verifyAccessToken("bad"));
+  await assertRejects(() => v.verifyAccessToken("bad"));
+  assertEquals(calls, 4, "failures are not cached");
+  await v.verifyAccessToken("short");
+  now += 11_000;
+  await v.verifyAccessToken("short");
+  assertEquals(calls, 6, "an entry never outlives the token's expiry");
+  now += 60_000;
+  await v.verifyAccessToken("a");
+  assertEquals(calls, 7, "an entry lives at most the TTL");
+});
