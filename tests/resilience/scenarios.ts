@@ -597,7 +597,7 @@ export function stsThrottleProblems(r: StsThrottleReport): string[] {
   if (!r.messages.every(clear)) {
     p.push(`unclear messages: ${r.messages}`);
   }
-  if (!(r.maxLatencyMs < 15_000)) p.push(`a throttled request took ${r.maxLatencyMs} ms`);
+  if (!(r.maxLatencyMs < 20_000)) p.push(`a throttled request took ${r.maxLatencyMs} ms`);
   if (r.assumeCallsThrottled === 0) p.push("no AssumeRole reached STS");
   // Without shared flights every request would make up to STS_MAX_ATTEMPTS calls of its own.
   if (r.perPrincipal > 1 && r.assumeCallsThrottled > r.throttledRequests * STS_MAX_ATTEMPTS / 4) {
