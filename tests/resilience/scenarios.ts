@@ -285,7 +285,9 @@ export async function awsOutage(
     const readyzDown = await readyzUntil(stack.server.origin, (s) => s === 503, 8000);
     await sleep(Math.max(0, options.downMs - (performance.now() - killAt)));
     await moto.start();
-    const backAt = moto.listeningAt;
+    // Back = listening AND re-seeded: a request racing the re-seed sees an emulator without the
+    // bucket, which is still the outage from the server's point of view.
+    const backAt = performance.now();
     await sleep(options.phaseMs);
     const readyzBack = await readyzUntil(stack.server.origin, (s) => s === 200, 8000);
     stopping = true;
