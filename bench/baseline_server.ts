@@ -13,6 +13,7 @@
  * @module
  */
 import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
+import { webCatalogCredential } from "../server/auth/catalog_credential.ts";
 import { loadConfig } from "../server/config/load.ts";
 import { createRuntime } from "../server/runtime.ts";
 import { ALL_TOOLS } from "../server/tools/registry.ts";
@@ -58,6 +59,7 @@ const server = Deno.serve(
       requestId: "baseline",
       aws: { credentials: () => Promise.resolve(credentials) },
       enabledCategories: runtime.categories,
+      catalog: webCatalogCredential(undefined, undefined),
     }, () => handler.fetch(request)),
 );
 

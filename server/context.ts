@@ -37,11 +37,35 @@ export interface RequestContext {
   readonly requestId: string;
   readonly aws: ContextAws;
   readonly enabledCategories: ReadonlySet<string>;
-  /**
-   * The caller's verified bearer token, present only when its audience also names the Quilt
-   * registry (see SECURITY.md: no token passthrough otherwise). Never logged.
-   */
-  readonly registryToken?: string;
+  /** The caller's own credential for the Quilt registry (catalog API), filled in by auth. */
+  readonly catalog: CatalogCredential;
+}
+
+/** Why a caller has no catalog credential (the tool error code) and what to do about it. */
+export type CatalogCredentialProblem =
+  | "catalog_credential_missing"
+  | "catalog_login_required"
+  | "catalog_login_expired";
+
+/** Raised by a CatalogCredential when the caller has none; the message says what to do. */
+export class CatalogCredentialError extends Error {
+  constructor(readonly problem: CatalogCredentialProblem, message: string) {
+    super(message);
+    this.name = "CatalogCredentialError";
+  }
+}
+
+/**
+ * The caller's credential for the Quilt registry. Tools reach the caller's catalog identity only
+ * through this (never through auth code): on the web it holds the verified token only when that
+ * token's audience also names the registry (SECURITY.md: no token passthrough otherwise); on the
+ * desktop it reads the person's quilt3 login. Tokens it returns are never logged.
+ */
+export interface CatalogCredential {
+  /** The bearer token to present to `registryUrl`; CatalogCredentialError when there is none. */
+  token(registryUrl: string): Promise<string>;
+  /** The registry the caller's own login points at (desktop quilt3 configuration), if any. */
+  loginRegistryUrl(): Promise<string | undefined>;
 }
 
 /** Raised when code asks for the request context outside of one. */

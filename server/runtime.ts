@@ -5,7 +5,7 @@ import { AwsClients } from "./aws/clients.ts";
 import { AwsSettings } from "./aws/settings.ts";
 import { Logger } from "./telemetry/logger.ts";
 import { Metrics } from "./telemetry/metrics.ts";
-import type { ToolDeps } from "./tools/define.ts";
+import type { ToolDeps } from "./tools/common/define.ts";
 
 /** The services of one process. */
 export interface Runtime {

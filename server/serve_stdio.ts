@@ -6,6 +6,7 @@
  */
 import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
+import { desktopCatalogCredential } from "./auth/catalog_credential.ts";
 import { desktopCredentials } from "./auth/desktop.ts";
 import type { RequestContext } from "./context.ts";
 import { mcpServerFactory } from "./mcp/factory.ts";
@@ -56,12 +57,18 @@ export async function serveStdioMode(runtime: Runtime): Promise<number> {
     quilt3DataDir: config.quilt3DataDir,
   });
   metrics.count("AuthSuccess", { ClientType: "desktop-stdio" });
+  const catalog = desktopCatalogCredential({
+    useQuilt3Login: config.useQuilt3Login,
+    quilt3DataDir: config.quilt3DataDir,
+    fetch: runtime.toolDeps.fetch,
+  });
   const contextFor = (): RequestContext => ({
     principal: { id: `local:${config.localUser}` },
     clientType: "desktop-stdio",
     requestId: crypto.randomUUID(),
     aws: { credentials: provider },
     enabledCategories: runtime.categories,
+    catalog,
   });
   const closed = Promise.withResolvers<number>();
   const inner = new StdioServerTransport();

@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import { type McpHttpHandler, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
 import type { Config } from "../config/schema.ts";
+import { webCatalogCredential } from "../auth/catalog_credential.ts";
 import type { ContextStore } from "../context.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
@@ -175,7 +176,7 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
       requestId: c.get("requestId"),
       aws: auth.aws,
       enabledCategories: deps.categories,
-      registryToken: auth.registryToken,
+      catalog: webCatalogCredential(auth.registryToken, deps.config.registryAudience),
     }, async (release) => {
       const response = await deps.handler.fetch(forwarded, { authInfo: auth.authInfo });
       return onResponseDone(response, release);

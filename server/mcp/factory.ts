@@ -6,7 +6,7 @@
  */
 import { McpServer, type McpServerFactory } from "@modelcontextprotocol/server";
 import { registerTools } from "../tools/registry.ts";
-import type { ToolDeps } from "../tools/define.ts";
+import type { ToolDeps } from "../tools/common/define.ts";
 import { VERSION } from "../version.ts";
 
 const INSTRUCTIONS =

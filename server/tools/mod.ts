@@ -1,5 +1,5 @@
 /** MCP tools, grouped by category (policies/categories.json). @module */
 export * from "./categories.ts";
-export * from "./define.ts";
-export * from "./errors.ts";
+export * from "./common/define.ts";
+export * from "./common/errors.ts";
 export * from "./registry.ts";

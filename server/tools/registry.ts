@@ -5,15 +5,15 @@
  * @module
  */
 import type { McpServer } from "@modelcontextprotocol/server";
-import type { ToolDefinition, ToolDeps } from "./define.ts";
-import { ATHENA_TOOLS } from "./athena.ts";
-import { CATALOG_TOOLS } from "./catalog.ts";
-import { GOVERNANCE_TOOLS } from "./governance.ts";
-import { PACKAGES_READ_TOOLS } from "./packages_read.ts";
-import { PACKAGES_WRITE_TOOLS } from "./packages_write.ts";
-import { S3_READ_TOOLS } from "./s3_read.ts";
-import { S3_WRITE_TOOLS } from "./s3_write.ts";
-import { SEARCH_TOOLS } from "./search.ts";
+import type { ToolDefinition, ToolDeps } from "./common/define.ts";
+import { ATHENA_TOOLS } from "./athena/mod.ts";
+import { CATALOG_TOOLS } from "./catalog/mod.ts";
+import { GOVERNANCE_TOOLS } from "./governance/mod.ts";
+import { PACKAGES_READ_TOOLS } from "./packages-read/mod.ts";
+import { PACKAGES_WRITE_TOOLS } from "./packages-write/mod.ts";
+import { S3_READ_TOOLS } from "./s3-read/mod.ts";
+import { S3_WRITE_TOOLS } from "./s3-write/mod.ts";
+import { SEARCH_TOOLS } from "./search/mod.ts";
 
 /** All tool definitions, across categories. */
 export const ALL_TOOLS: readonly ToolDefinition[] = [

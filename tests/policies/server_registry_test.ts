@@ -48,13 +48,18 @@ Deno.test("server registry: every IAM action the tools name in their errors is g
     ),
   );
   const free = new Set(index.no_permission_required.map((e) => e.action));
-  const dir = join(REPO_ROOT, "server", "tools");
   const named = new Set<string>();
-  for (const entry of Deno.readDirSync(dir)) {
-    if (!entry.name.endsWith(".ts")) continue;
-    const text = Deno.readTextFileSync(join(dir, entry.name));
-    for (const m of text.matchAll(/action: "([a-z0-9-]+:[A-Za-z]+)"/g)) named.add(m[1]);
-  }
+  // Every tool source, in every category folder.
+  const scan = (dir: string) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory) scan(path);
+      if (!entry.name.endsWith(".ts")) continue;
+      const text = Deno.readTextFileSync(path);
+      for (const m of text.matchAll(/action: "([a-z0-9-]+:[A-Za-z]+)"/g)) named.add(m[1]);
+    }
+  };
+  scan(join(REPO_ROOT, "server", "tools"));
   assert.ok(named.size > 0);
   assert.deepEqual([...named].filter((a) => !granted.has(a) && !free.has(a)).sort(), []);
 });

@@ -15,7 +15,8 @@ import { requestIdFor } from "../../server/http/request_id.ts";
 import { Logger, redact } from "../../server/telemetry/logger.ts";
 import { Metrics } from "../../server/telemetry/metrics.ts";
 import { ContextMissingError, ContextStore, type RequestContext } from "../../server/context.ts";
-import { mapAwsError } from "../../server/tools/errors.ts";
+import { mapAwsError } from "../../server/tools/common/errors.ts";
+import { webCatalogCredential } from "../../server/auth/catalog_credential.ts";
 
 Deno.test("sanitize: STS identities stay within charset and length, and never collide", () => {
   for (
@@ -233,6 +234,7 @@ Deno.test("context: fail closed outside a context; push equals reset; contexts d
     requestId: id,
     aws: { credentials: () => Promise.resolve({ accessKeyId: id, secretAccessKey: "s" }) },
     enabledCategories: new Set(),
+    catalog: webCatalogCredential(undefined, undefined),
   });
   const seen = await Promise.all(
     Array.from({ length: 100 }, (_, i) =>

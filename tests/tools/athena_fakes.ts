@@ -10,8 +10,9 @@ import { ContextStore, type RequestContext } from "../../server/context.ts";
 import type { AwsClients } from "../../server/aws/clients.ts";
 import { Logger } from "../../server/telemetry/logger.ts";
 import { Metrics } from "../../server/telemetry/metrics.ts";
-import type { ToolDefinition, ToolDeps } from "../../server/tools/define.ts";
-import type { Clock } from "../../server/tools/athena_poll.ts";
+import type { ToolDefinition, ToolDeps } from "../../server/tools/common/define.ts";
+import type { Clock } from "../../server/tools/athena/athena_poll.ts";
+import { webCatalogCredential } from "../../server/auth/catalog_credential.ts";
 
 /** A command as the fake saw it. */
 export interface RecordedCall {
@@ -111,6 +112,7 @@ export function invoke(
     requestId: "req-1",
     aws: { credentials: () => Promise.resolve({ accessKeyId: "a", secretAccessKey: "b" }) },
     enabledCategories: new Set(["athena"]),
+    catalog: webCatalogCredential(undefined, undefined),
   };
   return deps.contexts.run(context, () => tool.invoke(args, deps));
 }

@@ -8,15 +8,15 @@
  */
 import assert from "node:assert/strict";
 import type { Row } from "@aws-sdk/client-athena";
-import { checkReadOnly } from "../../server/tools/athena_sql.ts";
-import { pollUntilFinal } from "../../server/tools/athena_poll.ts";
+import { checkReadOnly } from "../../server/tools/athena/athena_sql.ts";
+import { pollUntilFinal } from "../../server/tools/athena/athena_poll.ts";
 import {
   collectPages,
   decodeCursor,
   decodeCursorFor,
   encodeCursor,
   type Page,
-} from "../../server/tools/athena_paging.ts";
+} from "../../server/tools/athena/athena_paging.ts";
 import {
   cutText,
   isHeaderRow,
@@ -24,11 +24,11 @@ import {
   resultColumns,
   RowBudget,
   rowValues,
-} from "../../server/tools/athena_results.ts";
-import { MAX_COLUMNS, tableFormat, tableSchema } from "../../server/tools/athena_glue.ts";
-import { athenaQueryTool, placeResults } from "../../server/tools/athena_query.ts";
-import { createAthenaTools } from "../../server/tools/athena.ts";
-import { ToolError } from "../../server/tools/errors.ts";
+} from "../../server/tools/athena/athena_results.ts";
+import { MAX_COLUMNS, tableFormat, tableSchema } from "../../server/tools/athena/athena_glue.ts";
+import { athenaQueryTool, placeResults } from "../../server/tools/athena/athena_query.ts";
+import { createAthenaTools } from "../../server/tools/athena/mod.ts";
+import { ToolError } from "../../server/tools/common/errors.ts";
 import { CATEGORIES } from "../../server/tools/categories.ts";
 import {
   awsError,

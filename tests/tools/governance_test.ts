@@ -13,7 +13,7 @@ import {
   simulatedDecision,
   simulationArn,
   type SimulationResult,
-} from "../../server/tools/permissions.ts";
+} from "../../server/tools/governance/permissions.ts";
 import { callError, callOk, closeAll, openTransports } from "./helpers_transports.ts";
 
 Deno.test("simulationArn turns the caller into a principal IAM can simulate", () => {

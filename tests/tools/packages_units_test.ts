@@ -12,12 +12,12 @@ import {
   RecordTooLargeError,
   TopHashError,
 } from "../../server/quilt/mod.ts";
-import { ToolError } from "../../server/tools/errors.ts";
-import { GlobError, globToRegExp, pathFilter } from "../../server/tools/glob.ts";
-import { ManifestCache } from "../../server/tools/manifest_cache.ts";
-import { quiltError } from "../../server/tools/package_inputs.ts";
-import { decodeCursor, encodeCursor } from "../../server/tools/packages_read.ts";
-import { matchPackage, metaText, queryTerms } from "../../server/tools/search.ts";
+import { ToolError } from "../../server/tools/common/errors.ts";
+import { GlobError, globToRegExp, pathFilter } from "../../server/tools/packages-write/glob.ts";
+import { ManifestCache } from "../../server/tools/common/manifest_cache.ts";
+import { quiltError } from "../../server/tools/common/package_inputs.ts";
+import { decodeCursor, encodeCursor } from "../../server/tools/common/package_listing.ts";
+import { matchPackage, metaText, queryTerms } from "../../server/tools/search/search.ts";
 import { assert, assertEquals, assertThrows } from "../harness/mod.ts";
 
 Deno.test("globs: '*' stays in a folder, '**' crosses folders, classes and literals", () => {

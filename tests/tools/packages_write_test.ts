@@ -6,7 +6,7 @@
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { chunkedHashOfBytes } from "../../server/quilt/mod.ts";
-import { mapLimit } from "../../server/tools/concurrency.ts";
+import { mapLimit } from "../../server/tools/common/concurrency.ts";
 import {
   adminS3,
   assert,

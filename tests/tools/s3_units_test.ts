@@ -10,13 +10,17 @@ import {
   incompleteTail,
   leadingContinuation,
   TextDecodeError,
-} from "../../server/tools/text_decode.ts";
-import { base64DecodedLength, decodeBase64, encodeBase64 } from "../../server/tools/base64.ts";
-import { defaultContentType, prepareItem } from "../../server/tools/put_items.ts";
-import { linkExpiry } from "../../server/tools/presign.ts";
-import { byteLimit, objectTarget, readAction } from "../../server/tools/s3_object.ts";
-import { mapAwsError, ToolError } from "../../server/tools/errors.ts";
-import { mapLimit } from "../../server/tools/concurrency.ts";
+} from "../../server/tools/s3-read/text_decode.ts";
+import {
+  base64DecodedLength,
+  decodeBase64,
+  encodeBase64,
+} from "../../server/tools/common/base64.ts";
+import { defaultContentType, prepareItem } from "../../server/tools/s3-write/put_items.ts";
+import { linkExpiry } from "../../server/tools/s3-read/presign.ts";
+import { byteLimit, objectTarget, readAction } from "../../server/tools/s3-read/s3_object.ts";
+import { mapAwsError, ToolError } from "../../server/tools/common/errors.ts";
+import { mapLimit } from "../../server/tools/common/concurrency.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const bytes = (...b: number[]) => new Uint8Array(b);

@@ -17,8 +17,8 @@ import {
   type WorkGroup,
 } from "@aws-sdk/client-athena";
 import * as z from "zod";
-import { defineTool, type ToolDefinition, type ToolEnv } from "./define.ts";
-import { type AwsCallDescription, ToolError } from "./errors.ts";
+import { defineTool, type ToolDefinition, type ToolEnv } from "../common/define.ts";
+import { type AwsCallDescription, ToolError } from "../common/errors.ts";
 import { catalogName, databaseName, sqlText } from "./athena_inputs.ts";
 import { type Clock, pollUntilFinal } from "./athena_poll.ts";
 import {

@@ -3,7 +3,7 @@
  * them. The category is opt-in (queries cost money and write result files).
  * @module
  */
-import type { ToolDefinition } from "./define.ts";
+import type { ToolDefinition } from "../common/define.ts";
 import { type Clock, SYSTEM_CLOCK } from "./athena_poll.ts";
 import { athenaQueryTool } from "./athena_query.ts";
 import { GLUE_CATALOG_TOOLS } from "./athena_catalog.ts";

@@ -13,12 +13,12 @@ import {
   isTopHash,
   parseQuiltUri,
   type QuiltUri,
-} from "../quilt/mod.ts";
-import type { Config } from "../config/schema.ts";
-import { defineTool, LOCAL_ONLY, type ToolDefinition } from "./define.ts";
-import { ToolError } from "./errors.ts";
-import { bucketName, versionId } from "./inputs.ts";
-import { packageName, quilt, topHashInput } from "./package_inputs.ts";
+} from "../../quilt/mod.ts";
+import type { Config } from "../../config/schema.ts";
+import { defineTool, LOCAL_ONLY, type ToolDefinition } from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
+import { bucketName, versionId } from "../common/inputs.ts";
+import { packageName, quilt, topHashInput } from "../common/package_inputs.ts";
 
 const catalogInput = z.string().min(1).max(300).describe(
   "Catalog host or origin, e.g. catalog.example.com (default: the server's configured catalog)",

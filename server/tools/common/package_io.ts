@@ -28,7 +28,7 @@ import {
   pointersPrefix,
   resolveShortHash,
   type RevisionPointer,
-} from "../quilt/mod.ts";
+} from "../../quilt/mod.ts";
 import { mapLimit } from "./concurrency.ts";
 import type { ToolEnv } from "./define.ts";
 import { ToolError } from "./errors.ts";

@@ -1,14 +1,12 @@
 /**
- * The Quilt registry as catalog_search reaches it: where it is (configuration, else the
- * catalog's config.json, else the quilt3 login's config) and which credential the caller presents
- * — on the desktop the quilt3 login's access token, on the web only a verified token whose
- * audience also names the registry (SECURITY.md: no token passthrough otherwise). The token never
- * leaves this module except in the Authorization header of the registry request.
+ * The Quilt registry as the catalog tools reach it: where it is (configuration, else the
+ * catalog's config.json, else the caller's own login configuration) and the caller's credential,
+ * read from the request context (auth decides what it holds: SECURITY.md, no token passthrough).
+ * The token never leaves this module except in the Authorization header of the registry request.
  * @module
  */
-import { quilt3AccessToken, Quilt3LoginError, quilt3RegistryUrl } from "../auth/desktop.ts";
-import type { RequestContext } from "../context.ts";
-import { catalogConfigUrl, registryGraphqlUrl } from "../quilt/mod.ts";
+import { CatalogCredentialError, type RequestContext } from "../../context.ts";
+import { catalogConfigUrl, registryGraphqlUrl } from "../../quilt/mod.ts";
 import type { ToolDeps } from "./define.ts";
 import { ToolError } from "./errors.ts";
 
@@ -81,10 +79,8 @@ export async function registryUrlOf(deps: ToolDeps, context: RequestContext): Pr
     cache.set(config.catalogUrl, { registryUrl: checked, at: Date.now() });
     return checked;
   }
-  if (context.clientType === "desktop-stdio" && config.useQuilt3Login && config.quilt3DataDir) {
-    const fromLogin = await quilt3RegistryUrl(config.quilt3DataDir);
-    if (fromLogin) return checkRegistryUrl(fromLogin, "the quilt3 configuration");
-  }
+  const fromLogin = await context.catalog.loginRegistryUrl();
+  if (fromLogin) return checkRegistryUrl(fromLogin, "the quilt3 configuration");
   throw new ToolError(
     "not_configured",
     "No Quilt registry is configured: set QUILT_MCP_REGISTRY_URL or QUILT_MCP_CATALOG_URL" +
@@ -92,41 +88,16 @@ export async function registryUrlOf(deps: ToolDeps, context: RequestContext): Pr
   );
 }
 
-/**
- * The bearer token to present to the registry for this caller: the quilt3 login on the desktop;
- * on the web only `context.registryToken` (set when the verified token's audience also names the
- * registry). Anything else is a clear error that says what is missing.
- */
+/** The caller's registry credential from the request context, or a ToolError saying what is missing. */
 export async function registryTokenOf(
-  deps: ToolDeps,
   context: RequestContext,
   registryUrl: string,
 ): Promise<string> {
-  if (context.clientType === "web-jwt") {
-    if (context.registryToken) return context.registryToken;
-    const audience = deps.config.registryAudience;
-    throw new ToolError(
-      "catalog_credential_missing",
-      audience
-        ? `catalog_search needs a catalog credential: your sign-in token is meant for this server only, and this server never forwards such a token. Sign in with a token whose audience also includes the Quilt registry (${audience}).`
-        : "catalog_search is not available on this server: no Quilt registry audience is configured (QUILT_MCP_REGISTRY_AUDIENCE), so no sign-in token may be presented to the registry.",
-    );
-  }
-  if (!deps.config.useQuilt3Login || !deps.config.quilt3DataDir) {
-    throw new ToolError(
-      "catalog_login_required",
-      "catalog_search needs your quilt3 login, and using it is switched off (QUILT_MCP_USE_QUILT3_LOGIN=false).",
-    );
-  }
   try {
-    return await quilt3AccessToken(deps.config.quilt3DataDir, registryUrl, deps.fetch);
+    return await context.catalog.token(registryUrl);
   } catch (e) {
-    if (!(e instanceof Quilt3LoginError)) throw e;
-    const expired = /expired|refresh/.test(e.message);
-    throw new ToolError(
-      expired ? "catalog_login_expired" : "catalog_login_required",
-      `catalog_search needs your Quilt catalog login: ${e.message}.`,
-    );
+    if (e instanceof CatalogCredentialError) throw new ToolError(e.problem, e.message);
+    throw e;
   }
 }
 

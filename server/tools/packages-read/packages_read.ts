@@ -1,5 +1,4 @@
 /** packages-read: list, inspect, browse and diff Quilt packages in a registry bucket. @module */
-import { Buffer } from "node:buffer";
 import * as z from "zod";
 import {
   browseManifest,
@@ -8,12 +7,19 @@ import {
   LATEST,
   listRevisions,
   type MetaChange,
-} from "../quilt/mod.ts";
-import { defineTool, READ_ONLY, type ToolDefinition } from "./define.ts";
-import { ToolError } from "./errors.ts";
-import { assertBucketAllowed, bucketName } from "./inputs.ts";
-import { cursorInput, packageName, pageLimit, quilt, topHashInput } from "./package_inputs.ts";
-import { RegistryIo } from "./package_io.ts";
+} from "../../quilt/mod.ts";
+import { defineTool, READ_ONLY, type ToolDefinition } from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
+import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
+import {
+  cursorInput,
+  packageName,
+  pageLimit,
+  quilt,
+  topHashInput,
+} from "../common/package_inputs.ts";
+import { RegistryIo } from "../common/package_io.ts";
+import { decodeCursor, encodeCursor, packagePrefix } from "../common/package_listing.ts";
 import {
   fileOut,
   fileSchema,
@@ -21,34 +27,7 @@ import {
   jsonOut,
   objectOut,
   revisionSchema,
-} from "./package_view.ts";
-
-/** A name-prefix filter: `ns`, `ns/` or `ns/na` (the characters of package names). */
-export const packagePrefix = z.string().max(256)
-  .regex(
-    /^[\p{L}\p{N}_-]*(\/[\p{L}\p{N}_-]*)?$/u,
-    'expected "namespace", "namespace/" or "namespace/name-prefix"',
-  )
-  .default("")
-  .describe('Only packages whose name starts with this, e.g. "genomics/" or "genomics/rna"');
-
-/** Encodes a listing cursor (opaque to clients, checked on return). */
-export function encodeCursor(state: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify({ v: 1, ...state }), "utf8").toString("base64url");
-}
-
-/** Decodes a cursor of the listing `kind`; a clear error for anything else. */
-export function decodeCursor(cursor: string, kind: string): Record<string, unknown> {
-  try {
-    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error("not base64url");
-    const state = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (state && typeof state === "object" && state.v === 1 && state.kind === kind) return state;
-  } catch { /* reported below */ }
-  throw new ToolError(
-    "invalid_cursor",
-    "Invalid cursor: pass back the next_cursor of the previous page of the same listing.",
-  );
-}
+} from "../common/package_view.ts";
 
 const packageList = defineTool({
   name: "package_list",

@@ -11,16 +11,16 @@ import {
   JsonNumber,
   type JsonObject,
   type JsonValue,
-} from "../quilt/mod.ts";
-import { mapLimit } from "./concurrency.ts";
-import { registryGraphql, registryTokenOf, registryUrlOf } from "./catalog_registry.ts";
-import { defineTool, READ_ONLY, type ToolDefinition } from "./define.ts";
-import { ToolError } from "./errors.ts";
-import { assertBucketAllowed, bucketName } from "./inputs.ts";
-import { cursorInput, pageLimit } from "./package_inputs.ts";
-import { RegistryIo } from "./package_io.ts";
-import { objectOut } from "./package_view.ts";
-import { decodeCursor, encodeCursor, packagePrefix } from "./packages_read.ts";
+} from "../../quilt/mod.ts";
+import { mapLimit } from "../common/concurrency.ts";
+import { registryGraphql, registryTokenOf, registryUrlOf } from "../common/catalog_registry.ts";
+import { defineTool, READ_ONLY, type ToolDefinition } from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
+import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
+import { cursorInput, pageLimit } from "../common/package_inputs.ts";
+import { RegistryIo } from "../common/package_io.ts";
+import { objectOut } from "../common/package_view.ts";
+import { decodeCursor, encodeCursor, packagePrefix } from "../common/package_listing.ts";
 
 /** Packages whose metadata is read in parallel. */
 const SEARCH_CONCURRENCY = 8;
@@ -316,7 +316,7 @@ const catalogSearch = defineTool({
       after = state.after;
     }
     const registry = await registryUrlOf(env.deps, env.context);
-    const token = await registryTokenOf(env.deps, env.context, registry);
+    const token = await registryTokenOf(env.context, registry);
     const packages = args.scope === "packages";
     const query = after
       ? (packages ? QUERIES.morePackages : QUERIES.moreObjects)

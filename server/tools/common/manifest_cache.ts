@@ -6,7 +6,7 @@
  * manifest (new ETag) is never served from the cache.
  * @module
  */
-import type { Manifest } from "../quilt/mod.ts";
+import type { Manifest } from "../../quilt/mod.ts";
 import type { ToolDeps } from "./define.ts";
 
 /** Manifest bytes kept per process (parsed, about twice that in memory): one 100k-entry package. */

@@ -1,6 +1,6 @@
 /** Shared input schemas and checks for bucket/key arguments. @module */
 import * as z from "zod";
-import type { Config } from "../config/schema.ts";
+import type { Config } from "../../config/schema.ts";
 import { ToolError } from "./errors.ts";
 
 /** An S3 bucket name (3–63 chars, lowercase letters, digits, dots, hyphens; not an IP). */

@@ -12,8 +12,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import type { ToolEnv } from "./define.ts";
-import { mapAwsError, ToolError } from "./errors.ts";
+import type { ToolEnv } from "../common/define.ts";
+import { mapAwsError, ToolError } from "../common/errors.ts";
 import {
   bucketArn,
   CAPABILITIES,

@@ -27,13 +27,18 @@ import {
   validateLogicalKey,
   withCommitMessage,
   withUserMeta,
-} from "../quilt/mod.ts";
-import { mapLimit } from "./concurrency.ts";
-import { defineTool, type ToolAnnotations, type ToolDefinition, type ToolEnv } from "./define.ts";
-import { ToolError } from "./errors.ts";
-import { assertBucketAllowed, bucketName } from "./inputs.ts";
-import { fullTopHash, packageName, quilt, topHashInput } from "./package_inputs.ts";
-import { PreconditionFailed, RegistryIo } from "./package_io.ts";
+} from "../../quilt/mod.ts";
+import { mapLimit } from "../common/concurrency.ts";
+import {
+  defineTool,
+  type ToolAnnotations,
+  type ToolDefinition,
+  type ToolEnv,
+} from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
+import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
+import { fullTopHash, packageName, quilt, topHashInput } from "../common/package_inputs.ts";
+import { PreconditionFailed, RegistryIo } from "../common/package_io.ts";
 import {
   entryInput,
   hashEntries,

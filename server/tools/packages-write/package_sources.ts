@@ -17,13 +17,13 @@ import {
   parseJson,
   parseS3Url,
   validateLogicalKey,
-} from "../quilt/mod.ts";
-import { mapLimit } from "./concurrency.ts";
-import type { ToolEnv } from "./define.ts";
-import { ToolError } from "./errors.ts";
+} from "../../quilt/mod.ts";
+import { mapLimit } from "../common/concurrency.ts";
+import type { ToolEnv } from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
 import { GlobError, pathFilter } from "./glob.ts";
-import { assertBucketAllowed, bucketName, objectKey, versionId } from "./inputs.ts";
-import { logicalKeyInput, quilt } from "./package_inputs.ts";
+import { assertBucketAllowed, bucketName, objectKey, versionId } from "../common/inputs.ts";
+import { logicalKeyInput, quilt } from "../common/package_inputs.ts";
 
 /** Most entries one create/update call adds or replaces. */
 export const MAX_NEW_ENTRIES = 10_000;

@@ -16,7 +16,7 @@ import {
   QuiltFormatError,
   RecordTooLargeError,
   TopHashError,
-} from "../quilt/mod.ts";
+} from "../../quilt/mod.ts";
 import { ToolError } from "./errors.ts";
 
 /** A Quilt package name `namespace/name` (letters, digits, `_`, `-`; exactly one slash). */

@@ -4,8 +4,8 @@
  * becomes a per-item error so the rest of the batch can still be written.
  * @module
  */
-import { decodeBase64 } from "./base64.ts";
-import { objectKey } from "./inputs.ts";
+import { decodeBase64 } from "../common/base64.ts";
+import { objectKey } from "../common/inputs.ts";
 
 /** An item as the client sent it (already bounded by the tool's input schema). */
 export interface PutItemInput {

@@ -8,8 +8,8 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
-import type { ToolEnv } from "./define.ts";
-import { ToolError } from "./errors.ts";
+import type { ToolEnv } from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
 
 /** Which object (and optionally which version). */
 export interface ObjectRef {

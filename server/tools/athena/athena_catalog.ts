@@ -12,8 +12,8 @@ import {
   type Table,
 } from "@aws-sdk/client-glue";
 import * as z from "zod";
-import { defineTool, READ_ONLY, type ToolDefinition, type ToolEnv } from "./define.ts";
-import { type AwsCallDescription, ToolError } from "./errors.ts";
+import { defineTool, READ_ONLY, type ToolDefinition, type ToolEnv } from "../common/define.ts";
+import { type AwsCallDescription, ToolError } from "../common/errors.ts";
 import { databaseName, tableName, tableNamePattern } from "./athena_inputs.ts";
 import {
   type DatabaseSummary,

@@ -1,17 +1,17 @@
 /** governance: who am I and what may I do. @module */
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import * as z from "zod";
-import type { RequestContext } from "../context.ts";
-import { mapLimit } from "./concurrency.ts";
+import type { RequestContext } from "../../context.ts";
+import { mapLimit } from "../common/concurrency.ts";
 import {
   defineTool,
   READ_ONLY,
   type ToolDefinition,
   type ToolDeps,
   type ToolEnv,
-} from "./define.ts";
-import { ToolError } from "./errors.ts";
-import { bucketName, objectKey } from "./inputs.ts";
+} from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
+import { bucketName, objectKey } from "../common/inputs.ts";
 import { cacheKey, type CacheOwner, PermissionsCache } from "./permissions.ts";
 import {
   assessBucket,

@@ -4,12 +4,12 @@ import {
   ListBucketsCommand,
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
-import { encodeBase64 } from "./base64.ts";
+import { encodeBase64 } from "../common/base64.ts";
 import * as z from "zod";
-import { mapLimit } from "./concurrency.ts";
-import { defineTool, READ_ONLY, type ToolDefinition } from "./define.ts";
-import { ToolError } from "./errors.ts";
-import { assertBucketAllowed, bucketName, objectKey, versionId } from "./inputs.ts";
+import { mapLimit } from "../common/concurrency.ts";
+import { defineTool, READ_ONLY, type ToolDefinition } from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
+import { assertBucketAllowed, bucketName, objectKey, versionId } from "../common/inputs.ts";
 import { linkExpiry, presignGet } from "./presign.ts";
 import { byteLimit, headObject, objectTarget, readWindow } from "./s3_object.ts";
 import { decodeText, TEXT_ENCODINGS, TextDecodeError } from "./text_decode.ts";

@@ -1,6 +1,6 @@
 /** How manifests, entries and metadata appear in tool output (plain JSON). @module */
 import * as z from "zod";
-import { type JsonValue, type ManifestEntry, toJs } from "../quilt/mod.ts";
+import { type JsonValue, type ManifestEntry, toJs } from "../../quilt/mod.ts";
 
 /** A JSON value as tool output (big integers become exact decimal strings). */
 export function jsonOut(value: JsonValue | undefined): unknown {

@@ -7,7 +7,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { ToolError } from "./errors.ts";
+import { ToolError } from "../common/errors.ts";
 
 /** Where a listing continues. */
 export interface PagePosition {

@@ -1,12 +1,12 @@
 /** s3-write: batch uploads with per-item results. @module */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import * as z from "zod";
-import { mapLimit } from "./concurrency.ts";
-import { defineTool, type ToolDefinition } from "./define.ts";
-import { ToolError } from "./errors.ts";
-import { assertBucketAllowed, bucketName } from "./inputs.ts";
+import { mapLimit } from "../common/concurrency.ts";
+import { defineTool, type ToolDefinition } from "../common/define.ts";
+import { ToolError } from "../common/errors.ts";
+import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
 import { prepareItem } from "./put_items.ts";
-import { base64DecodedLength } from "./base64.ts";
+import { base64DecodedLength } from "../common/base64.ts";
 
 /** Most items one call may upload. */
 export const MAX_PUT_ITEMS = 100;

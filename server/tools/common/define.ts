@@ -12,12 +12,12 @@ import type {
   ToolCallback,
 } from "@modelcontextprotocol/server";
 import type * as z from "zod";
-import type { Config } from "../config/schema.ts";
-import type { ContextStore, RequestContext } from "../context.ts";
-import type { AwsClients } from "../aws/clients.ts";
-import type { Logger } from "../telemetry/logger.ts";
-import type { Metrics } from "../telemetry/metrics.ts";
-import { categoryOf } from "./categories.ts";
+import type { Config } from "../../config/schema.ts";
+import type { ContextStore, RequestContext } from "../../context.ts";
+import type { AwsClients } from "../../aws/clients.ts";
+import type { Logger } from "../../telemetry/logger.ts";
+import type { Metrics } from "../../telemetry/metrics.ts";
+import { categoryOf } from "../categories.ts";
 import { type AwsCallDescription, mapAwsError, ToolError } from "./errors.ts";
 
 /** Process-wide dependencies tools use (none of them holds per-user state). */

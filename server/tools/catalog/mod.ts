@@ -1,0 +1,2 @@
+/** The catalog category's tools (policies/categories.json). @module */
+export { CATALOG_TOOLS } from "./catalog.ts";

@@ -1,0 +1,2 @@
+/** The s3-read category's tools (policies/categories.json). @module */
+export { S3_READ_TOOLS } from "./s3_read.ts";
