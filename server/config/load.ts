@@ -105,6 +105,31 @@ function parseValue(s: Setting, text: string, problems: string[]): unknown {
 
 const LOOPBACK: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
+/**
+ * A web token is shown to the Quilt registry only when its `aud` names the registry audience as well
+ * as this server. If the registry audience were one of this server's own identifiers, every token
+ * accepted here would qualify and be forwarded: token passthrough made unconditional. Refused.
+ */
+function registryAudienceProblem(c: Record<string, unknown>, problems: string[]): void {
+  const registry = c.registryAudience as string | undefined;
+  if (registry === undefined) return;
+  const own: Array<[string, string | undefined]> = [
+    [
+      "QUILT_MCP_AUTH_AUDIENCE (the token audience; defaults to QUILT_MCP_PUBLIC_URL)",
+      (c.authAudience ?? c.publicUrl) as string | undefined,
+    ],
+    ["QUILT_MCP_PUBLIC_URL (this server's resource identifier)", c.publicUrl as string | undefined],
+  ];
+  for (const [name, value] of own) {
+    if (value !== undefined && value === registry) {
+      problems.push(
+        `QUILT_MCP_REGISTRY_AUDIENCE equals ${name}: every token accepted here would be forwarded to the Quilt registry (token passthrough); set it to the registry's own audience, or unset it`,
+      );
+      return;
+    }
+  }
+}
+
 /** Settings that only make sense together: HTTP mode must have a complete auth configuration. */
 function crossCheck(c: Record<string, unknown>, problems: string[]): void {
   const secretBytes = (v: unknown) => new TextEncoder().encode(String(v)).length;
@@ -144,6 +169,7 @@ function crossCheck(c: Record<string, unknown>, problems: string[]): void {
       "configure exactly one token verifier: a JWKS URL or an HS256 secret (or its ARN), not both",
     );
   }
+  registryAudienceProblem(c, problems);
   if (c.authHs256Secret && c.authHs256SecretArn) {
     problems.push("QUILT_MCP_AUTH_HS256_SECRET and QUILT_MCP_AUTH_HS256_SECRET_ARN are exclusive");
   }

@@ -131,3 +131,29 @@ Deno.test("config: the schema is complete and self-consistent", () => {
     "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
   ]);
 });
+
+Deno.test("config: a registry audience equal to this server's own refuses to start (no passthrough)", () => {
+  const cases: Record<string, string>[] = [
+    { QUILT_MCP_REGISTRY_AUDIENCE: "https://mcp.example.com/mcp" },
+    {
+      QUILT_MCP_AUTH_AUDIENCE: "api://quilt-mcp",
+      QUILT_MCP_REGISTRY_AUDIENCE: "api://quilt-mcp",
+    },
+    {
+      QUILT_MCP_AUTH_AUDIENCE: "api://quilt-mcp",
+      QUILT_MCP_REGISTRY_AUDIENCE: "https://mcp.example.com/mcp",
+    },
+  ];
+  for (const env of cases) {
+    const p = problems([], { ...HTTP_OK, ...env });
+    assertEquals(p.length, 1, JSON.stringify(p));
+    assert(p[0].includes("QUILT_MCP_REGISTRY_AUDIENCE"), p[0]);
+    assert(p[0].includes("token passthrough"), p[0]);
+    assert(/QUILT_MCP_AUTH_AUDIENCE|QUILT_MCP_PUBLIC_URL/.test(p[0]), p[0]);
+  }
+  const ok = loadConfig([], {
+    ...HTTP_OK,
+    QUILT_MCP_REGISTRY_AUDIENCE: "https://registry.example",
+  });
+  assertEquals(ok.registryAudience, "https://registry.example");
+});
