@@ -43,6 +43,15 @@ export class Logger {
   /** Writes a record if `level` is at or above the logger's minimum. */
   log(level: LogLevel, msg: string, fields: LogFields = {}): void {
     if (ORDER[level] < this.#min) return;
+    this.#write(level, msg, fields);
+  }
+
+  /** An audit record: written at info level whatever the minimum level (the trail is not optional). */
+  audit(msg: string, fields: LogFields = {}): void {
+    this.#write("info", msg, fields);
+  }
+
+  #write(level: LogLevel, msg: string, fields: LogFields): void {
     const record: Record<string, unknown> = { ts: new Date().toISOString(), level, msg };
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;

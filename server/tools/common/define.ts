@@ -1,10 +1,10 @@
 /**
  * How a tool is declared and run: zod input/output schemas, annotations, a description for the
  * assistant, and a body that receives the request context. The wrapper enforces the context and
- * the category, turns every failure into a tool error, and writes the audit record and metrics.
+ * the category and the arguments' nesting depth, turns every failure into a tool error, and writes
+ * exactly one audit record and the metrics (telemetry/audit.ts).
  * @module
  */
-import { createHash } from "node:crypto";
 import type {
   CallToolResult,
   McpServer,
@@ -17,8 +17,10 @@ import type { ContextStore, RequestContext } from "../../context.ts";
 import type { AwsClients } from "../../aws/clients.ts";
 import type { Logger } from "../../telemetry/logger.ts";
 import type { Metrics } from "../../telemetry/metrics.ts";
+import { writeToolCallAudit } from "../../telemetry/audit.ts";
 import { categoryOf } from "../categories.ts";
 import { type AwsCallDescription, mapAwsError, ToolError } from "./errors.ts";
+import { assertInputDepth } from "./input_depth.ts";
 
 /** Process-wide dependencies tools use (none of them holds per-user state). */
 export interface ToolDeps {
@@ -78,25 +80,6 @@ export interface ToolDefinition {
   invoke(args: unknown, deps: ToolDeps): Promise<CallToolResult>;
 }
 
-/** Canonical JSON (sorted keys) for the audit digest. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${
-      Object.keys(value).sort().map((k) =>
-        `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`
-      )
-        .join(",")
-    }}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
-/** SHA-256 of the canonical arguments: the audit trail identifies a call without logging its data. */
-export function argsDigest(args: unknown): string {
-  return createHash("sha256").update(canonical(args)).digest("hex");
-}
-
 function errorResult(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
 }
@@ -124,6 +107,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         reason = "category_disabled";
         return errorResult(`The '${category}' tool category is not enabled on this server.`);
       }
+      assertInputDepth(args);
       const ctx = context;
       const progressToken = request?.mcpReq._meta?.progressToken;
       const env: ToolEnv = {
@@ -177,19 +161,16 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         }); the server log has details.`,
       );
     } finally {
-      const latency = Math.round(performance.now() - started);
-      deps.metrics.count("ToolCall", { Tool: spec.name, Outcome: outcome });
-      deps.metrics.put("ToolLatency", latency, { Tool: spec.name });
-      deps.logger.info("tool_call", {
+      writeToolCallAudit(deps.logger, deps.metrics, {
         tool: spec.name,
         outcome,
         reason,
-        latency_ms: latency,
-        request_id: context?.requestId,
-        client_type: context?.clientType,
+        latencyMs: Math.round(performance.now() - started),
+        requestId: context?.requestId,
+        clientType: context?.clientType,
         principal: context?.principal.id,
-        role_arn: context?.aws.roleArn,
-        args_digest: argsDigest(args),
+        roleArn: context?.aws.roleArn,
+        args,
       });
     }
   }
