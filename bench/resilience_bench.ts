@@ -1,7 +1,7 @@
 /**
  * The longer versions of the resilience scenarios and the fuzzers of tests/resilience/ (same code,
  * same pass criteria, bigger numbers): SIGTERM under heavier load, a longer AWS outage, JWKS down,
- * STS throttled for longer (and the sustained-throttling figure), and at least 10,000 generated
+ * STS throttled for longer (and sustained throttling, one request at a time), and at least 10,000 generated
  * cases per fuzz target.
  * @module
  */
@@ -20,8 +20,10 @@ import {
   awsOutageProblems,
   jwksOutage,
   jwksOutageProblems,
+  maxFlights,
   sigtermProblems,
   sigtermUnderLoad,
+  STS_MAX_ATTEMPTS,
   stsThrottleProblems,
   stsThrottling,
 } from "../tests/resilience/scenarios.ts";
@@ -98,15 +100,19 @@ export async function resilienceBench(options: { log: (line: string) => void }):
     phaseMs: 5_000,
   });
   record(
-    "STS throttling: bounded retries with backoff, shared flights, recovery",
-    "20 new principals × 4 concurrent S3 tool calls; every AssumeRole throttled for 30 s",
+    "STS throttling: bounded retries, backoff per principal (503 + Retry-After), recovery",
+    "20 new principals × 4 concurrent S3 tool calls ignoring Retry-After; every AssumeRole throttled for 30 s; then clients honouring Retry-After",
     `${sts.throttledRequests} requests → ${
       j(sts.throttled)
     }; ${sts.assumeCallsThrottled} AssumeRole calls (${
-      fmt(sts.assumeCallsThrottled / sts.throttledRequests, 2)
-    } per request, at most ${sts.maxCallsPerPrincipalPerSecond} per principal per second); slowest answer ${
+      fmt(sts.assumeCallsThrottled / sts.throttledRequests, 3)
+    } per request; at most ${sts.maxCallsPerPrincipal} per principal in ${
+      fmt(sts.throttledForMs / 1000, 0)
+    } s, ${sts.maxCallsPerPrincipalPerSecond} in any second); slowest answer ${
       fmt(sts.maxLatencyMs, 0)
-    } ms; after: ${j(sts.recovered)} with ${sts.assumeCallsRecovered} AssumeRole`,
+    } ms; after: ${j(sts.recovered)}, all ${sts.principalsServed} principals served ${
+      fmt(sts.allServedAfterMs, 0)
+    } ms after STS recovered, with ${sts.assumeCallsRecovered} AssumeRole`,
     stsThrottleProblems(sts),
   );
   const sustained = await stsThrottling({
@@ -115,13 +121,18 @@ export async function resilienceBench(options: { log: (line: string) => void }):
     throttleMs: 30_000,
     phaseMs: 5_000,
   });
-  details.push(
-    "",
-    `**Sustained throttling, one request at a time per principal** (20 principals, 30 s): ${sustained.throttledRequests} requests made ${sustained.assumeCallsThrottled} AssumeRole calls (${
-      fmt(sustained.assumeCallsThrottled / sustained.throttledRequests, 2)
-    } per request; up to ${sustained.maxCallsPerPrincipalPerSecond} per principal per second) while STS kept answering Throttling. Failed AssumeRole results are not cached, so every request of a principal without credentials starts a new flight; the SDK's retry quota stops the retries once exhausted, after which each request still makes one call. Recovery: ${
+  const sustainedProblems = stsThrottleProblems(sustained);
+  record(
+    "STS sustained throttling, one request at a time per principal: ≤ 1 flight per backoff window",
+    "20 principals, one closed-loop request each (ignoring Retry-After), every AssumeRole throttled for 30 s",
+    `${sustained.throttledRequests} requests made ${sustained.assumeCallsThrottled} AssumeRole calls (${
+      fmt(sustained.assumeCallsThrottled / sustained.throttledRequests, 3)
+    } per request; at most ${sustained.maxCallsPerPrincipal} per principal, bound ${
+      maxFlights(sustained.throttledForMs) * STS_MAX_ATTEMPTS
+    }); answers ${j(sustained.throttled)}; after: ${
       j(sustained.recovered)
-    }, ${sustained.assumeCallsRecovered} AssumeRole.`,
+    } with ${sustained.assumeCallsRecovered} AssumeRole`,
+    sustainedProblems,
   );
 
   // Fuzzing: ≥ 10,000 cases per target.

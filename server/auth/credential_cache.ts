@@ -104,6 +104,12 @@ export class CredentialCache {
     return pending;
   }
 
+  /** Whether `key` holds credentials that have not expired (they are served, even while refreshing). */
+  holdsValid(key: string): boolean {
+    const value = this.#entries.get(key)?.value;
+    return value !== undefined && value.expiration.getTime() > this.#now();
+  }
+
   /** Forgets a key (after ExpiredToken / AccessDenied from AWS). */
   drop(key: string): void {
     this.#entries.delete(key);

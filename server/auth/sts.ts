@@ -1,7 +1,8 @@
 /**
  * Per-user AWS credentials through STS AssumeRole (role chaining from the task role): session name,
  * source identity and session tags derived from verified claims only, duration ≤ 1 hour, cached
- * per (role, subject, tags) with single-flight refresh.
+ * per (role, subject, tags) with single-flight refresh, and a backoff per (role, subject) after STS
+ * throttled or was unreachable (sts_backoff.ts).
  * @module
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -11,6 +12,7 @@ import type { Metrics } from "../telemetry/metrics.ts";
 import type { AwsSettings } from "../aws/settings.ts";
 import { CredentialCache, type TemporaryCredentials } from "./credential_cache.ts";
 import { roleSessionNameFor, sourceIdentityFor } from "./sanitize.ts";
+import { classifyStsFailure, StsBackoff, type StsBackoffOptions } from "./sts_backoff.ts";
 
 /** Tag keys the server always sends; trust policies require exactly these (plus configured extras). */
 export const ALWAYS_SENT_TAG_KEYS = ["QuiltMcpSubject", "QuiltMcpClient"] as const;
@@ -28,18 +30,33 @@ export interface AssumeRequest {
  * STS was merely busy or down).
  */
 function adviceFor(cause: unknown): string {
-  const e = cause as { name?: string; code?: string; message?: string } | undefined;
-  const text = `${e?.name ?? ""} ${e?.code ?? ""} ${e?.message ?? ""}`;
-  if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(text)) {
-    return "STS is throttling requests; retry shortly";
+  if (cause instanceof StsBackoffActive) {
+    return `STS ${
+      cause.kind === "throttled" ? "is throttling requests" : "is unreachable"
+    }; retry in ${Math.ceil(cause.ms / 1000)} s`;
   }
-  if (
-    cause instanceof TypeError ||
-    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|TimeoutError/.test(text)
-  ) {
-    return "STS is unreachable; retry shortly";
+  switch (classifyStsFailure(cause)) {
+    case "throttled":
+      return "STS is throttling requests; retry shortly";
+    case "unavailable":
+      return "STS is unreachable; retry shortly";
+    default:
+      return "check the role's trust policy and the allow-list";
   }
-  return "check the role's trust policy and the allow-list";
+}
+
+/** No AssumeRole was made: the (role, principal) is inside a backoff window. */
+export class StsBackoffActive extends Error {
+  /** Milliseconds left in the window. */
+  readonly ms: number;
+  /** Why the window was opened. */
+  readonly kind: "throttled" | "unavailable";
+  constructor(ms: number, kind: "throttled" | "unavailable") {
+    super(`backing off for ${ms} ms after STS was ${kind}`);
+    this.name = "StsBackoff";
+    this.ms = ms;
+    this.kind = kind;
+  }
 }
 
 /** Per-user credentials could not be obtained (AssumeRole failed); tools report it as such. */
@@ -69,6 +86,7 @@ const POISONING_ERRORS: ReadonlySet<string> = new Set([
 export class PerUserCredentials {
   readonly #sts: STSClient;
   readonly #cache: CredentialCache;
+  readonly #backoff: StsBackoff;
   readonly #durationSeconds: number;
   readonly #logger: Logger;
   readonly #metrics: Metrics;
@@ -81,13 +99,18 @@ export class PerUserCredentials {
       logger: Logger;
       metrics: Metrics;
       now?: () => number;
+      /** Backoff windows after throttling/unavailability (defaults: 1 s doubling to 30 s). */
+      backoff?: Omit<StsBackoffOptions, "now">;
+      /** An STS client to use instead of the configured one (unit tests). */
+      sts?: STSClient;
     },
   ) {
     // The STS client signs with the task's own credentials (default chain); it never sees a user token.
-    this.#sts = new STSClient({ ...settings.clientConfig(), maxAttempts: 4 });
+    this.#sts = options.sts ?? new STSClient({ ...settings.clientConfig(), maxAttempts: 4 });
     this.#durationSeconds = Math.min(options.durationSeconds, 3600);
     this.#logger = options.logger;
     this.#metrics = options.metrics;
+    this.#backoff = new StsBackoff({ ...options.backoff, now: options.now });
     this.#cache = new CredentialCache({
       maxEntries: options.cacheSize,
       now: options.now,
@@ -104,13 +127,31 @@ export class PerUserCredentials {
   /** A credential provider for one principal, for the AWS SDK clients of its requests. */
   provider(request: AssumeRequest): () => Promise<AwsCredentials> {
     const key = CredentialCache.key(request.roleArn, request.subject, request.tags);
+    const backoffKey = StsBackoff.key(request.roleArn, request.subject);
+    // Inside a backoff window no AssumeRole is made; credentials still valid in the cache are served.
+    const fetch = () => {
+      const wait = this.#backoff.remaining(backoffKey);
+      if (wait.ms > 0) return Promise.reject(new StsBackoffActive(wait.ms, wait.kind!));
+      return this.#assume(request, backoffKey);
+    };
     return async () => {
       try {
-        return { ...(await this.#cache.get(key, () => this.#assume(request))) };
+        return { ...(await this.#cache.get(key, fetch)) };
       } catch (e) {
         throw new CredentialsUnavailableError(request.roleArn, e);
       }
     };
+  }
+
+  /**
+   * Milliseconds until a request of this principal can obtain credentials: 0 when the cache holds
+   * valid ones or no backoff is open, else the rest of the backoff window (the client is answered
+   * 503 with Retry-After instead of being sent into a tool that cannot reach AWS).
+   */
+  retryAfterMs(request: AssumeRequest): number {
+    const key = CredentialCache.key(request.roleArn, request.subject, request.tags);
+    if (this.#cache.holdsValid(key)) return 0;
+    return this.#backoff.remaining(StsBackoff.key(request.roleArn, request.subject)).ms;
   }
 
   /** Forgets the credentials of a principal after AWS rejected them. */
@@ -127,7 +168,7 @@ export class PerUserCredentials {
     });
   }
 
-  async #assume(request: AssumeRequest): Promise<TemporaryCredentials> {
+  async #assume(request: AssumeRequest, backoffKey: string): Promise<TemporaryCredentials> {
     const started = performance.now();
     try {
       const out = await this.#sts.send(
@@ -143,6 +184,7 @@ export class PerUserCredentials {
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
         throw new Error("STS AssumeRole returned no credentials");
       }
+      this.#backoff.succeeded(backoffKey);
       this.#metrics.count("StsAssume", { Outcome: "ok" });
       this.#logger.info("sts_assume", {
         outcome: "ok",
@@ -157,6 +199,7 @@ export class PerUserCredentials {
         expiration: new Date(c.Expiration),
       };
     } catch (e) {
+      const backoffMs = this.#backoff.failed(backoffKey, classifyStsFailure(e));
       this.#metrics.count("StsAssume", { Outcome: "error" });
       this.#metrics.count("AuthFailure", {
         ClientType: "web-jwt",
@@ -169,6 +212,7 @@ export class PerUserCredentials {
         reason: (e as Error).name,
         error: (e as Error).message,
         latency_ms: Math.round(performance.now() - started),
+        backoff_ms: backoffMs > 0 ? backoffMs : undefined,
       });
       throw e;
     }

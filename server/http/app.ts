@@ -1,8 +1,10 @@
 /**
  * The HTTP face of quilt-mcp on Hono: health and metadata routes without auth, and POST /mcp behind
  * request id → drain gate → Origin/Host allow-list (403) → body limit (413) → bearer auth
- * (401/403/503) → MCP-Protocol-Version (400) → per-principal rate limit (429) → a request context →
- * the SDK handler, which builds a fresh McpServer for this request.
+ * (401/403/503) → MCP-Protocol-Version (400) → JSON-RPC batch allowed by that revision (400) →
+ * per-principal rate limit, one token per message (429) → STS backoff of the principal's role
+ * (503 + Retry-After for tool calls) → a request context → the SDK handler, which builds a fresh
+ * McpServer for this request.
  * @module
  */
 import { Hono } from "hono";
@@ -15,6 +17,7 @@ import type { Metrics } from "../telemetry/metrics.ts";
 import { VERSION } from "../version.ts";
 import type { WebAuthenticator } from "./authenticate.ts";
 import { BodyTooLargeError, readBodyLimited } from "./body_limit.ts";
+import { batchRefusal, inspectBody } from "./jsonrpc_body.ts";
 import { type Drain, onResponseDone } from "./drain.ts";
 import { originProblem } from "./origin.ts";
 import type { RateLimiter } from "./rate_limit.ts";
@@ -161,12 +164,35 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
       return jsonRpcError(400, -32600, `Unsupported MCP-Protocol-Version: ${version.slice(0, 40)}`);
     }
 
-    const retryAfter = deps.rateLimiter.take(`${auth.principal.issuer}\n${auth.principal.id}`);
+    const inspected = inspectBody(body);
+    const batchProblem = batchRefusal(inspected, version);
+    if (batchProblem) return jsonRpcError(400, -32600, batchProblem);
+
+    // One token per JSON-RPC message: a batch is charged for every call it carries, whole or not at all.
+    const cost = inspected.messages;
+    const retryAfter = deps.rateLimiter.take(
+      `${auth.principal.issuer}\n${auth.principal.id}`,
+      cost,
+    );
     if (retryAfter > 0) {
-      metrics.count("RateLimited");
-      return jsonRpcError(429, -32000, "Too many requests for this principal; retry later.", {
-        "Retry-After": String(retryAfter),
-      });
+      metrics.put("RateLimited", cost);
+      const message = cost > deps.rateLimiter.burst
+        ? `A batch of ${cost} messages exceeds this server's per-principal burst of ${deps.rateLimiter.burst}; send fewer messages per request.`
+        : "Too many requests for this principal; retry later.";
+      return jsonRpcError(429, -32000, message, { "Retry-After": String(retryAfter) });
+    }
+
+    // STS is throttling or unreachable for this principal and nothing is cached: a tool call could
+    // only fail, and trying would make another AssumeRole. Say when to come back instead.
+    if (inspected.toolCalls > 0 && auth.credentialsRetryAfterMs > 0) {
+      const seconds = Math.max(1, Math.ceil(auth.credentialsRetryAfterMs / 1000));
+      metrics.put("StsBackoff", inspected.toolCalls);
+      return jsonRpcError(
+        503,
+        -32000,
+        `AWS credentials for this principal's role are temporarily unavailable (STS is throttling or unreachable); retry in ${seconds} s.`,
+        { "Retry-After": String(seconds) },
+      );
     }
 
     const forwarded = new Request(request.url, { method: "POST", headers: request.headers, body });
@@ -178,7 +204,10 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
       enabledCategories: deps.categories,
       catalog: webCatalogCredential(auth.registryToken, deps.config.registryAudience),
     }, async (release) => {
-      const response = await deps.handler.fetch(forwarded, { authInfo: auth.authInfo });
+      const response = await deps.handler.fetch(forwarded, {
+        authInfo: auth.authInfo,
+        ...(inspected.parsed !== undefined ? { parsedBody: inspected.parsed } : {}),
+      });
       return onResponseDone(response, release);
     });
   });

@@ -37,6 +37,11 @@ export interface Authenticated {
   readonly aws: ContextAws;
   /** The token, only when its audience also names the Quilt registry (no passthrough otherwise). */
   readonly registryToken?: string;
+  /**
+   * Milliseconds until this principal's AWS credentials can be obtained (an STS backoff window
+   * after throttling or unavailability, with nothing cached); 0 when they can be now.
+   */
+  readonly credentialsRetryAfterMs: number;
 }
 
 /** A refused request: the response to send and the reason to count. */
@@ -87,13 +92,20 @@ export class WebAuthenticator {
         issuer: claims.issuer,
         audiences: claims.audiences,
       };
-      const aws = this.#awsFor(request, claims.subject, claims.payload);
+      const { aws, retryAfterMs } = this.#awsFor(request, claims.subject, claims.payload);
       const registryAudience = this.#config.registryAudience;
       const registryToken = registryAudience && claims.audiences.includes(registryAudience) &&
           claims.audiences.includes(this.#config.authAudience!)
         ? token
         : undefined;
-      return { ok: true, authInfo, principal, aws, registryToken };
+      return {
+        ok: true,
+        authInfo,
+        principal,
+        aws,
+        registryToken,
+        credentialsRetryAfterMs: retryAfterMs,
+      };
     } catch (e) {
       return this.#refusal(e);
     }
@@ -103,9 +115,11 @@ export class WebAuthenticator {
     request: Request,
     subject: string,
     payload: Readonly<Record<string, unknown>>,
-  ): ContextAws {
+  ): { aws: ContextAws; retryAfterMs: number } {
     // Single-tenant is an explicit deployment choice: every principal acts as the task role.
-    if (this.#source.kind === "single-tenant") return { credentials: this.#source.taskCredentials };
+    if (this.#source.kind === "single-tenant") {
+      return { aws: { credentials: this.#source.taskCredentials }, retryAfterMs: 0 };
+    }
     const roleArn = resolveRole({
       claimValue: payload[this.#config.roleClaim],
       defaultRoleArn: this.#config.defaultRoleArn,
@@ -124,9 +138,12 @@ export class WebAuthenticator {
     const sts = this.#source.credentials;
     const assume = { roleArn, subject, tags };
     return {
-      roleArn,
-      credentials: sts.provider(assume),
-      onCredentialError: (name) => sts.invalidate(assume, name),
+      aws: {
+        roleArn,
+        credentials: sts.provider(assume),
+        onCredentialError: (name) => sts.invalidate(assume, name),
+      },
+      retryAfterMs: sts.retryAfterMs(assume),
     };
   }
 

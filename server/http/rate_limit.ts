@@ -1,7 +1,8 @@
 /**
- * Per-principal token buckets (per task; WAF adds a distributed per-IP limit in front). The table
- * is bounded: least recently seen principals are evicted, and an evicted principal simply starts
- * with a full bucket again.
+ * Per-principal token buckets (per task; WAF adds a distributed per-IP limit in front), charged per
+ * JSON-RPC message: a batch of N messages costs N tokens and is admitted whole or refused whole.
+ * The table is bounded: least recently seen principals are evicted, and an evicted principal simply
+ * starts with a full bucket again.
  * @module
  */
 
@@ -27,8 +28,16 @@ export class RateLimiter {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Takes one token; returns 0 when allowed, else the seconds until a token is available. */
-  take(principal: string): number {
+  /** Tokens a full bucket holds: the most messages one request can ever be admitted with. */
+  get burst(): number {
+    return this.#capacity;
+  }
+
+  /**
+   * Takes `cost` tokens (one per message) or none: returns 0 when allowed, else the seconds until
+   * `cost` tokens are available (for a cost above the burst, until the bucket is full again).
+   */
+  take(principal: string, cost = 1): number {
     const now = this.#now();
     let bucket = this.#buckets.get(principal);
     if (bucket) this.#buckets.delete(principal);
@@ -42,10 +51,11 @@ export class RateLimiter {
     if (this.#buckets.size > this.#maxPrincipals) {
       this.#buckets.delete(this.#buckets.keys().next().value!);
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.#refillPerMs / 1000));
+    const wanted = Math.min(cost, this.#capacity);
+    return Math.max(1, Math.ceil((wanted - bucket.tokens) / this.#refillPerMs / 1000));
   }
 }

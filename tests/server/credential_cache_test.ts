@@ -1,4 +1,7 @@
-/** Unit tests of the credential cache with an injected clock: refresh window, expiry, LRU, failures. */
+/**
+ * Unit tests of the credential cache with an injected clock: refresh window, expiry, LRU, a failed
+ * refresh. What happens after an AssumeRole fails (the STS backoff) is tested in sts_backoff_test.ts.
+ */
 import { assert, assertEquals, assertRejects } from "../harness/mod.ts";
 import { CredentialCache, type TemporaryCredentials } from "../../server/auth/credential_cache.ts";
 
@@ -58,7 +61,7 @@ Deno.test("credential cache: single flight per key", async () => {
   assert(all.every((c) => c.accessKeyId === "v1"));
 });
 
-Deno.test("credential cache: failures are not cached; still-valid credentials survive a failed refresh", async () => {
+Deno.test("credential cache: still-valid credentials survive a failed refresh and stay reported valid", async () => {
   let now = 0;
   const cache = new CredentialCache({ maxEntries: 10, now: () => now });
   await assertRejects(
@@ -66,13 +69,16 @@ Deno.test("credential cache: failures are not cached; still-valid credentials su
     Error,
     "sts down",
   );
-  assertEquals(cache.size, 0);
+  assertEquals(cache.holdsValid("k"), false, "a failed first fetch leaves nothing to serve");
   await cache.get("k", () => Promise.resolve(creds("v1", now + HOUR)));
   now = HOUR - 60_000;
   const served = await cache.get("k", () => Promise.reject(new Error("throttled")));
   assertEquals(served.accessKeyId, "v1");
   await new Promise((r) => setTimeout(r, 0));
   assertEquals(cache.size, 1, "valid credentials kept after the failed early refresh");
+  assertEquals(cache.holdsValid("k"), true);
+  now = HOUR + 1;
+  assertEquals(cache.holdsValid("k"), false, "expired credentials are not valid");
 });
 
 Deno.test("credential cache: bounded LRU and explicit drop", async () => {

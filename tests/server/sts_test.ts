@@ -2,7 +2,8 @@
  * Per-user STS role assumption as AWS sees it: the AssumeRole parameters the server actually sent
  * (read at a recording proxy in front of the emulator), the identity GetCallerIdentity reports,
  * caching (one AssumeRole per principal, single-flight under 50 concurrent first requests, a new
- * entry per tag set), dropping credentials AWS rejected, and bounded retries under throttling.
+ * entry per tag set), dropping credentials AWS rejected, and bounded retries under throttling
+ * followed by a backoff window answered 503 + Retry-After.
  */
 import { assert, assertEquals, startStack, toolJson } from "../harness/mod.ts";
 import { roleSessionNameFor, sourceIdentityFor, tagValueFor } from "../../server/auth/sanitize.ts";
@@ -107,27 +108,83 @@ Deno.test("sts: AssumeRole parameters, caching, single flight, tag sets, invalid
   });
 
   await t.step(
-    "throttled STS: bounded retries, no stampede, clear error, then recovery",
+    "throttled STS: bounded retries, one shared flight, then a backoff window answered 503 + Retry-After",
     async () => {
       proxy.setFaults([{ action: "AssumeRole", error: { status: 400, code: "Throttling" } }]);
       const clients = await Promise.all(
         Array.from({ length: 10 }, () => stack.http("throttled@example.com")),
       );
       const before = proxy.of("AssumeRole").length;
-      const results = await Promise.all(
+      const results = await Promise.allSettled(
         clients.map((c) => c.callTool({ name: "auth_status", arguments: {} })),
       );
       const attempts = proxy.of("AssumeRole").length - before;
-      proxy.setFaults([]);
-      assert(results.every((r) => r.isError), "every call reports the failure");
-      const text = (results[0].content as Array<{ text: string }>)[0].text;
-      assert(text.includes("credentials for your role are unavailable"), text);
+      // A call admitted while the flight ran shares its failure (a clear tool error); a call that
+      // arrived after the flight failed finds the backoff window open and gets 503 + Retry-After.
+      for (const r of results) {
+        if (r.status === "fulfilled") {
+          assert(r.value.isError, "a throttled call reports the failure");
+          const text = (r.value.content as Array<{ text: string }>)[0].text;
+          assert(text.includes("credentials for your role are unavailable"), text);
+          assert(text.includes("STS is throttling"), text);
+        } else {
+          assertEquals((r.reason as { status?: number }).status, 503, String(r.reason));
+        }
+      }
+      assert(
+        results.some((r) => r.status === "fulfilled"),
+        "the first call ran into the throttled flight",
+      );
       assert(
         attempts >= 2 && attempts <= 4,
         `retries are bounded and shared by concurrent callers (${attempts})`,
       );
-      const ok = await clients[0].callTool({ name: "auth_status", arguments: {} });
-      assert(!ok.isError, "recovers once STS answers again");
+      // Inside a window: no AssumeRole, an immediate 503 with Retry-After, counted. A request that
+      // arrives after a window ended runs one more throttled flight, which doubles the next window,
+      // so a few attempts always land inside one however slow the machine is.
+      const token = await stack.token("throttled@example.com");
+      const raw = () =>
+        fetch(`${stack.server.origin}/mcp`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+          },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 9,
+            method: "tools/call",
+            params: { name: "auth_status", arguments: {} },
+          }),
+        });
+      let refused: Response | undefined;
+      for (let i = 0; i < 8 && !refused; i++) {
+        const callsBefore = proxy.of("AssumeRole").length;
+        const r = await raw();
+        await r.body?.cancel();
+        if (r.status === 503) {
+          assertEquals(proxy.of("AssumeRole").length, callsBefore, "no AssumeRole in the window");
+          refused = r;
+        } else {
+          assertEquals(r.status, 200, "outside a window: the throttled tool error");
+        }
+      }
+      assert(refused, "a request inside a backoff window was answered 503");
+      assert(Number(refused.headers.get("retry-after")) >= 1, "Retry-After in whole seconds");
+      await stack.server.waitForLog((r) => typeof r.StsBackoff === "number");
+      proxy.setFaults([]);
+      // Recovery: the client honours Retry-After (bounded attempts, generous outer deadline).
+      let recovered = false;
+      for (let i = 0; i < 40 && !recovered; i++) {
+        try {
+          recovered = !(await clients[0].callTool({ name: "auth_status", arguments: {} })).isError;
+        } catch (e) {
+          assertEquals((e as { status?: number }).status, 503, String(e));
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+      assert(recovered, "recovers once STS answers again and the window has passed");
       for (const c of clients) await c.close();
     },
   );

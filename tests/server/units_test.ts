@@ -9,6 +9,7 @@ import {
   TokenRejectedError,
 } from "../../server/auth/errors.ts";
 import { RateLimiter } from "../../server/http/rate_limit.ts";
+import { batchRefusal, inspectBody } from "../../server/http/jsonrpc_body.ts";
 import { originProblem } from "../../server/http/origin.ts";
 import { BodyTooLargeError, readBodyLimited } from "../../server/http/body_limit.ts";
 import { requestIdFor } from "../../server/http/request_id.ts";
@@ -137,6 +138,40 @@ Deno.test("rate limiter: burst, refill, per principal, Retry-After in whole seco
   const slow = new RateLimiter({ perMinute: 1, burst: 1, now: () => now });
   slow.take("p");
   assertEquals(slow.take("p"), 60);
+});
+
+Deno.test("rate limiter: a batch of N costs N tokens, admitted whole or refused whole", () => {
+  let now = 0;
+  const limiter = new RateLimiter({ perMinute: 60, burst: 2, now: () => now });
+  assertEquals(limiter.burst, 2);
+  assertEquals(limiter.take("p", 100), 2, "a cost above the burst waits for a full bucket");
+  assertEquals(limiter.take("p", 3), 1, "refused whole: nothing was taken");
+  assertEquals([limiter.take("p"), limiter.take("p")], [0, 0], "the refusals cost nothing");
+  assertEquals(limiter.take("p"), 1);
+  now += 2000;
+  assertEquals(limiter.take("p", 2), 0, "a batch the bucket covers is admitted");
+  assertEquals(limiter.take("p", 1), 1);
+});
+
+Deno.test("JSON-RPC body: messages counted, batches allowed only where the revision defines them", () => {
+  const enc = (v: unknown) =>
+    new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v));
+  const call = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/call", params: {} });
+  const single = inspectBody(enc(call(1)));
+  assertEquals([single.batch, single.messages], [false, 1]);
+  const batch = inspectBody(enc(Array.from({ length: 100 }, (_, i) => call(i))));
+  assertEquals([batch.batch, batch.messages], [true, 100]);
+  assertEquals(inspectBody(enc("[]")).messages, 1, "an empty batch still costs a token");
+  const junk = inspectBody(enc("{not json"));
+  assertEquals([junk.parsed, junk.batch, junk.messages], [undefined, false, 1]);
+  assertEquals(batchRefusal(single, "2025-06-18"), undefined, "a single message is never refused");
+  assertEquals(batchRefusal(batch, "2025-03-26"), undefined);
+  assertEquals(batchRefusal(batch, null), undefined, "no header: served as 2025-03-26");
+  for (const v of ["2024-11-05", "2025-06-18", "2025-11-25", "2026-07-28"]) {
+    assertMatch(batchRefusal(batch, v) ?? "", new RegExp(`${v} does not allow JSON-RPC batches`));
+  }
+  const withInit = inspectBody(enc([{ jsonrpc: "2.0", id: 0, method: "initialize" }, call(1)]));
+  assertMatch(batchRefusal(withInit, "2025-03-26") ?? "", /initialize request must not be part/);
 });
 
 Deno.test("origin/host: exact origins; host entries without a port match any port", () => {
