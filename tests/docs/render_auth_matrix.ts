@@ -13,7 +13,7 @@ import { AUTH_CASES, type AuthCase, SPECIAL_CASES, STARTUP_CASES } from "../serv
 const SERVERS: Record<AuthCase["server"], string> = {
   main: "JWKS verifier (RS256, ES256), per-user roles, default settings",
   strict:
-    "as main, plus `QUILT_MCP_AUTH_REQUIRED_SCOPES=mcp:tools` and `QUILT_MCP_RATE_LIMIT_BURST=5`; its JWKS starts unreachable",
+    "as main, plus `QUILT_MCP_AUTH_REQUIRED_SCOPES=mcp:tools`, `QUILT_MCP_RATE_LIMIT_BURST=2`, `QUILT_MCP_RATE_LIMIT_PER_MINUTE=1` and the packages-write category; its JWKS starts unreachable",
 };
 
 function cell(text: string): string {
@@ -54,7 +54,7 @@ export function authTestMatrix(): string {
     "cases) or did not run (negative cases), that the `AuthFailure` metric moved with the listed",
     "reason, and that no token text reached the logs.",
     "",
-    `${AUTH_CASES.length} request cases: ${positive.length} positive, ${negative.length} negative; ${SPECIAL_CASES.length} timed cases; ${STARTUP_CASES.length} start-up refusals.`,
+    `${AUTH_CASES.length} request cases: ${positive.length} positive, ${negative.length} negative; ${SPECIAL_CASES.length} sequenced cases; ${STARTUP_CASES.length} start-up refusals.`,
     "",
     "## Servers",
     "",
@@ -76,7 +76,11 @@ export function authTestMatrix(): string {
     ...header,
     ...negative.map(caseRow),
     "",
-    "## Timed cases",
+    "## Sequenced cases",
+    "",
+    "Run in order on the strict server: each depends on the state the previous one left (the issuer's",
+    "availability, a principal's token bucket). A batch is charged one token per JSON-RPC message and",
+    "admitted whole or refused whole; batches exist only in protocol revision 2025-03-26.",
     "",
     "| Case | Situation | Status | `AuthFailure` reason |",
     "|---|---|---|---|",

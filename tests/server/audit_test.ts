@@ -121,7 +121,7 @@ Deno.test("input depth: iterative measure, the cap, a clear error naming the arg
     ToolError,
   ) as ToolError;
   assertEquals(e.code, "input_too_deep");
-  assertMatch(e.message, /'user_meta' nests more than 900 levels/);
+  assertMatch(e.message, /'user_meta' nests more than 256 levels/);
 });
 
 function depsWithLog(lines: string[]): ToolDeps {
@@ -160,7 +160,7 @@ Deno.test("tool call with user_meta 10,000 levels deep: a clean error and exactl
   const result = await deps.contexts.run(context, () => create.invoke(args, deps));
   assert(result.isError, "refused");
   const text = (result.content[0] as { text: string }).text;
-  assertMatch(text, /'user_meta' nests more than 900 levels/);
+  assertMatch(text, /'user_meta' nests more than 256 levels/);
   const audit = lines.map((l) => JSON.parse(l)).filter((r) => r.msg === "tool_call");
   assertEquals(audit.length, 1);
   assertEquals(audit[0].outcome, "error");

@@ -10,7 +10,10 @@ import { b64url, hs256Token, type JwtIssuer, unsignedToken } from "../harness/jw
 export type CaseServer =
   /** JWKS verifier, default settings. */
   | "main"
-  /** JWKS verifier with a required scope and a small rate-limit burst; its JWKS starts down. */
+  /**
+   * JWKS verifier with a required scope, a rate-limit burst of 2, and packages-write enabled; its
+   * JWKS starts down.
+   */
   | "strict";
 
 /** What the case's request looks like. */
@@ -511,7 +514,10 @@ export const AUTH_CASES: readonly AuthCase[] = [
   },
 ];
 
-/** Cases that need their own timing (JWKS outage, rate limiting), run as steps of their own. */
+/**
+ * Cases that need their own sequence (JWKS outage, rate limiting, JSON-RPC batches, arguments too
+ * deep), run as steps of their own on the strict server.
+ */
 export const SPECIAL_CASES = [
   {
     id: "jwks-down",
@@ -519,8 +525,42 @@ export const SPECIAL_CASES = [
     status: 503,
     reason: "jwks_unavailable",
   },
-  { id: "jwks-recovered", title: "JWKS back: the same token is accepted", status: 200, reason: "" },
+  {
+    id: "jwks-recovered",
+    title:
+      "JWKS back: the same token is accepted (once the fetch cooldown announced by Retry-After has passed)",
+    status: 200,
+    reason: "",
+  },
   { id: "rate-limited", title: "Requests beyond the per-principal burst", status: 429, reason: "" },
+  {
+    id: "batch-over-burst",
+    title:
+      "JSON-RPC batch of 100 tools/call (revision 2025-03-26) against a burst of 2: refused whole with Retry-After, no tool runs, RateLimited counts 100, the bucket is left untouched",
+    status: 429,
+    reason: "",
+  },
+  {
+    id: "batch-within-burst",
+    title:
+      "JSON-RPC batch of 2 tools/call where the revision allows batches (2025-03-26, or no MCP-Protocol-Version): both run, costing 2 tokens",
+    status: 200,
+    reason: "",
+  },
+  {
+    id: "batch-removed-revision",
+    title:
+      "JSON-RPC batch with MCP-Protocol-Version 2025-06-18 (batching removed) or later: refused as an invalid request, no tool runs, no token taken",
+    status: 400,
+    reason: "",
+  },
+  {
+    id: "deep-arguments",
+    title:
+      "tools/call whose user_meta nests 10,000 levels: a clear tool error and exactly one tool_call audit record (reason input_too_deep)",
+    status: 200,
+    reason: "",
+  },
 ] as const;
 
 /** Start-up refusals: the server must exit without serving. */
@@ -560,5 +600,21 @@ export const STARTUP_CASES = [
     title: "Per-user mode without a role allow-list",
     env: { QUILT_MCP_ALLOWED_ROLE_ARNS: "" },
     mentions: ["QUILT_MCP_ALLOWED_ROLE_ARNS"],
+  },
+  {
+    id: "registry-audience-is-public-url",
+    title:
+      "Registry audience equal to this server's audience (the public URL): every token would be forwarded",
+    env: { QUILT_MCP_REGISTRY_AUDIENCE: "http://127.0.0.1/mcp" },
+    mentions: ["QUILT_MCP_REGISTRY_AUDIENCE", "QUILT_MCP_AUTH_AUDIENCE", "token passthrough"],
+  },
+  {
+    id: "registry-audience-is-auth-audience",
+    title: "Registry audience equal to the configured token audience",
+    env: {
+      QUILT_MCP_AUTH_AUDIENCE: "api://quilt-mcp",
+      QUILT_MCP_REGISTRY_AUDIENCE: "api://quilt-mcp",
+    },
+    mentions: ["QUILT_MCP_REGISTRY_AUDIENCE", "QUILT_MCP_AUTH_AUDIENCE", "token passthrough"],
   },
 ] as const;

@@ -179,7 +179,55 @@ Deno.test("auth matrix: JWKS server, every case in both protocol eras", async (t
   await t.step("no token text reached the logs", () => assertNoTokenInLogs(stack.server, tokens));
 });
 
-Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit", async (t) => {
+/** A tools/call message (legacy era, no initialize needed by the stateless server). */
+function callMessage(id: number, name = "auth_status", args: unknown = {}) {
+  return { jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } };
+}
+
+/** POSTs a raw JSON-RPC body with a bearer token and optional protocol version. */
+async function postRaw(
+  origin: string,
+  token: string,
+  body: unknown,
+  requestId: string,
+  version?: string,
+) {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    authorization: `Bearer ${token}`,
+    "x-request-id": requestId,
+  };
+  if (version) headers["mcp-protocol-version"] = version;
+  const r = await fetch(`${origin}/mcp`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, headers: r.headers, text: await r.text() };
+}
+
+/** The JSON-RPC messages of an answer (a JSON body, a JSON array, or SSE `data:` lines). */
+function answers(text: string): Array<Record<string, unknown>> {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    const v = JSON.parse(trimmed);
+    return Array.isArray(v) ? v : [v];
+  }
+  return text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)));
+}
+
+/** `{"a": {"a": … }}` nested `depth` objects deep (built without recursion). */
+function nested(depth: number): Record<string, unknown> {
+  let v: Record<string, unknown> = { leaf: 1 };
+  for (let i = 1; i < depth; i++) v = { a: v };
+  return v;
+}
+
+const STRICT_BURST = 2;
+const STRICT_PER_MINUTE = 1;
+
+Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit, batches, deep arguments", async (t) => {
   await using stack = await startStack({ roles: ["quilt-mcp-user", "reader", "writer"] });
   await using issuer = await startIssuer();
   issuer.setAvailability("down");
@@ -191,8 +239,9 @@ Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit", a
     QUILT_MCP_ALLOWED_ROLE_ARNS: `arn:aws:iam::${MOTO_ACCOUNT}:role/*`,
     QUILT_MCP_DEFAULT_ROLE_ARN: stack.roleArn("quilt-mcp-user"),
     QUILT_MCP_AUTH_REQUIRED_SCOPES: "mcp:tools",
-    QUILT_MCP_RATE_LIMIT_BURST: "5",
-    QUILT_MCP_RATE_LIMIT_PER_MINUTE: "6",
+    QUILT_MCP_RATE_LIMIT_BURST: String(STRICT_BURST),
+    QUILT_MCP_RATE_LIMIT_PER_MINUTE: String(STRICT_PER_MINUTE),
+    QUILT_MCP_TOOL_CATEGORIES: "s3-read,packages-read,packages-write,search,governance,catalog",
   });
   const env: CaseEnv = {
     issuer,
@@ -201,11 +250,19 @@ Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit", a
     roleArn: stack.roleArn,
   };
   const tokens = new Set<string>();
-  const token = await issuer.mint({ scope: "mcp:tools" }, {
-    subject: "outage-tester",
-    audience: STACK_PUBLIC_URL,
-  });
-  tokens.add(token);
+  const mint = async (subject: string) => {
+    const t = await issuer.mint({ scope: "mcp:tools" }, { subject, audience: STACK_PUBLIC_URL });
+    tokens.add(t);
+    return t;
+  };
+  const token = await mint("outage-tester");
+  const toolCalls = (requestId: string) =>
+    server.logs().filter((r) => r.msg === "tool_call" && r.request_id === requestId);
+  const metricSum = (name: string) =>
+    server.logs().reduce((n, r) => n + (typeof r[name] === "number" ? r[name] as number : 0), 0);
+  /** Tokens refilled since `since` (performance.now()): the most extra admissions a slow run may see. */
+  const refilled = (since: number) =>
+    Math.floor((performance.now() - since) * STRICT_PER_MINUTE / 60_000);
 
   await t.step("jwks-down → 503, not 401, and /readyz reports it", async () => {
     const before = authFailures(server, "jwks_unavailable");
@@ -217,6 +274,7 @@ Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit", a
     );
     assertEquals(res.status, 503);
     assertEquals(res.challenge, null);
+    assert(Number(res.headers.get("retry-after")) >= 1, "Retry-After");
     assertEquals(authFailures(server, "jwks_unavailable"), before + 1);
     const ready = await fetch(`${server.origin}/readyz`);
     const report = await ready.json();
@@ -225,12 +283,23 @@ Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit", a
   });
   await t.step("jwks-recovered → the same token is accepted", async () => {
     issuer.setAvailability("up");
-    const res = await send(
+    // The server asks a down issuer at most once per cooldown, announced as Retry-After: a client
+    // that honours it is served at the first fetch after the issuer returned (bounded attempts).
+    let res = await send(
       server.origin,
       "legacy",
       { authorization: [`Bearer ${token}`] },
-      "matrix-jwks-up",
+      "matrix-jwks-up-0",
     );
+    for (let i = 1; i < 10 && res.status === 503; i++) {
+      await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after")) * 1000));
+      res = await send(
+        server.origin,
+        "legacy",
+        { authorization: [`Bearer ${token}`] },
+        `matrix-jwks-up-${i}`,
+      );
+    }
     assertEquals(res.status, 200);
     assert(toolSucceeded(res.text));
   });
@@ -243,14 +312,11 @@ Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit", a
     }
   }
   await t.step("rate-limited → 429 with Retry-After after the burst", async () => {
-    const burstToken = await issuer.mint({ scope: "mcp:tools" }, {
-      subject: "burst-tester",
-      audience: STACK_PUBLIC_URL,
-    });
-    tokens.add(burstToken);
+    const burstToken = await mint("burst-tester");
     const statuses: number[] = [];
     let retryAfter: string | null = null;
-    for (let i = 0; i < 6; i++) {
+    const since = performance.now();
+    for (let i = 0; i < STRICT_BURST + 2; i++) {
       const res = await send(
         server.origin,
         "legacy",
@@ -260,13 +326,13 @@ Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit", a
       statuses.push(res.status);
       if (res.status === 429) retryAfter = res.headers.get("retry-after");
     }
-    assertEquals(statuses, [200, 200, 200, 200, 200, 429]);
+    const admitted = statuses.filter((s) => s === 200).length;
+    assertEquals(statuses.slice(0, STRICT_BURST), [200, 200]);
+    assert(admitted <= STRICT_BURST + refilled(since), `admitted ${statuses}`);
+    assert(statuses.includes(429), `refused beyond the burst: ${statuses}`);
     assert(retryAfter !== null && Number(retryAfter) >= 1, "Retry-After names whole seconds");
     // Another principal is not affected by this one's bucket.
-    const other = await issuer.mint({ scope: "mcp:tools" }, {
-      subject: "burst-bystander",
-      audience: STACK_PUBLIC_URL,
-    });
+    const other = await mint("burst-bystander");
     assertEquals(
       (await send(
         server.origin,
@@ -276,6 +342,111 @@ Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit", a
       )).status,
       200,
     );
+  });
+  await t.step(
+    "batch-over-burst → 429 for the whole batch of 100, nothing runs, 100 counted",
+    async () => {
+      const batchToken = await mint("batch-tester");
+      const limitedBefore = metricSum("RateLimited");
+      const since = performance.now();
+      const batch = Array.from({ length: 100 }, (_, i) => callMessage(i + 1));
+      const res = await postRaw(server.origin, batchToken, batch, "matrix-batch-100", "2025-03-26");
+      assertEquals(res.status, 429, res.text);
+      assert(Number(res.headers.get("retry-after")) >= 1, "Retry-After");
+      assertMatch(res.text, /batch of 100 messages exceeds this server's per-principal burst of 2/);
+      await server.waitForLog((r) =>
+        r.msg === "http_request" && r.request_id === "matrix-batch-100"
+      );
+      assertEquals(toolCalls("matrix-batch-100").length, 0, "no message of the batch ran");
+      await server.waitForLog(() => metricSum("RateLimited") === limitedBefore + 100);
+      // Refused whole: the principal's two tokens are still there, and then gone.
+      const singles: number[] = [];
+      for (let i = 0; i < STRICT_BURST + 1; i++) {
+        const r = await postRaw(
+          server.origin,
+          batchToken,
+          callMessage(1),
+          `matrix-after-batch-${i}`,
+        );
+        singles.push(r.status);
+      }
+      assertEquals(singles.slice(0, STRICT_BURST), [200, 200], "the refused batch took no token");
+      assert(singles[STRICT_BURST] === 429 || refilled(since) > 0, `then refused: ${singles}`);
+    },
+  );
+  await t.step(
+    "batch-within-burst → a batch of 2 runs both calls where batches exist",
+    async () => {
+      for (const version of ["2025-03-26", undefined]) {
+        const who = `batch-2-${version ?? "no-header"}`;
+        const res = await postRaw(
+          server.origin,
+          await mint(who),
+          [callMessage(1), callMessage(2)],
+          `matrix-${who}`,
+          version,
+        );
+        assertEquals(res.status, 200, res.text);
+        const ids = answers(res.text).filter((m) => "result" in m).map((m) => m.id).sort();
+        assertEquals(ids, [1, 2], `both calls answered: ${res.text.slice(0, 300)}`);
+        await server.waitForLog(() => toolCalls(`matrix-${who}`).length === 2);
+      }
+    },
+  );
+  await t.step("batch-removed-revision → 400 from 2025-06-18 on, no tool, no token", async () => {
+    for (const version of ["2025-06-18", "2025-11-25", "2026-07-28"]) {
+      const who = `batch-refused-${version}`;
+      const t = await mint(who);
+      const res = await postRaw(
+        server.origin,
+        t,
+        [callMessage(1), callMessage(2)],
+        `matrix-${who}`,
+        version,
+      );
+      assertEquals(res.status, 400, res.text);
+      assertMatch(res.text, new RegExp(`${version} does not allow JSON-RPC batches`));
+      assertEquals(JSON.parse(res.text).error.code, -32600);
+      await server.waitForLog((r) => r.msg === "http_request" && r.request_id === `matrix-${who}`);
+      assertEquals(toolCalls(`matrix-${who}`).length, 0);
+      const singles = [];
+      for (let i = 0; i < STRICT_BURST; i++) {
+        singles.push(
+          (await postRaw(server.origin, t, callMessage(1), `matrix-${who}-${i}`)).status,
+        );
+      }
+      assertEquals(singles, [200, 200], "the refused batch took no token");
+    }
+  });
+  await t.step("deep-arguments → a clear tool error and exactly one audit record", async () => {
+    const res = await postRaw(
+      server.origin,
+      await mint("deep-tester"),
+      callMessage(1, "package_create", {
+        bucket: "deep-bucket",
+        package: "team/deep",
+        entries: [{ logical_key: "a.csv", bucket: "deep-bucket", key: "a.csv" }],
+        user_meta: nested(10_000),
+      }),
+      "matrix-deep",
+    );
+    assertEquals(res.status, 200, res.text.slice(0, 300));
+    const result = answers(res.text)[0].result as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
+    assert(result?.isError, `a tool error: ${res.text.slice(0, 300)}`);
+    assertMatch(result.content[0].text, /'user_meta' nests more than 256 levels/);
+    await server.waitForLog((r) => r.msg === "http_request" && r.request_id === "matrix-deep");
+    const audit = toolCalls("matrix-deep");
+    assertEquals(audit.length, 1, "exactly one audit record");
+    assertEquals([audit[0].tool, audit[0].outcome, audit[0].reason], [
+      "package_create",
+      "error",
+      "input_too_deep",
+    ]);
+    assertMatch(String(audit[0].args_digest), /^[0-9a-f]{64}$/);
+    assert(!server.logLines.some((l) => /Maximum call stack/.test(l)), "no stack overflow");
   });
   await t.step("no token text reached the logs", () => assertNoTokenInLogs(server, tokens));
 });

@@ -34,7 +34,11 @@ Deno.test("telemetry: log events, log fields and metric names are all declared i
   const metrics = new Set(Object.keys(TELEMETRY_CATALOG.metrics));
   const unknown: string[] = [];
   for await (const [path, text] of sources()) {
-    for (const m of text.matchAll(/logger\.(?:debug|info|warn|error|audit)\(\s*"([a-z_]+)"/g)) {
+    for (
+      const m of text.matchAll(
+        /logger\.(?:(?:debug|info|warn|error|audit)\(|log\([^,]+,)\s*"([a-z_]+)"/g,
+      )
+    ) {
       if (!events.has(m[1])) unknown.push(`${path}: event ${m[1]}`);
       const body = objectAfter(text, m.index! + m[0].length);
       // Top-level keys of the fields object (nested objects do not occur in log calls).

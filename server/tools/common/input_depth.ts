@@ -2,16 +2,16 @@
  * A nesting-depth cap on tool arguments. Typed inputs are shallow by their schemas; untyped ones
  * (`z.unknown()`, metadata objects such as `user_meta`) would otherwise carry any depth into code
  * that walks them recursively (metadata conversion, manifest encoding, top-hash computation), where
- * a deep enough value overflows the stack. The cap is the one the JSON text parser applies
- * (server/quilt/json_parse.ts), so metadata given as an object and as JSON text are accepted alike,
- * and it sits far below the depth at which the recursive walks were seen to fail (~6,000 levels).
- * The check itself is iterative.
+ * a deep enough value overflows the stack (~6,000 levels were enough). The cap is far below that,
+ * and below the 900 levels a manifest line may nest (server/quilt/json_parse.ts, Python's own
+ * limit), so metadata accepted here can always be written into a manifest and read back. Metadata
+ * given as JSON text (`user_meta_json`) is bounded by that parser instead. The check is iterative.
  * @module
  */
 import { ToolError } from "./errors.ts";
 
 /** Most containers (objects, arrays) one argument value may nest. */
-export const MAX_INPUT_DEPTH = 900;
+export const MAX_INPUT_DEPTH = 256;
 
 /** The depth of `value` if it is at most `limit`, else `limit + 1` (the walk stops there). */
 export function nestingDepth(value: unknown, limit: number): number {
