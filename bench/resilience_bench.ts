@@ -85,10 +85,12 @@ export async function resilienceBench(options: { log: (line: string) => void }):
   record(
     "JWKS endpoint down: 503 then recovery",
     "16 concurrent calls for 10 s: keys cached; then a server with no keys yet",
-    `cached keys ${j(jw.cachedKeys)}; no keys ${
+    `cached keys ${j(jw.cachedKeys)} (${jw.cachedFetches} fetches); no keys ${
       j(jw.coldStatuses)
-    } (Retry-After on ${jw.coldRetryAfter}); issuer fetched ${jw.coldFetches} times for ${jw.coldRequests} refused requests (${
-      fmt(jw.coldFetches / 10, 1)
+    } (Retry-After on ${jw.coldRetryAfter}); issuer fetched ${jw.coldFetches} times in ${
+      fmt(jw.coldMs / 1000, 1)
+    } s for ${jw.coldRequests} refused requests (${
+      fmt(jw.coldFetches / (jw.coldMs / 1000), 2)
     }/s); recovered ${fmt(jw.recoveryMs, 0)} ms after it returned; after ${j(jw.recovered)}`,
     jwksOutageProblems(jw),
   );

@@ -9,7 +9,13 @@ import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Hs256Verifier, JwksVerifier } from "./auth/verifier.ts";
 import { CachingVerifier } from "./auth/verified_cache.ts";
-import { loadHs256Secrets } from "./auth/secret_source.ts";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  FixedHs256Secrets,
+  loadHs256Secrets,
+  RotatingHs256Secrets,
+  secretsManagerReader,
+} from "./auth/secret_source.ts";
 import { PerUserCredentials } from "./auth/sts.ts";
 import type { CredentialProvider } from "./aws/settings.ts";
 import { buildHttpApp } from "./http/app.ts";
@@ -33,11 +39,44 @@ export async function serveHttp(runtime: Runtime): Promise<number> {
   const probes: Probe[] = [];
   let verifier: OAuthTokenVerifier;
   if (config.authJwksUrl) {
-    const jwks = new JwksVerifier(config.authJwksUrl, config.authAlgorithms, verifierOptions);
+    const jwks = new JwksVerifier(config.authJwksUrl, config.authAlgorithms, {
+      ...verifierOptions,
+      keys: {
+        maxStaleMs: config.authJwksMaxStaleSeconds * 1000,
+        onFetch: (e) =>
+          logger.log(e.outcome === "ok" ? "info" : "warn", "jwks_refresh", {
+            reason: e.reason,
+            outcome: e.outcome,
+            latency_ms: e.latencyMs,
+            error: e.error,
+          }),
+      },
+    });
     probes.push({ name: "jwks", check: () => jwks.probe() });
     verifier = jwks;
+  } else if (config.authHs256SecretArn) {
+    const client = new SecretsManagerClient(settings.clientConfig());
+    const secrets = await RotatingHs256Secrets.start(
+      config.authHs256SecretArn,
+      secretsManagerReader(client),
+      {
+        refreshMs: config.authHs256SecretRefreshSeconds * 1000,
+        onRefresh: (e) =>
+          logger.log(e.outcome === "ok" ? "info" : "warn", "hs256_secret_refresh", {
+            reason: e.reason,
+            outcome: e.outcome,
+            changed: e.changed,
+            latency_ms: e.latencyMs,
+            error: e.error,
+          }),
+      },
+    );
+    verifier = new Hs256Verifier(secrets, verifierOptions);
   } else {
-    verifier = new Hs256Verifier(await loadHs256Secrets(config, settings), verifierOptions);
+    verifier = new Hs256Verifier(
+      new FixedHs256Secrets(await loadHs256Secrets(config, settings)),
+      verifierOptions,
+    );
   }
 
   let source: CredentialSource;

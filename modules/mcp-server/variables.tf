@@ -685,6 +685,28 @@ variable "auth_required_scopes" {
   }
 }
 
+variable "auth_jwks_max_stale_seconds" {
+  description = "How long the last key set fetched from the JWKS keeps verifying tokens while the issuer is unreachable (QUILT_MCP_AUTH_JWKS_MAX_STALE_SECONDS); after that, requests get 503 until it answers."
+  type        = number
+  default     = 86400
+
+  validation {
+    condition     = var.auth_jwks_max_stale_seconds >= 600 && var.auth_jwks_max_stale_seconds <= 604800
+    error_message = "auth_jwks_max_stale_seconds must be between 600 and 604800."
+  }
+}
+
+variable "auth_hs256_secret_refresh_seconds" {
+  description = "With auth_hs256_secret_arn: how often the running server re-reads the secret's AWSCURRENT and AWSPREVIOUS versions, so a rotation needs no restart (QUILT_MCP_AUTH_HS256_SECRET_REFRESH_SECONDS)."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.auth_hs256_secret_refresh_seconds >= 60 && var.auth_hs256_secret_refresh_seconds <= 86400
+    error_message = "auth_hs256_secret_refresh_seconds must be between 60 and 86400."
+  }
+}
+
 variable "auth_clock_tolerance_seconds" {
   description = "Allowed clock skew for exp/nbf/iat (QUILT_MCP_AUTH_CLOCK_TOLERANCE_SECONDS)."
   type        = number

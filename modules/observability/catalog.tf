@@ -72,7 +72,7 @@ locals {
         dimensions = [
           [],
         ]
-        description = "A request refused with 429 by the per-principal token bucket."
+        description = "JSON-RPC messages refused with 429 by the per-principal token bucket (a refused batch adds one per message it carried)."
       }
       StsAssume = {
         unit = "Count"
@@ -82,6 +82,13 @@ locals {
           ],
         ]
         description = "An STS AssumeRole for a per-user role; Outcome is ok or error."
+      }
+      StsBackoff = {
+        unit = "Count"
+        dimensions = [
+          [],
+        ]
+        description = "tools/call messages answered 503 with Retry-After because their (role, principal) is in a backoff window after STS throttled or was unreachable (no AssumeRole was made)."
       }
       ToolCall = {
         unit = "Count"

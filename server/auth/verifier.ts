@@ -5,14 +5,10 @@
  * @module
  */
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
-import {
-  createRemoteJWKSet,
-  errors,
-  type JWTPayload,
-  jwtVerify,
-  type JWTVerifyOptions,
-} from "jose";
+import { errors, type JWTPayload, jwtVerify, type JWTVerifyOptions } from "jose";
 import { JwksUnavailableError, TokenRejectedError } from "./errors.ts";
+import { JwksKeySet, type JwksKeySetOptions } from "./jwks_keys.ts";
+import type { Hs256KeySource } from "./secret_source.ts";
 
 /** The verified claims the server uses, attached to `AuthInfo.extra`. */
 export interface VerifiedClaims {
@@ -100,17 +96,18 @@ function toAuthInfo(token: string, payload: JWTPayload, options: VerifierOptions
   };
 }
 
-/** Verifies tokens against the issuer's JWKS (one remote key set per process; jose caches it). */
+/** Verifies tokens against the issuer's JWKS, held by a {@linkcode JwksKeySet} (one per process). */
 export class JwksVerifier implements OAuthTokenVerifier {
-  readonly #keys: ReturnType<typeof createRemoteJWKSet>;
+  readonly #keys: JwksKeySet;
   readonly #verify: JWTVerifyOptions;
   readonly #options: VerifierOptions;
 
-  constructor(jwksUrl: string, algorithms: readonly string[], options: VerifierOptions) {
-    this.#keys = createRemoteJWKSet(new URL(jwksUrl), {
-      timeoutDuration: 5000,
-      cooldownDuration: 30_000,
-    });
+  constructor(
+    jwksUrl: string,
+    algorithms: readonly string[],
+    options: VerifierOptions & { keys: JwksKeySetOptions },
+  ) {
+    this.#keys = new JwksKeySet(jwksUrl, options.keys);
     this.#options = options;
     this.#verify = {
       algorithms: [...algorithms],
@@ -121,41 +118,47 @@ export class JwksVerifier implements OAuthTokenVerifier {
     };
   }
 
+  /** Key-set fetches so far (tests). */
+  get keySetFetches(): number {
+    return this.#keys.fetches;
+  }
+
   /** Verifies a compact JWS; throws TokenRejectedError or JwksUnavailableError. */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.#keys, this.#verify));
+      ({ payload } = await jwtVerify(token, this.#keys.resolver, this.#verify));
     } catch (e) {
+      if (e instanceof JwksUnavailableError) throw e;
       if (isKeySetOutage(e)) throw new JwksUnavailableError(e);
       throw rejection(e);
     }
     return toAuthInfo(token, payload, this.#options);
   }
 
-  /** Fetches the key set now (readiness probe); throws JwksUnavailableError when it cannot. */
+  /** Readiness: usable keys are held or can be fetched now; throws JwksUnavailableError if not. */
   async probe(): Promise<void> {
-    try {
-      await this.#keys.reload();
-    } catch (e) {
-      throw new JwksUnavailableError(e);
-    }
+    await this.#keys.probe();
   }
 }
 
-/** Verifies HS256 tokens against the current secret and, during a rotation window, the previous one. */
+/**
+ * Verifies HS256 tokens against the current secret and, during a rotation window, the previous
+ * one. When a token matches none of the held secrets, the source may learn new ones (a rotation
+ * the server has not seen yet) and the token is tried once more.
+ */
 export class Hs256Verifier implements OAuthTokenVerifier {
-  readonly #keys: Uint8Array[];
+  readonly #source: Hs256KeySource;
   readonly #verify: JWTVerifyOptions;
   readonly #options: VerifierOptions;
 
-  constructor(secrets: readonly string[], options: VerifierOptions) {
-    const encoder = new TextEncoder();
-    this.#keys = secrets.map((s) => encoder.encode(s));
-    if (this.#keys.length === 0 || this.#keys.some((k) => k.length < 32)) {
+  constructor(source: Hs256KeySource, options: VerifierOptions) {
+    const keys = source.keys();
+    if (keys.length === 0 || keys.some((k) => k.length < 32)) {
       // jose does not enforce an HMAC key length; a short secret is brute-forceable.
       throw new Error("HS256 secrets must be at least 32 bytes");
     }
+    this.#source = source;
     this.#options = options;
     this.#verify = {
       algorithms: ["HS256"],
@@ -168,16 +171,32 @@ export class Hs256Verifier implements OAuthTokenVerifier {
 
   /** Verifies with each accepted secret in turn; only a signature mismatch moves on to the next. */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
+    let outcome = await this.#tryKeys(token, this.#source.keys());
+    if (!outcome.ok && outcome.mismatch && await this.#source.refreshAfterMismatch()) {
+      outcome = await this.#tryKeys(token, this.#source.keys());
+    }
+    if (outcome.ok) return toAuthInfo(token, outcome.payload, this.#options);
+    throw rejection(outcome.error);
+  }
+
+  async #tryKeys(
+    token: string,
+    keys: readonly Uint8Array[],
+  ): Promise<
+    { ok: true; payload: JWTPayload } | { ok: false; error: unknown; mismatch: boolean }
+  > {
     let last: unknown;
-    for (const key of this.#keys) {
+    for (const key of keys) {
       try {
         const { payload } = await jwtVerify(token, key, this.#verify);
-        return toAuthInfo(token, payload, this.#options);
+        return { ok: true, payload };
       } catch (e) {
         last = e;
-        if (!(e instanceof errors.JWSSignatureVerificationFailed)) break;
+        if (!(e instanceof errors.JWSSignatureVerificationFailed)) {
+          return { ok: false, error: e, mismatch: false };
+        }
       }
     }
-    throw rejection(last);
+    return { ok: false, error: last, mismatch: true };
   }
 }

@@ -54,10 +54,12 @@ export interface Config {
   readonly authIssuer: string | undefined;
   readonly authAudience: string | undefined;
   readonly authJwksUrl: string | undefined;
+  readonly authJwksMaxStaleSeconds: number;
   readonly authAlgorithms: readonly string[];
   readonly authHs256Secret: string | undefined;
   readonly authHs256SecretPrevious: string | undefined;
   readonly authHs256SecretArn: string | undefined;
+  readonly authHs256SecretRefreshSeconds: number;
   readonly authRequiredScopes: readonly string[];
   readonly authClockToleranceSeconds: number;
   readonly authAuthorizationServers: readonly string[];
@@ -241,6 +243,18 @@ export const SETTINGS: readonly Setting[] = [
       "JWKS endpoint of the issuer (asymmetric tokens). Either this or an HS256 secret is required for http.",
   },
   {
+    key: "authJwksMaxStaleSeconds",
+    env: "QUILT_MCP_AUTH_JWKS_MAX_STALE_SECONDS",
+    flag: "--auth-jwks-max-stale-seconds",
+    kind: "integer",
+    default: "86400",
+    min: 600,
+    max: 604800,
+    group: "auth",
+    description:
+      "How long the last key set fetched from the JWKS keeps verifying tokens while the issuer cannot be reached (stale-if-error); after that, requests get 503 until it answers. Keys are refreshed in the background every 10 minutes and refetched once for an unknown `kid`; the issuer is fetched at most every 5 seconds.",
+  },
+  {
     key: "authAlgorithms",
     env: "QUILT_MCP_AUTH_ALGORITHMS",
     flag: "--auth-algorithms",
@@ -290,7 +304,19 @@ export const SETTINGS: readonly Setting[] = [
     pattern: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w\/+=.@-]+$/,
     group: "auth",
     description:
-      "Secrets Manager ARN of the HS256 secret, fetched at start (AWSCURRENT, plus AWSPREVIOUS as the rotation window).",
+      "Secrets Manager ARN of the HS256 secret, read at start (AWSCURRENT, plus AWSPREVIOUS as the rotation window) and re-read while running (see QUILT_MCP_AUTH_HS256_SECRET_REFRESH_SECONDS).",
+  },
+  {
+    key: "authHs256SecretRefreshSeconds",
+    env: "QUILT_MCP_AUTH_HS256_SECRET_REFRESH_SECONDS",
+    flag: "--auth-hs256-secret-refresh-seconds",
+    kind: "integer",
+    default: "300",
+    min: 60,
+    max: 86400,
+    group: "auth",
+    description:
+      "With QUILT_MCP_AUTH_HS256_SECRET_ARN: how often the running server re-reads the secret (AWSCURRENT and AWSPREVIOUS), so a rotation needs no restart; a token matching none of the held secrets also triggers a re-read (at most every 10 seconds).",
   },
   {
     key: "authRequiredScopes",

@@ -202,10 +202,18 @@ async function captureSample(): Promise<LogRecord[]> {
   });
   const origin = stack.server.origin;
 
-  // The issuer's JWKS is down for the first request: 503, jwks_unavailable.
+  // The issuer's JWKS is down for the first request: 503, jwks_unavailable. Once it is back, the
+  // server fetches it again when the cooldown its Retry-After announced has passed.
   stack.issuer.setAvailability("down");
-  assertEquals(await post(origin, await stack.token("jwks-user"), LIST_TOOLS), 503);
+  const jwksUser = await stack.token("jwks-user");
+  assertEquals(await post(origin, jwksUser, LIST_TOOLS), 503);
   stack.issuer.setAvailability("up");
+  let back = 503;
+  for (let i = 0; i < 20 && back === 503; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    back = await post(origin, jwksUser, LIST_TOOLS);
+  }
+  assertEquals(back, 200, "served again once the issuer is back");
 
   {
     await using alice = await stack.http("alice@example.com");

@@ -1,7 +1,8 @@
 /**
  * The HTTP surface around the MCP endpoint and the CLI: health and readiness, RFC 9728 metadata in
  * both forms, request ids, HS256 verification with a rotation window (from the environment and from
- * Secrets Manager), and the healthcheck / --help / --version commands.
+ * Secrets Manager, rotated there without a restart), and the healthcheck / --help / --version
+ * commands.
  */
 import {
   CreateSecretCommand,
@@ -159,19 +160,48 @@ Deno.test("hs256: current and previous secrets accepted, anything else refused (
     assert(!server.logLines.join("\n").includes(current), "the secret never reaches the log");
   });
   await t.step(
-    "secret fetched from Secrets Manager at start, AWSPREVIOUS as the rotation window",
+    "secret from Secrets Manager, AWSPREVIOUS as the rotation window, rotated without a restart",
     async () => {
       const sm = new SecretsManagerClient(moto.clientConfig());
-      const created = await sm.send(
-        new CreateSecretCommand({ Name: "quilt-mcp/jwt", SecretString: previous }),
-      );
-      await sm.send(new PutSecretValueCommand({ SecretId: created.ARN, SecretString: current }));
-      sm.destroy();
-      await using server = await startHttpServer({
-        ...base,
-        QUILT_MCP_AUTH_HS256_SECRET_ARN: created.ARN!,
-      });
-      await check(server.origin);
+      try {
+        const created = await sm.send(
+          new CreateSecretCommand({ Name: "quilt-mcp/jwt", SecretString: previous }),
+        );
+        await sm.send(new PutSecretValueCommand({ SecretId: created.ARN, SecretString: current }));
+        await using server = await startHttpServer({
+          ...base,
+          QUILT_MCP_AUTH_HS256_SECRET_ARN: created.ARN!,
+        });
+        assertEquals(await statusWith(server.origin, await hs256Token(claims("a"), current)), 200);
+        assertEquals(await statusWith(server.origin, await hs256Token(claims("b"), previous)), 200);
+        // Rotate while the server runs: `next` becomes AWSCURRENT, `current` AWSPREVIOUS. (Before
+        // any token with an unknown signature: such a token also re-reads, and starts the cooldown.)
+        const next = "n".repeat(20) + crypto.randomUUID();
+        await sm.send(new PutSecretValueCommand({ SecretId: created.ARN, SecretString: next }));
+        assertEquals(
+          await statusWith(server.origin, await hs256Token(claims("d"), next)),
+          200,
+          "the new secret is accepted by the running server",
+        );
+        assertEquals(
+          await statusWith(server.origin, await hs256Token(claims("e"), current)),
+          200,
+          "the secret that became AWSPREVIOUS still is",
+        );
+        assertEquals(
+          await statusWith(server.origin, await hs256Token(claims("f"), "z".repeat(48))),
+          401,
+          "unknown secret",
+        );
+        const reread = server.logs().find((r) => r.msg === "hs256_secret_refresh");
+        assertEquals(
+          [reread?.reason, reread?.outcome, reread?.changed],
+          ["signature_mismatch", "ok", true],
+        );
+        assert(!server.logLines.join("\n").includes(next), "the secret never reaches the log");
+      } finally {
+        sm.destroy();
+      }
     },
   );
   await t.step("a Secrets Manager secret shorter than 32 bytes stops the start", async () => {

@@ -153,6 +153,10 @@ export interface QuiltMcpServerProps {
   readonly authHs256SecretArn?: string;
   /** Scopes every token must carry (QUILT_MCP_AUTH_REQUIRED_SCOPES); otherwise 403 insufficient_scope. Default: `[]`. (Terraform `mcp-server.auth_required_scopes`) */
   readonly authRequiredScopes?: readonly string[];
+  /** How long the last key set fetched from the JWKS keeps verifying tokens while the issuer is unreachable (QUILT_MCP_AUTH_JWKS_MAX_STALE_SECONDS); after that, requests get 503 until it answers. Default: `86400`. (Terraform `mcp-server.auth_jwks_max_stale_seconds`) */
+  readonly authJwksMaxStaleSeconds?: number;
+  /** With auth_hs256_secret_arn: how often the running server re-reads the secret's AWSCURRENT and AWSPREVIOUS versions, so a rotation needs no restart (QUILT_MCP_AUTH_HS256_SECRET_REFRESH_SECONDS). Default: `300`. (Terraform `mcp-server.auth_hs256_secret_refresh_seconds`) */
+  readonly authHs256SecretRefreshSeconds?: number;
   /** Allowed clock skew for exp/nbf/iat (QUILT_MCP_AUTH_CLOCK_TOLERANCE_SECONDS). Default: `30`. (Terraform `mcp-server.auth_clock_tolerance_seconds`) */
   readonly authClockToleranceSeconds?: number;
   /** Authorization servers listed in the RFC 9728 metadata (QUILT_MCP_AUTH_AUTHORIZATION_SERVERS); empty = the issuer. Default: `[]`. (Terraform `mcp-server.auth_authorization_servers`) */

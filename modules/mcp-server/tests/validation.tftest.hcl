@@ -958,6 +958,26 @@ run "rejects_auth_required_scope_with_space" {
   expect_failures = [var.auth_required_scopes]
 }
 
+run "rejects_auth_jwks_max_stale_too_short" {
+  command = plan
+
+  variables {
+    auth_jwks_max_stale_seconds = 599
+  }
+
+  expect_failures = [var.auth_jwks_max_stale_seconds]
+}
+
+run "rejects_auth_hs256_secret_refresh_too_long" {
+  command = plan
+
+  variables {
+    auth_hs256_secret_refresh_seconds = 86401
+  }
+
+  expect_failures = [var.auth_hs256_secret_refresh_seconds]
+}
+
 run "rejects_auth_clock_tolerance_too_large" {
   command = plan
 
