@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../tests/harness/mod.ts";
 import { cacheBench } from "./cache_bench.ts";
 import { httpBench } from "./http_bench.ts";
+import { isolationBench } from "./isolation_bench.ts";
 import { loadAverage, machineFacts } from "./machine.ts";
 import { manifestBench } from "./manifest_bench.ts";
 import { memoryBench } from "./memory_bench.ts";
@@ -43,6 +44,7 @@ const ALL: Record<string, () => Promise<Section>> = {
   memory: () => memoryBench({ runs, log }),
   manifests: () => manifestBench({ runs, log }),
   cache: () => cacheBench({ windows: runs, windowRequests: 2000, log }),
+  isolation: () => isolationBench({ principals: 200, callsPerPrincipal: 50, log }),
   resilience: () => resilienceBench({ log }),
   soak: () => soakBench({ seconds: soakSeconds, log }),
 };
