@@ -10,9 +10,11 @@ import { dirname, join, normalize, relative } from "node:path";
 import { assert, assertEquals, REPO_ROOT } from "../harness/mod.ts";
 import { SETTINGS } from "../../server/config/schema.ts";
 import { filesUnder, readRepo } from "./doc_scan.ts";
+import { once } from "../harness/setup.ts";
 
-const dockerfile = readRepo("Dockerfile");
-const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+// Read on first use, inside a test: a missing Dockerfile fails the tests, not the module.
+const dockerfile = once(() => readRepo("Dockerfile"));
+const runtimeStage = once(() => dockerfile().slice(dockerfile().lastIndexOf("\nFROM ")));
 
 function moduleDefault(file: string, variable: string): string {
   const block = new RegExp(`variable "${variable}" \\{[\\s\\S]*?default\\s*=\\s*("?)([^"\\n]*)\\1`)
@@ -22,7 +24,9 @@ function moduleDefault(file: string, variable: string): string {
 }
 
 function instruction(name: string): string[] {
-  return [...runtimeStage.matchAll(new RegExp(`^${name}\\s+(.+)$`, "gm"))].map((m) => m[1].trim());
+  return [...runtimeStage().matchAll(new RegExp(`^${name}\\s+(.+)$`, "gm"))].map((m) =>
+    m[1].trim()
+  );
 }
 
 Deno.test("Dockerfile: binary path, user, port and health check match modules/mcp-server", () => {
@@ -32,20 +36,23 @@ Deno.test("Dockerfile: binary path, user, port and health check match modules/mc
   assertEquals(instruction("USER"), [user]);
   assertEquals(instruction("EXPOSE"), [port]);
   assertEquals(SETTINGS.find((s) => s.key === "port")!.default, port);
-  assert(new RegExp(`COPY --from=build [^\\n]* ${binary}\\n`).test(runtimeStage), "binary path");
+  assert(new RegExp(`COPY --from=build [^\\n]* ${binary}\\n`).test(runtimeStage()), "binary path");
   assertEquals(instruction("ENTRYPOINT"), [JSON.stringify([binary]).replace(/,/g, ", ")]);
   assert(
-    /HEALTHCHECK [^\n]*\\\n\s*CMD \["\/quilt-mcp", "healthcheck"\]/.test(runtimeStage) &&
+    /HEALTHCHECK [^\n]*\\\n\s*CMD \["\/quilt-mcp", "healthcheck"\]/.test(runtimeStage()) &&
       binary === "/quilt-mcp",
     "HEALTHCHECK runs the binary's own healthcheck command",
   );
 });
 
 Deno.test("Dockerfile: minimal non-root base, no writes, only real settings in ENV", () => {
-  assert(/^FROM gcr\.io\/distroless\/cc-debian12:nonroot$/m.test(runtimeStage), "distroless base");
-  assert(!/^RUN /m.test(runtimeStage), "the runtime stage runs nothing (no shell in the image)");
-  assert(!/^VOLUME /m.test(runtimeStage), "no volume: the root filesystem stays read-only");
-  const envBlock = /^ENV ([\s\S]*?)(?=\n[A-Z]+ |\n#)/m.exec(runtimeStage)?.[1] ?? "";
+  assert(
+    /^FROM gcr\.io\/distroless\/cc-debian12:nonroot$/m.test(runtimeStage()),
+    "distroless base",
+  );
+  assert(!/^RUN /m.test(runtimeStage()), "the runtime stage runs nothing (no shell in the image)");
+  assert(!/^VOLUME /m.test(runtimeStage()), "no volume: the root filesystem stays read-only");
+  const envBlock = /^ENV ([\s\S]*?)(?=\n[A-Z]+ |\n#)/m.exec(runtimeStage())?.[1] ?? "";
   const names = [...envBlock.matchAll(/([A-Z_][A-Z0-9_]*)=/g)].map((m) => m[1]);
   const settings = new Set(SETTINGS.map((s) => s.env));
   const unknown = names.filter((n) => n.startsWith("QUILT_MCP_") && !settings.has(n));
@@ -61,10 +68,10 @@ Deno.test("Dockerfile: minimal non-root base, no writes, only real settings in E
 
 Deno.test("Dockerfile: compiled with the binary's permission flags, from a context with every import", async () => {
   assert(
-    dockerfile.includes("$(grep -v '^\\s*#' server/permissions.txt | tr '\\n' ' ')"),
+    dockerfile().includes("$(grep -v '^\\s*#' server/permissions.txt | tr '\\n' ' ')"),
     "deno compile takes its flags from server/permissions.txt, like make build",
   );
-  const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) =>
+  const copied = [...dockerfile().matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) =>
     m[1].split(/\s+/)
   );
   const allowed = readRepo(".dockerignore").split("\n").filter((l) => l.startsWith("!"))

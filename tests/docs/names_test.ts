@@ -27,6 +27,7 @@ import {
   readRepo,
   widgetTitles,
 } from "./doc_scan.ts";
+import { once, onceAsync } from "../harness/setup.ts";
 
 /**
  * Names the documents may use although the product's sources never spell them: AWS's own values
@@ -54,7 +55,8 @@ const SETTING_FLAGS: ReadonlySet<string> = new Set([
   "-h",
 ]);
 
-const docs = await operatorDocs();
+// Read on first use, inside a test: a failure fails the tests, not the module.
+const loadDocs = onceAsync(operatorDocs);
 
 function shellBlocks(doc: Doc): string[] {
   return codeBlocks(doc).filter((b) => ["sh", "bash", "console", "shell"].includes(b.info[0] ?? ""))
@@ -74,7 +76,8 @@ function settingText(doc: Doc): string {
     .join("\n");
 }
 
-Deno.test("docs name only settings that exist (QUILT_MCP_* in server/config/schema.ts)", () => {
+Deno.test("docs name only settings that exist (QUILT_MCP_* in server/config/schema.ts)", async () => {
+  const docs = await loadDocs();
   const unknown: string[] = [];
   for (const doc of docs) {
     for (const m of settingText(doc).matchAll(/\bQUILT_MCP_[A-Z0-9_]*[A-Z0-9]\b/g)) {
@@ -96,7 +99,8 @@ function invocations(doc: Doc): string[] {
   return out;
 }
 
-Deno.test("docs use only quilt-mcp commands and flags the CLI has", () => {
+Deno.test("docs use only quilt-mcp commands and flags the CLI has", async () => {
+  const docs = await loadDocs();
   const commands = new Set(cliCommands());
   const unknown: string[] = [];
   let seen = 0;
@@ -118,7 +122,8 @@ Deno.test("docs use only quilt-mcp commands and flags the CLI has", () => {
   assert(seen > 5, `expected the docs to show quilt-mcp commands, found ${seen}`);
 });
 
-Deno.test("docs use only make targets the Makefile has", () => {
+Deno.test("docs use only make targets the Makefile has", async () => {
+  const docs = await loadDocs();
   const targets = new Set(makeTargets());
   const unknown: string[] = [];
   for (const doc of docs) {
@@ -132,10 +137,10 @@ Deno.test("docs use only make targets the Makefile has", () => {
   assertEquals([...new Set(unknown)], []);
 });
 
-const ALARMS = alarmPatterns(catalog.client_types);
-const TEMPLATES = await nameTemplates();
+const alarms = once(() => alarmPatterns(catalog.client_types));
+const templates = onceAsync(nameTemplates);
 
-function knownResourceName(token: string): boolean {
+function knownResourceName(token: string, ALARMS: RegExp[], TEMPLATES: string[]): boolean {
   // In an ARN or path, the segment that carries the name is what the modules create.
   const segment = token.split("/").filter((s) => s.includes("<name>")).at(-1) ?? token;
   return [token, segment].some((t) =>
@@ -143,14 +148,17 @@ function knownResourceName(token: string): boolean {
   );
 }
 
-Deno.test("alarm and resource names (<name>-…) exist in the Terraform modules", () => {
+Deno.test("alarm and resource names (<name>-…) exist in the Terraform modules", async () => {
+  const docs = await loadDocs();
+  const ALARMS = alarms();
+  const TEMPLATES = await templates();
   assert(ALARMS.length >= 6, `modules/observability defines ${ALARMS.length} alarms`);
   const unknown: string[] = [];
   for (const doc of docs) {
     for (const span of inlineCode(prose(doc))) {
       for (const piece of span.split(/[\s,]+/).filter((p) => p.includes("<name>"))) {
         const token = piece.replace(/^["'(]+|["'),.:]+$/g, "");
-        if (!knownResourceName(token)) unknown.push(`${doc.path}: ${token}`);
+        if (!knownResourceName(token, ALARMS, TEMPLATES)) unknown.push(`${doc.path}: ${token}`);
       }
     }
     for (const code of shellBlocks(doc)) {
@@ -162,14 +170,16 @@ Deno.test("alarm and resource names (<name>-…) exist in the Terraform modules"
       }
       for (const m of code.matchAll(/[\w/.-]*\$NAME[\w.-]*/g)) {
         const token = m[0].replaceAll("$NAME", "<name>");
-        if (!knownResourceName(token)) unknown.push(`${doc.path}: ${m[0]}`);
+        if (!knownResourceName(token, ALARMS, TEMPLATES)) unknown.push(`${doc.path}: ${m[0]}`);
       }
     }
   }
   assertEquals([...new Set(unknown)], []);
 });
 
-Deno.test("every alarm of modules/observability is answered by a runbook (runbooks/README.md)", () => {
+Deno.test("every alarm of modules/observability is answered by a runbook (runbooks/README.md)", async () => {
+  const docs = await loadDocs();
+  const ALARMS = alarms();
   const index = docs.find((d) => d.path === "runbooks/README.md");
   assert(index, "runbooks/README.md exists");
   const named = inlineCode(prose(index));
@@ -184,7 +194,8 @@ Deno.test("every alarm of modules/observability is answered by a runbook (runboo
   assertEquals(unanswered, []);
 });
 
-Deno.test("dashboard widgets named in the docs exist in modules/observability/dashboard.tf", () => {
+Deno.test("dashboard widgets named in the docs exist in modules/observability/dashboard.tf", async () => {
+  const docs = await loadDocs();
   const titles = new Set(widgetTitles(catalog.metrics));
   assert(titles.size > 5, "the dashboard defines widgets");
   const unknown: string[] = [];
@@ -206,6 +217,7 @@ Deno.test("dashboard widgets named in the docs exist in modules/observability/da
 });
 
 Deno.test("metric, dimension, log field and other identifiers in inline code exist in the product", async () => {
+  const docs = await loadDocs();
   const vocabulary = await productVocabulary();
   for (const m of Object.keys(catalog.metrics)) assert(vocabulary.has(m), `vocabulary has ${m}`);
   const unknown: string[] = [];
@@ -222,7 +234,8 @@ Deno.test("metric, dimension, log field and other identifiers in inline code exi
   assertEquals([...new Set(unknown)], []);
 });
 
-Deno.test("file paths and relative links in the docs exist (with their anchors)", () => {
+Deno.test("file paths and relative links in the docs exist (with their anchors)", async () => {
+  const docs = await loadDocs();
   const missing: string[] = [];
   for (const doc of docs) {
     for (const span of inlineCode(prose(doc))) {
@@ -249,7 +262,8 @@ Deno.test("file paths and relative links in the docs exist (with their anchors)"
   assertEquals(missing, []);
 });
 
-Deno.test("client snippets (JSON) start quilt-mcp with a real command, flags and settings", () => {
+Deno.test("client snippets (JSON) start quilt-mcp with a real command, flags and settings", async () => {
+  const docs = await loadDocs();
   const commands = new Set(cliCommands());
   const problems: string[] = [];
   let servers = 0;
@@ -294,7 +308,8 @@ Deno.test("client snippets (JSON) start quilt-mcp with a real command, flags and
   assert(servers >= 6, `expected stdio and HTTP snippets for three clients, found ${servers}`);
 });
 
-Deno.test("Mermaid diagrams declare a known diagram type and balance their brackets", () => {
+Deno.test("Mermaid diagrams declare a known diagram type and balance their brackets", async () => {
+  const docs = await loadDocs();
   const problems: string[] = [];
   let diagrams = 0;
   for (const doc of docs) {

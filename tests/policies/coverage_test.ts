@@ -21,12 +21,19 @@ import {
   templateFiles,
 } from "./bundle.ts";
 import { exampleFixture, toolCalls } from "./tool_calls.ts";
+import { once } from "../harness/setup.ts";
 
-const categories = loadCategories().categories;
-const index = loadIndex();
-const allTools = Object.values(categories).flatMap((c) => c.tools);
+// Set-up shared by the tests, done on first use inside a test (a failure fails the tests
+// that need it, not the whole module).
+const setup = once(() => {
+  const categories = loadCategories().categories;
+  const index = loadIndex();
+  const allTools = Object.values(categories).flatMap((c) => c.tools);
+  return { categories, index, allTools };
+});
 
 Deno.test("coverage: every tool belongs to exactly one category", () => {
+  const { categories, allTools } = setup();
   assert.ok(allTools.length > 0);
   const seen = new Map<string, string>();
   for (const [category, { tools }] of Object.entries(categories)) {
@@ -39,6 +46,7 @@ Deno.test("coverage: every tool belongs to exactly one category", () => {
 });
 
 Deno.test("coverage: every category has a policy file, or null with a reason and no AWS calls", () => {
+  const { categories, index } = setup();
   assert.deepEqual(Object.keys(index.categories).sort(), Object.keys(categories).sort());
   const calls = toolCalls(exampleFixture());
   for (const [category, entry] of Object.entries(index.categories)) {
@@ -59,6 +67,7 @@ Deno.test("coverage: every category has a policy file, or null with a reason and
 });
 
 Deno.test("coverage: the call list covers exactly the tools of the map", () => {
+  const { allTools } = setup();
   const calls = toolCalls(exampleFixture());
   assert.deepEqual(Object.keys(calls).sort(), [...allTools].sort());
   for (const [tool, list] of Object.entries(calls)) {
@@ -67,10 +76,12 @@ Deno.test("coverage: the call list covers exactly the tools of the map", () => {
 });
 
 Deno.test("coverage: no policy file on disk is missing from the index, none indexed is missing", () => {
+  const { index } = setup();
   assert.deepEqual(policyFilesOnDisk(), [...templateFiles(index)].sort());
 });
 
 Deno.test("coverage: every placeholder is declared and used; every declared one is used", () => {
+  const { index } = setup();
   const specs = loadPlaceholders();
   const used = new Set(templateFiles(index).flatMap((f) => findPlaceholders(readPolicyJson(f))));
   assert.deepEqual([...used].sort(), Object.keys(specs).sort());
@@ -92,6 +103,7 @@ Deno.test("coverage: every placeholder is declared and used; every declared one 
 });
 
 Deno.test("coverage: unscopable and no-permission entries name real tools, categories and policies", () => {
+  const { categories, index } = setup();
   for (const entry of [...index.unscopable, ...index.no_permission_required]) {
     assert.ok(categories[entry.category], `${entry.action}: unknown category ${entry.category}`);
     for (const tool of entry.tools) {
@@ -124,6 +136,7 @@ Deno.test("coverage: unscopable and no-permission entries name real tools, categ
 });
 
 Deno.test("coverage: samples name known categories and files", () => {
+  const { categories, index } = setup();
   for (const [name, sample] of Object.entries(index.samples)) {
     assert.equal(sample.file, `samples/${name}.json`);
     for (const c of [...sample.categories, ...(sample.compose ?? [])]) {
@@ -136,6 +149,7 @@ Deno.test("coverage: samples name known categories and files", () => {
 });
 
 Deno.test("coverage: the README documents every category, tool, placeholder and granted action", () => {
+  const { categories, index, allTools } = setup();
   const readme = Deno.readTextFileSync(join(POLICIES_DIR, "README.md"));
   for (const category of Object.keys(categories)) {
     assert.ok(readme.includes(category), `category ${category}`);

@@ -21,9 +21,15 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
+import { once } from "../harness/setup.ts";
 
-const categories = loadCategories().categories;
-const index = loadIndex();
+// Set-up shared by the tests, done on first use inside a test (a failure fails the tests
+// that need it, not the whole module).
+const setup = once(() => {
+  const categories = loadCategories().categories;
+  const index = loadIndex();
+  return { categories, index };
+});
 
 /**
  * Actions a category needs that no emulator request checks, each with the reason. The test fails
@@ -109,6 +115,7 @@ const label = (c: ApiCall) => `${c.tool} ${c.api}: ${c.why}`;
 const enforced = (c: ApiCall) => ("enforces" in c.emulator ? c.emulator.enforces : undefined);
 
 Deno.test("emulator: every category policy is sufficient and minimal under IAM enforcement", async (t) => {
+  const { categories, index } = setup();
   await using emu = await startIamEmulator();
   const calls = toolCalls(emu.fx);
   const measuredGaps: Record<string, string[]> = {};

@@ -23,18 +23,31 @@ import {
   withoutAction,
 } from "./mutations.ts";
 import { exampleFixture, outOfScope, toolCalls } from "./tool_calls.ts";
+import { listedOrFailing, once } from "../harness/setup.ts";
 
-const categories = loadCategories().categories;
-const index = loadIndex();
-const specs = loadPlaceholders();
-const values = exampleValues(specs);
-const fx = exampleFixture(values);
-const calls = toolCalls(fx);
-const render = (template: PolicyDocument) =>
-  renderTemplate(template as never, specs, values) as unknown as PolicyDocument;
+// Set-up shared by the tests, done on first use inside a test (a failure fails the tests that need
+// it, not the whole module).
+const setup = once(() => {
+  const categories = loadCategories().categories;
+  const specs = loadPlaceholders();
+  const values = exampleValues(specs);
+  const fx = exampleFixture(values);
+  return { categories, specs, values, fx, calls: toolCalls(fx) };
+});
+const render = (template: PolicyDocument) => {
+  const { specs, values } = setup();
+  return renderTemplate(template as never, specs, values) as unknown as PolicyDocument;
+};
+
+/** The category's policy template and its rendering with the example values. */
+const policyOf = (category: string) => {
+  const template = categoryTemplate(category, loadIndex()) as unknown as PolicyDocument;
+  return { template, policy: render(template) };
+};
 
 /** Every authorization the category's tools need, labelled by tool and API. */
 function needs(category: string): { label: string; request: AuthzRequest }[] {
+  const { categories, calls } = setup();
   return categories[category].tools.flatMap((tool) =>
     calls[tool].flatMap((call) =>
       call.aws.map((request) => ({
@@ -52,23 +65,27 @@ function refused(policy: PolicyDocument, category: string): string[] {
   ) => label);
 }
 
-for (const [category, entry] of Object.entries(index.categories)) {
-  if (entry.policy === null) continue;
-  const template = categoryTemplate(category, index) as unknown as PolicyDocument;
-  const policy = render(template);
+const categoriesWithPolicies = listedOrFailing(
+  "least privilege: the categories with a policy (policies/index.json)",
+  () => Object.entries(loadIndex().categories).filter(([, e]) => e.policy !== null).map(([c]) => c),
+);
 
+for (const category of categoriesWithPolicies) {
   Deno.test(`least privilege: ${category} allows every authorization its tools need`, () => {
+    const { policy } = policyOf(category);
     assert.ok(needs(category).length > 0);
     assert.deepEqual(refused(policy, category), []);
   });
 
   Deno.test(`least privilege: ${category} grants exactly the actions its tools need`, () => {
+    const { policy } = policyOf(category);
     const needed = [...new Set(needs(category).map((n) => n.request.action))].sort();
     assert.deepEqual(actionsOf(policy), needed);
   });
 
   Deno.test(`least privilege: ${category} refuses requests outside its scope`, () => {
-    const requests = outOfScope(fx)[category];
+    const { policy } = policyOf(category);
+    const requests = outOfScope(setup().fx)[category];
     assert.ok(requests.length >= 3, "each category names out-of-scope requests");
     for (const request of requests) {
       assert.equal(
@@ -80,6 +97,7 @@ for (const [category, entry] of Object.entries(index.categories)) {
   });
 
   Deno.test(`least privilege: ${category} is minimal — each action, resource and condition value is needed`, () => {
+    const { template } = policyOf(category);
     const mutations: Mutation[] = [
       ...actionsOf(template).map((action) => ({
         label: `without ${action}`,

@@ -8,12 +8,19 @@ import { PYTHON } from "../harness/paths.ts";
 import type { PlaceholderValues } from "../../policies/render.ts";
 import { exampleValues, loadIndex, type PolicyDocument, renderFile } from "./bundle.ts";
 import { lintPolicy, type PolicyKind } from "./grammar.ts";
+import { once } from "../harness/setup.ts";
 
-const index = loadIndex();
-const unscopable = new Set(index.unscopable.map((u) => u.action));
+// Set-up shared by the tests, done on first use inside a test (a failure fails the tests
+// that need it, not the whole module).
+const setup = once(() => {
+  const index = loadIndex();
+  const unscopable = new Set(index.unscopable.map((u) => u.action));
+  return { index, unscopable };
+});
 
 /** Every template with its kind. */
 function bundle(): { file: string; kind: PolicyKind }[] {
+  const { index } = setup();
   return [
     ...Object.values(index.categories).flatMap((
       c,
@@ -48,6 +55,7 @@ function valueSets(): [string, PlaceholderValues][] {
 }
 
 Deno.test("lint: every rendered policy passes the IAM grammar and least-privilege rules", () => {
+  const { unscopable } = setup();
   for (const [label, values] of valueSets()) {
     for (const { file, kind } of bundle()) {
       const problems = lintPolicy(renderFile(file, values), { kind, unscopable });
@@ -57,6 +65,7 @@ Deno.test("lint: every rendered policy passes the IAM grammar and least-privileg
 });
 
 Deno.test("lint: the checker rejects each banned pattern (it can fail)", () => {
+  const { unscopable } = setup();
   const ok = { Sid: "Ok", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
   const policy = (stmt: object) => ({ Version: "2012-10-17", Statement: [stmt] });
   const cases: [object, "identity" | "trust", RegExp][] = [
@@ -126,6 +135,7 @@ Deno.test("lint: the checker rejects each banned pattern (it can fail)", () => {
 const BUCKETS_THAT_MUST_FIT = { category: 20, sample: 8 };
 
 Deno.test("lint: rendered policies fit the IAM size limits with many buckets", () => {
+  const { index } = setup();
   // Managed policies: 6,144 characters without whitespace; role trust policies: 2,048 by default.
   // README documents these capacities; beyond them attach the category policies separately.
   const sampleFiles = new Set(Object.values(index.samples).map((s) => s.file));

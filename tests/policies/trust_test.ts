@@ -13,24 +13,36 @@
 import assert from "node:assert/strict";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { renderTemplate } from "../../policies/render.ts";
+import { type PlaceholderValues, renderTemplate } from "../../policies/render.ts";
 import { exampleValues, loadPlaceholders, type PolicyDocument, readPolicyJson } from "./bundle.ts";
 import { type AuthzRequest, type ContextValue, type Decision, evaluate } from "./evaluator.ts";
 import { serverSession, type SessionRequest, startIamEmulator } from "./emulator.ts";
 import { sourceIdentityFor, tagValueFor } from "../../server/auth/sanitize.ts";
+import { once } from "../harness/setup.ts";
 
-const specs = loadPlaceholders();
-const base = exampleValues(specs);
-const TASK = base.task_role_arn as string;
-const DATA_ROLE = (base.data_role_arn as string[])[0];
-const render = (file: string, values = base) =>
-  renderTemplate(readPolicyJson(file), specs, values) as unknown as PolicyDocument;
+// Set-up shared by the tests, done on first use inside a test (a failure fails the tests that need
+// it, not the whole module).
+const setup = once(() => {
+  const specs = loadPlaceholders();
+  const base = exampleValues(specs);
+  return {
+    specs,
+    base,
+    TASK: base.task_role_arn as string,
+    DATA_ROLE: (base.data_role_arn as string[])[0],
+    alice: serverSession("alice@acme.example"),
+  };
+});
+const render = (file: string, values?: PlaceholderValues) => {
+  const { specs, base } = setup();
+  return renderTemplate(readPolicyJson(file), specs, values ?? base) as unknown as PolicyDocument;
+};
 
 /** The authorizations AWS performs for one AssumeRole request. */
 function assumeRoleRequests(
   session: SessionRequest,
-  roleArn = DATA_ROLE,
-  principal = TASK,
+  roleArn = setup().DATA_ROLE,
+  principal = setup().TASK,
 ): AuthzRequest[] {
   const tags: Record<string, ContextValue> = Object.fromEntries(
     (session.tags ?? []).map((t) => [`aws:RequestTag/${t.Key}`, t.Value]),
@@ -72,9 +84,8 @@ function identityDecision(policy: PolicyDocument, requests: AuthzRequest[]): Dec
   return decisions.every((d) => d === "allow") ? "allow" : "implicit-deny";
 }
 
-const alice = serverSession("alice@acme.example");
-
 Deno.test("trust: the server's AssumeRole (tags + source identity) is allowed by trust and identity policy", () => {
+  const { alice } = setup();
   const trust = render("trust/data-role-trust.json");
   const identity = render("trust/task-role-assume.json");
   const requests = assumeRoleRequests(alice);
@@ -87,6 +98,7 @@ Deno.test("trust: the server's AssumeRole (tags + source identity) is allowed by
 });
 
 Deno.test("trust: refused without the server's tags, with foreign tags, or without a source identity", () => {
+  const { alice } = setup();
   const trust = render("trust/data-role-trust.json");
   const without = (key: string) => ({ ...alice, tags: alice.tags.filter((t) => t.Key !== key) });
   const cases: [string, SessionRequest][] = [
@@ -114,6 +126,7 @@ Deno.test("trust: refused without the server's tags, with foreign tags, or witho
 });
 
 Deno.test("trust: only the task role may assume, and only the allow-listed data roles", () => {
+  const { base, DATA_ROLE, alice } = setup();
   const trust = render("trust/data-role-trust.json");
   const identity = render("trust/task-role-assume.json");
   const intruder = "arn:aws:iam::123456789012:role/someone-else";
@@ -136,6 +149,7 @@ Deno.test("trust: only the task role may assume, and only the allow-listed data 
 });
 
 Deno.test("trust: a subject pattern constrains both the source identity and the subject tag", () => {
+  const { base, alice } = setup();
   const trust = render("trust/data-role-trust.json", {
     ...base,
     subject_pattern: "*@acme.example*",
@@ -165,6 +179,7 @@ Deno.test("trust: a subject pattern constrains both the source identity and the 
 });
 
 Deno.test("trust: without configured extra keys, only the two server tags are accepted", () => {
+  const { base, alice } = setup();
   const trust = render("trust/data-role-trust.json", { ...base, session_tag_key: [] });
   assert.equal(trustDecision(trust, assumeRoleRequests(alice)), "allow");
   const team = { ...alice, tags: [...alice.tags, { Key: "QuiltMcpTeam", Value: "variants" }] };
@@ -172,6 +187,7 @@ Deno.test("trust: without configured extra keys, only the two server tags are ac
 });
 
 Deno.test("trust: ECS may assume the task and execution roles only for this account's tasks", () => {
+  const { TASK } = setup();
   const trust = render("trust/ecs-tasks-trust.json");
   const req = (service: string, context: Record<string, string>): AuthzRequest => ({
     action: "sts:AssumeRole",
@@ -223,6 +239,7 @@ Deno.test("trust: ECS may assume the task and execution roles only for this acco
 });
 
 Deno.test("trust: against the emulator, the task principal assumes an allow-listed role; others are refused (tags unchecked there)", async () => {
+  const { alice } = setup();
   await using emu = await startIamEmulator();
   const role = await emu.createDataRole("analyst");
   const creds = await role.assume(alice);

@@ -16,6 +16,7 @@ import {
 } from "../../server/quilt/mod.ts";
 import { assert, assertEquals, assertThrows, Rng } from "./helpers.ts";
 import { randomManifest } from "./manifest_gen.ts";
+import { once } from "../harness/setup.ts";
 
 function entry(logicalKey: string, size: number): ManifestEntry {
   return {
@@ -27,34 +28,37 @@ function entry(logicalKey: string, size: number): ManifestEntry {
   };
 }
 
-const SAMPLE: Manifest = buildManifest({
-  header: createHeader(),
-  entries: [
-    entry("README.md", 10),
-    entry("a.txt", 1),
-    entry("a/b.txt", 2),
-    entry("a/b/c.txt", 3),
-    entry("a/b/d/e.txt", 4),
-    entry("a-b/x.csv", 5),
-    entry("data/2024-01.csv", 100),
-    entry("data/2024-02.csv", 200),
-    entry("data/2025-01.csv", 300),
-  ],
-  dirMeta: new Map([["a/b", parseJson('{"note": "dir"}')]]),
-});
+// Built on first use, inside a test: a failure of the code under test fails the tests.
+const sample = once((): Manifest =>
+  buildManifest({
+    header: createHeader(),
+    entries: [
+      entry("README.md", 10),
+      entry("a.txt", 1),
+      entry("a/b.txt", 2),
+      entry("a/b/c.txt", 3),
+      entry("a/b/d/e.txt", 4),
+      entry("a-b/x.csv", 5),
+      entry("data/2024-01.csv", 100),
+      entry("data/2024-02.csv", 200),
+      entry("data/2025-01.csv", 300),
+    ],
+    dirMeta: new Map([["a/b", parseJson('{"note": "dir"}')]]),
+  })
+);
 
 const names = (p: BrowsePage) => p.items.map((i) => (i.type === "dir" ? i.name + "/" : i.name));
 
 Deno.test("tree view: children with directory sizes, in quilt3's order", () => {
-  const root = browseManifest(SAMPLE);
+  const root = browseManifest(sample());
   assertEquals(names(root), ["README.md", "a/", "a-b/", "a.txt", "data/"]);
   assertEquals(root.totals, { files: 9, bytes: 625, items: 5 });
   const a = root.items[1] as BrowseDir;
   assertEquals([a.logicalKey, a.files, a.bytes], ["a/", 3, 9]);
-  const ab = browseManifest(SAMPLE, { path: "a/b/" });
+  const ab = browseManifest(sample(), { path: "a/b/" });
   assertEquals(names(ab), ["c.txt", "d/"]);
   assertEquals(ab.totals, { files: 2, bytes: 7, items: 2 });
-  const inA = browseManifest(SAMPLE, { path: "/a" });
+  const inA = browseManifest(sample(), { path: "/a" });
   const b = inA.items[0] as BrowseDir;
   assertEquals([b.name, b.files, b.bytes], ["b", 2, 7]);
   assertEquals(b.meta !== undefined, true, "directory metadata is shown");
@@ -62,55 +66,55 @@ Deno.test("tree view: children with directory sizes, in quilt3's order", () => {
 });
 
 Deno.test("a file path gives that file; unknown paths fail clearly", () => {
-  const f = browseManifest(SAMPLE, { path: "a/b/c.txt" });
+  const f = browseManifest(sample(), { path: "a/b/c.txt" });
   assertEquals(f.kind, "file");
   assertEquals((f.items[0] as BrowseFile).entry.size, 3);
-  assertThrows(() => browseManifest(SAMPLE, { path: "nope" }), PackagePathNotFoundError, "nope");
-  assertThrows(() => browseManifest(SAMPLE, { path: "a/b/c.txt/" }), PackagePathNotFoundError);
-  assertThrows(() => browseManifest(SAMPLE, { path: "a/../x" }), Error);
-  assertThrows(() => browseManifest(SAMPLE, { limit: 0 }), RangeError);
-  assertThrows(() => browseManifest(SAMPLE, { limit: 10_001 }), RangeError);
+  assertThrows(() => browseManifest(sample(), { path: "nope" }), PackagePathNotFoundError, "nope");
+  assertThrows(() => browseManifest(sample(), { path: "a/b/c.txt/" }), PackagePathNotFoundError);
+  assertThrows(() => browseManifest(sample(), { path: "a/../x" }), Error);
+  assertThrows(() => browseManifest(sample(), { limit: 0 }), RangeError);
+  assertThrows(() => browseManifest(sample(), { limit: 10_001 }), RangeError);
 });
 
 Deno.test("flat view and key prefixes", () => {
-  const all = browseManifest(SAMPLE, { view: "flat" });
+  const all = browseManifest(sample(), { view: "flat" });
   assertEquals(
     all.items.map((i) => (i as BrowseFile).entry.logicalKey),
-    SAMPLE.entries.map((e) => e.logicalKey),
+    sample().entries.map((e) => e.logicalKey),
   );
-  const a = browseManifest(SAMPLE, { view: "flat", path: "a" });
+  const a = browseManifest(sample(), { view: "flat", path: "a" });
   assertEquals(a.items.map((i) => (i as BrowseFile).entry.logicalKey), [
     "a/b/c.txt",
     "a/b/d/e.txt",
     "a/b.txt",
   ]);
-  const p = browseManifest(SAMPLE, { view: "flat", keyPrefix: "data/2024-" });
+  const p = browseManifest(sample(), { view: "flat", keyPrefix: "data/2024-" });
   assertEquals(p.totals, { files: 2, bytes: 300, items: 2 });
-  const q = browseManifest(SAMPLE, { view: "flat", keyPrefix: "a" });
+  const q = browseManifest(sample(), { view: "flat", keyPrefix: "a" });
   assertEquals(q.totals.files, 5, "a/..., a-b/..., a.txt");
-  assertThrows(() => browseManifest(SAMPLE, { keyPrefix: "a" }), RangeError);
+  assertThrows(() => browseManifest(sample(), { keyPrefix: "a" }), RangeError);
 });
 
 Deno.test("cursors: bound to path, view and revision; malformed ones rejected", () => {
-  const first = browseManifest(SAMPLE, { limit: 2, revision: "r1" });
+  const first = browseManifest(sample(), { limit: 2, revision: "r1" });
   assert(first.nextCursor);
-  const second = browseManifest(SAMPLE, { limit: 2, cursor: first.nextCursor, revision: "r1" });
+  const second = browseManifest(sample(), { limit: 2, cursor: first.nextCursor, revision: "r1" });
   assertEquals(names(second), ["a-b/", "a.txt"]);
   assertThrows(
-    () => browseManifest(SAMPLE, { limit: 2, cursor: first.nextCursor, revision: "r2" }),
+    () => browseManifest(sample(), { limit: 2, cursor: first.nextCursor, revision: "r2" }),
     CursorError,
     "different listing",
   );
   assertThrows(
-    () => browseManifest(SAMPLE, { path: "a", cursor: first.nextCursor, revision: "r1" }),
+    () => browseManifest(sample(), { path: "a", cursor: first.nextCursor, revision: "r1" }),
     CursorError,
   );
   assertThrows(
-    () => browseManifest(SAMPLE, { view: "flat", cursor: first.nextCursor, revision: "r1" }),
+    () => browseManifest(sample(), { view: "flat", cursor: first.nextCursor, revision: "r1" }),
     CursorError,
   );
   for (const bad of ["", "!!!", "eyJ2IjoyfQ", btoa("{}")]) {
-    assertThrows(() => browseManifest(SAMPLE, { cursor: bad }), CursorError, "malformed");
+    assertThrows(() => browseManifest(sample(), { cursor: bad }), CursorError, "malformed");
   }
 });
 
