@@ -27,6 +27,7 @@ import {
   stsThrottleProblems,
   stsThrottling,
 } from "../tests/resilience/scenarios.ts";
+import { JWKS_COOLDOWN_MS } from "../server/auth/jwks_keys.ts";
 import { code, type Section, table, Verdicts } from "./report.ts";
 import { fmt } from "./stats.ts";
 
@@ -92,7 +93,7 @@ export async function resilienceBench(options: { log: (line: string) => void }):
     } s for ${jw.coldRequests} refused requests (${
       fmt(jw.coldFetches / (jw.coldMs / 1000), 2)
     }/s); recovered ${fmt(jw.recoveryMs, 0)} ms after it returned; after ${j(jw.recovered)}`,
-    jwksOutageProblems(jw),
+    jwksOutageProblems(jw, JWKS_COOLDOWN_MS + 3000),
   );
 
   const sts = await stsThrottling({

@@ -14,6 +14,8 @@ export interface RecordedRequest {
   /** Form parameters of a query-protocol request. */
   readonly params: URLSearchParams;
   readonly at: number;
+  /** HTTP status of the answer, once it is known (an injected error's or the emulator's). */
+  status?: number;
 }
 
 /** Behaviour for requests matching an action (or all). */
@@ -60,11 +62,19 @@ export function startAwsProxy(upstream: string): AwsProxy {
       : new Uint8Array(await req.arrayBuffer());
     const text = body ? new TextDecoder().decode(body) : "";
     const { action, params } = actionOf(req, text);
-    requests.push({ method: req.method, path: url.pathname, action, params, at: Date.now() });
+    const recorded: RecordedRequest = {
+      method: req.method,
+      path: url.pathname,
+      action,
+      params,
+      at: Date.now(),
+    };
+    requests.push(recorded);
     const fault = faults.find((f) => f.action === undefined || f.action === action);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) throw new Error("dependency down (injected)");
     if (fault?.error) {
+      recorded.status = fault.error.status;
       const xml =
         `<ErrorResponse><Error><Type>Sender</Type><Code>${fault.error.code}</Code><Message>injected</Message></Error><RequestId>proxy</RequestId></ErrorResponse>`;
       return new Response(xml, {
@@ -80,6 +90,7 @@ export function startAwsProxy(upstream: string): AwsProxy {
       body,
       redirect: "manual",
     });
+    recorded.status = upstreamResponse.status;
     return new Response(upstreamResponse.body, {
       status: upstreamResponse.status,
       headers: upstreamResponse.headers,

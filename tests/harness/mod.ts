@@ -1,5 +1,6 @@
 /** The test harness every suite uses. @module */
 export * from "./paths.ts";
+export * from "./deadlines.ts";
 export * from "./lines.ts";
 export * from "./moto.ts";
 export * from "./jwt_issuer.ts";

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { LineCollector } from "./lines.ts";
 import { PYTHON, REPO_ROOT } from "./paths.ts";
+import { START_DEADLINE_MS, STOP_GRACE_MS } from "./deadlines.ts";
 
 /** Credentials the emulator accepts (any non-empty values work; these are fixed for clarity). */
 export const MOTO_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" } as const;
@@ -59,7 +60,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   const err = new LineCollector(child.stderr);
   let port: number;
   try {
-    const line = await out.waitFor((l) => l.startsWith("{"), 30_000, "moto to start");
+    const line = await out.waitFor((l) => l.startsWith("{"), START_DEADLINE_MS, "moto to start");
     port = JSON.parse(line).port;
   } catch (e) {
     try {
@@ -78,7 +79,14 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
     try {
       child.kill("SIGTERM");
     } catch { /* gone */ }
+    // Bounded: an emulator that ignores SIGTERM must not hang the test that stops it.
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+    }, STOP_GRACE_MS);
     await child.status;
+    clearTimeout(timer);
     await Promise.all([out.done, err.done]);
   };
   return {

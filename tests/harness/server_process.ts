@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { LineCollector } from "./lines.ts";
 import { DENO, REPO_ROOT, serverPermissionFlags } from "./paths.ts";
+import { CLI_DEADLINE_MS, LOG_DEADLINE_MS, START_DEADLINE_MS, STOP_GRACE_MS } from "./deadlines.ts";
 
 /** Entry point of the server. */
 export const SERVER_MAIN: string = join(REPO_ROOT, "server", "main.ts");
@@ -96,7 +97,7 @@ export async function startHttpServer(
   const status = child.status;
   const listening = await err.waitFor(
     (l) => parseJson(l)?.msg === "server_listening",
-    options.startTimeoutMs ?? 30_000,
+    options.startTimeoutMs ?? START_DEADLINE_MS,
     "the server to listen",
   ).catch(async (e) => {
     try {
@@ -107,7 +108,7 @@ export async function startHttpServer(
   });
   const port = Number(parseJson(listening)!.port);
   let stopping: Promise<Deno.CommandStatus> | undefined;
-  const stop = (graceMs = 10_000) => {
+  const stop = (graceMs = STOP_GRACE_MS) => {
     stopping ??= (async () => {
       try {
         child.kill("SIGTERM");
@@ -130,7 +131,7 @@ export async function startHttpServer(
     logLines: err.lines,
     logs: () =>
       err.lines.map(parseJson).filter((r): r is Record<string, unknown> => r !== undefined),
-    waitForLog: async (match, timeoutMs = 10_000) =>
+    waitForLog: async (match, timeoutMs = LOG_DEADLINE_MS) =>
       parseJson(
         await err.waitFor(
           (l) => {
@@ -154,7 +155,7 @@ export async function startHttpServer(
 export async function runServerCli(
   args: string[],
   env: Record<string, string> = {},
-  timeoutMs = 30_000,
+  timeoutMs = CLI_DEADLINE_MS,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command(DENO, {
     args: serverCommandArgs(args),

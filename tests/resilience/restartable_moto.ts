@@ -12,6 +12,7 @@ import {
   MOTO_REGION,
   PYTHON,
   REPO_ROOT,
+  START_DEADLINE_MS,
 } from "../harness/mod.ts";
 
 /** A {@linkcode Moto} that can be killed and restarted. */
@@ -25,11 +26,34 @@ export interface RestartableMoto extends Moto {
   readonly listeningAt: number;
 }
 
+/** The kernel's ephemeral port range (Linux), from which it picks ports for `port: 0` and clients. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range").trim()
+      .split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return [low, high];
+  } catch { /* not Linux */ }
+  return [49152, 65535]; // the IANA dynamic range other systems use
+}
+
+/**
+ * A free port outside the ephemeral range. The emulator is down for a while between kill and
+ * restart; a port from the ephemeral range could meanwhile become the local port of any client
+ * connection or `port: 0` listener on the machine (other tests run in parallel), and the restart
+ * would fail. Outside that range only a process asking for that exact port can take it.
+ */
 function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
+  const [low, high] = ephemeralRange();
+  const candidates = low > 20_000 ? [10_000, low - 1] : [high + 1, 65_535];
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = candidates[0] + Math.floor(Math.random() * (candidates[1] - candidates[0] + 1));
+    try {
+      const listener = Deno.listen({ hostname: "127.0.0.1", port });
+      listener.close();
+      return port;
+    } catch { /* taken: try another */ }
+  }
+  throw new Error("no free port outside the ephemeral range");
 }
 
 /** Starts a restartable emulator; `onStart` runs after every (re)start, e.g. to seed it. */
@@ -61,7 +85,7 @@ export async function startRestartableMoto(
     collectors = [out, err];
     child = c;
     try {
-      await out.waitFor((l) => l.startsWith("{"), 30_000, "moto to start");
+      await out.waitFor((l) => l.startsWith("{"), START_DEADLINE_MS, "moto to start");
       listeningAt = performance.now();
     } catch (e) {
       try {

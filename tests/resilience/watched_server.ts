@@ -7,6 +7,7 @@
  * @module
  */
 import { baseServerEnv, DENO, REPO_ROOT, serverCommandArgs } from "../harness/mod.ts";
+import { LOG_DEADLINE_MS, START_DEADLINE_MS, STOP_GRACE_MS } from "../harness/deadlines.ts";
 
 /** A running, watched server. */
 export interface WatchedServer extends AsyncDisposable {
@@ -170,7 +171,10 @@ export async function startWatchedServer(
   })();
 
   const status = child.status;
-  const waitForLog = (match: (r: Record<string, unknown>) => boolean, timeoutMs = 10_000) => {
+  const waitForLog = (
+    match: (r: Record<string, unknown>) => boolean,
+    timeoutMs = LOG_DEADLINE_MS,
+  ) => {
     for (const line of ring) {
       if (!line.startsWith("{")) continue;
       try {
@@ -209,7 +213,10 @@ export async function startWatchedServer(
 
   let listening: Record<string, unknown>;
   try {
-    listening = await waitForLog((r) => r.msg === "server_listening", options.startTimeoutMs);
+    listening = await waitForLog(
+      (r) => r.msg === "server_listening",
+      options.startTimeoutMs ?? START_DEADLINE_MS,
+    );
   } catch (e) {
     try {
       child.kill("SIGKILL");
@@ -220,7 +227,7 @@ export async function startWatchedServer(
   }
   const port = Number(listening.port);
   let stopping: Promise<Deno.CommandStatus> | undefined;
-  const stop = (graceMs = 10_000) => {
+  const stop = (graceMs = STOP_GRACE_MS) => {
     stopping ??= (async () => {
       try {
         child.kill("SIGTERM");
@@ -252,7 +259,7 @@ export async function startWatchedServer(
     },
     recentLines: () => [...ring],
     waitForLog,
-    sync: async (timeoutMs = 10_000) => {
+    sync: async (timeoutMs = LOG_DEADLINE_MS) => {
       const marker = `sync-${crypto.randomUUID()}`;
       const seen = waitForLog(
         (r) => r.request_id === marker && r.msg === "http_request",

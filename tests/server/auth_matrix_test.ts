@@ -275,6 +275,8 @@ Deno.test("auth matrix: required scope, JWKS outage and recovery, rate limit, ba
     assertEquals(res.status, 503);
     assertEquals(res.challenge, null);
     assert(Number(res.headers.get("retry-after")) >= 1, "Retry-After");
+    // The metric line precedes the request's own log line, which follows the response: wait for it.
+    await server.waitForLog((r) => r.msg === "http_request" && r.request_id === "matrix-jwks-down");
     assertEquals(authFailures(server, "jwks_unavailable"), before + 1);
     const ready = await fetch(`${server.origin}/readyz`);
     const report = await ready.json();

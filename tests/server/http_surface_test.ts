@@ -193,7 +193,7 @@ Deno.test("hs256: current and previous secrets accepted, anything else refused (
           401,
           "unknown secret",
         );
-        const reread = server.logs().find((r) => r.msg === "hs256_secret_refresh");
+        const reread = await server.waitForLog((r) => r.msg === "hs256_secret_refresh");
         assertEquals(
           [reread?.reason, reread?.outcome, reread?.changed],
           ["signature_mismatch", "ok", true],

@@ -1,5 +1,5 @@
 /** Graceful shutdown: SIGTERM with requests in flight → all complete, new ones get 503, exit 0. */
-import { assert, assertEquals, startStack } from "../harness/mod.ts";
+import { assert, assertEquals, LOG_DEADLINE_MS, startStack } from "../harness/mod.ts";
 
 const CALL = JSON.stringify({
   jsonrpc: "2.0",
@@ -32,10 +32,15 @@ Deno.test("shutdown: in-flight requests finish, new requests get 503, the proces
     { length: 10 },
     () => post().then(async (r) => ({ status: r.status, text: await r.text() })),
   );
-  const deadline = Date.now() + 10_000;
-  while (stack.proxy!.of("GetCallerIdentity").length - before < 10 && Date.now() < deadline) {
+  // SIGTERM only once all ten are inside the tool (their AWS call reached the slow proxy): an event,
+  // with an outer bound that only a hang reaches.
+  const deadline = performance.now() + LOG_DEADLINE_MS;
+  while (
+    stack.proxy!.of("GetCallerIdentity").length - before < 10 && performance.now() < deadline
+  ) {
     await new Promise((r) => setTimeout(r, 20));
   }
+  assert(stack.proxy!.of("GetCallerIdentity").length - before >= 10, "ten calls inside the tool");
   stack.server.kill("SIGTERM");
   await stack.server.waitForLog((r) => r.msg === "shutdown_started");
   const late = await post();
@@ -54,6 +59,7 @@ Deno.test("shutdown: in-flight requests finish, new requests get 503, the proces
   );
   const status = await stack.server.status;
   assertEquals(status.code, 0);
-  const complete = stack.server.logs().find((r) => r.msg === "shutdown_complete");
+  // The exit can be seen before the last stderr lines are read: wait for the line itself.
+  const complete = await stack.server.waitForLog((r) => r.msg === "shutdown_complete");
   assertEquals(complete?.outcome, "drained");
 });

@@ -255,7 +255,9 @@ async function queryTests(t: Deno.TestContext, client: Client, stack: Stack, adm
       );
       assert.match(text, /It was cancelled\./);
       const elapsed = performance.now() - started;
-      assert.ok(elapsed >= 1000 && elapsed < 10_000, `${elapsed} ms`);
+      // Not before the timeout; and not waiting for the held query (it never finishes): the upper
+      // bound is only generous enough for a loaded machine.
+      assert.ok(elapsed >= 1000 && elapsed < 30_000, `${elapsed} ms`);
       id = /query execution id ([0-9a-f-]+)/.exec(text)![1];
     } finally {
       await hold.release();

@@ -58,9 +58,11 @@ Deno.test("input depth: metadata at the cap round-trips through a manifest; one 
     package: "team/deeper",
   }).catch(() => ({ versions: [] }));
   assertEquals(versions.versions.length, 0, "nothing was written");
-  const audit = stack.server.logs().filter((r) =>
-    r.msg === "tool_call" && r.tool === "package_create"
-  );
+  const audited = () =>
+    stack.server.logs().filter((r) => r.msg === "tool_call" && r.tool === "package_create");
+  // The answer can arrive before the server's stderr line is read: wait for the record.
+  await stack.server.waitForLog(() => audited().length >= 2);
+  const audit = audited();
   assertEquals(audit.map((r) => r.outcome), ["ok", "error"], "one audit record per call");
   assert(audit.every((r) => /^[0-9a-f]{64}$/.test(String(r.args_digest))));
 });
