@@ -4,7 +4,7 @@
  * well inside its limits), one level more is refused with a clear error and no write, and each call
  * leaves exactly one audit record.
  */
-import { MAX_INPUT_DEPTH } from "../../server/tools/input_depth.ts";
+import { MAX_INPUT_DEPTH } from "../../server/tools/common/input_depth.ts";
 import { assert, assertEquals, assertMatch, seedBucket, startStack } from "../harness/mod.ts";
 import { callError, callOk } from "./helpers_transports.ts";
 
