@@ -24,18 +24,25 @@ import { parameterDeclaration } from "../../modules/cloudformation/lib/parameter
 import { parameterErrors, readTemplate } from "./cfn_eval.ts";
 import { cdkProps, cfnParameters, cfnValue, FIXTURE } from "./flavours.ts";
 import { type ValidationCase, validationRuns } from "./terraform.ts";
+import { setUpOnce } from "../harness/set_up.ts";
 
 const MODULES = ["mcp-server", "alb", "waf", "observability"];
-const template = await readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON);
-const unwrap = (x: unknown) => (Array.isArray(x) && x.length === 1 ? x[0] : x);
-const variables = Object.fromEntries(
-  await Promise.all(
-    MODULES.map(async (m) => [m, await moduleVariables(`${REPO_ROOT}/modules/${m}`)] as const),
-  ),
+// Set-up runs in the first test that needs it: a failure fails those tests, not the module load.
+const template = setUpOnce(() =>
+  readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON)
 );
-const fixtureCfn = cfnParameters(FIXTURE);
+const unwrap = (x: unknown) => (Array.isArray(x) && x.length === 1 ? x[0] : x);
+const moduleVariablesByName = setUpOnce(async () =>
+  Object.fromEntries(
+    await Promise.all(
+      MODULES.map(async (m) => [m, await moduleVariables(`${REPO_ROOT}/modules/${m}`)] as const),
+    ),
+  )
+);
+const fixtureCfn = () => cfnParameters(FIXTURE);
 
-Deno.test("every Terraform module variable is a table parameter or Terraform-only with a reason", () => {
+Deno.test("every Terraform module variable is a table parameter or Terraform-only with a reason", async () => {
+  const variables = await moduleVariablesByName();
   const mapped = PARAMETERS.flatMap((p) => p.terraform);
   const only = PARAMETER_TABLE.terraform_only.map((t) => t.terraform);
   for (const t of PARAMETER_TABLE.terraform_only) {
@@ -47,7 +54,8 @@ Deno.test("every Terraform module variable is a table parameter or Terraform-onl
   assertEquals([...all].sort(), actual);
 });
 
-Deno.test("table types, defaults and required-ness equal the Terraform variables'", () => {
+Deno.test("table types, defaults and required-ness equal the Terraform variables'", async () => {
+  const variables = await moduleVariablesByName();
   for (const p of PARAMETERS) {
     for (const target of p.terraform) {
       const [module, name] = target.split(".");
@@ -61,7 +69,8 @@ Deno.test("table types, defaults and required-ness equal the Terraform variables
   }
 });
 
-Deno.test("a Terraform variable has a validation exactly when its table row has one and examples refused", () => {
+Deno.test("a Terraform variable has a validation exactly when its table row has one and examples refused", async () => {
+  const variables = await moduleVariablesByName();
   for (const p of PARAMETERS) {
     const [module, name] = p.terraform[0].split(".");
     const validated = variables[module].find((x) => x.name === name)!.validations.length > 0;
@@ -97,11 +106,12 @@ Deno.test("generated CDK props and CloudFormation template are up to date with t
   );
 });
 
-Deno.test("the CloudFormation parameters are exactly the table's, with its constraints", () => {
-  assertEquals(Object.keys(template.Parameters), PARAMETERS.map((p) => p.cloudformation));
+Deno.test("the CloudFormation parameters are exactly the table's, with its constraints", async () => {
+  const t = await template();
+  assertEquals(Object.keys(t.Parameters), PARAMETERS.map((p) => p.cloudformation));
   for (const p of PARAMETERS) {
     assertEquals(
-      template.Parameters[p.cloudformation],
+      t.Parameters[p.cloudformation],
       JSON.parse(JSON.stringify(parameterDeclaration(p))),
       p.name,
     );
@@ -126,15 +136,15 @@ function cdkRefuses(spec: ParameterSpec, value: unknown): boolean {
   return checkValue(spec, value).length > 0;
 }
 
-function cfnRefuses(spec: ParameterSpec, value: unknown): boolean {
-  const errors = parameterErrors(template, {
-    ...fixtureCfn,
+async function cfnRefuses(spec: ParameterSpec, value: unknown): Promise<boolean> {
+  const errors = parameterErrors(await template(), {
+    ...fixtureCfn(),
     [spec.cloudformation]: cfnValue(spec, value),
   });
   return errors.some((e) => e.startsWith(`${spec.cloudformation}:`));
 }
 
-Deno.test("every example of the table: valid ones accepted, invalid ones refused, by CDK and CloudFormation", () => {
+Deno.test("every example of the table: valid ones accepted, invalid ones refused, by CDK and CloudFormation", async () => {
   for (const p of PARAMETERS) {
     for (const value of p.examples?.valid ?? []) {
       assertEquals(
@@ -143,7 +153,7 @@ Deno.test("every example of the table: valid ones accepted, invalid ones refused
         `CDK refuses valid ${p.name} ${JSON.stringify(value)}`,
       );
       assertEquals(
-        cfnRefuses(p, value),
+        await cfnRefuses(p, value),
         false,
         `CloudFormation refuses valid ${p.name} ${JSON.stringify(value)}`,
       );
@@ -151,7 +161,7 @@ Deno.test("every example of the table: valid ones accepted, invalid ones refused
     for (const value of p.examples?.invalid ?? []) {
       assert(cdkRefuses(p, value), `CDK accepts invalid ${p.name} ${JSON.stringify(value)}`);
       assert(
-        cfnRefuses(p, value),
+        await cfnRefuses(p, value),
         `CloudFormation accepts invalid ${p.name} ${JSON.stringify(value)}`,
       );
     }
@@ -239,14 +249,14 @@ Deno.test("every value the Terraform modules' own tests refuse is refused by CDK
           );
           if (spec.validation?.integer && typeof value === "number" && !Number.isInteger(value)) {
             // The documented gap (cloudformation_encoding): a Number parameter takes fractions.
-            assert(!cfnRefuses(spec, value), runName);
+            assert(!(await cfnRefuses(spec, value)), runName);
             assert(
               /fraction/.test(spec.cloudformation_encoding ?? ""),
               `${spec.name}: document it`,
             );
           } else {
             assert(
-              cfnRefuses(spec, value),
+              await cfnRefuses(spec, value),
               `${module}/${runName}: CloudFormation accepts ${spec.cloudformation} = ${
                 JSON.stringify(value)
               }`,
@@ -260,7 +270,8 @@ Deno.test("every value the Terraform modules' own tests refuse is refused by CDK
   assert(checked >= 40, `only ${checked} refused values found in the modules' tests`);
 });
 
-Deno.test("rules between parameters: the CDK refuses each, CloudFormation too unless it cannot say so", () => {
+Deno.test("rules between parameters: the CDK refuses each, CloudFormation too unless it cannot say so", async () => {
+  const t = await template();
   for (const rule of PARAMETER_TABLE.rules) {
     for (const overlay of rule.invalid) {
       const values = { ...FIXTURE, ...overlay };
@@ -275,7 +286,7 @@ Deno.test("rules between parameters: the CDK refuses each, CloudFormation too un
       const cfn = cfnParameters(Object.fromEntries(
         Object.entries(values).map(([k, v]) => [k, v === null ? "" : v]),
       ));
-      const errors = parameterErrors(template, cfn);
+      const errors = parameterErrors(t, cfn);
       const refused = errors.some((e) => e.includes(`${rule.id}:`));
       if (rule.cloudformation.startsWith("Rules.")) {
         assert(
@@ -302,8 +313,8 @@ Deno.test("the shipped examples configure the tested fixture", async () => {
   }[];
   assertEquals(
     Object.fromEntries(sample.map((s) => [s.ParameterKey, s.ParameterValue])),
-    fixtureCfn,
+    fixtureCfn(),
   );
-  assertEquals(parameterErrors(template, fixtureCfn), []);
+  assertEquals(parameterErrors(await template(), fixtureCfn()), []);
   for (const name of Object.keys(FIXTURE)) assert(PARAMETERS_BY_NAME.has(name), name);
 });

@@ -16,22 +16,21 @@ import { acknowledgementsFor } from "../../modules/cdk/mod.ts";
 import { buildApp, EXAMPLE_PROPS } from "../../modules/cdk/example/app.ts";
 import { evaluate, readTemplate } from "./cfn_eval.ts";
 import { cfnParameters, FIXTURE } from "./flavours.ts";
+import { setUpOnce } from "../harness/set_up.ts";
 
-const work = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-scan-" });
-globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: true }));
+/** A work directory (removed when the module unloads) and the example app, synthesized. */
+const setUp = setUpOnce(async () => {
+  const work = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-scan-" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: true }));
+  // The example app as a user runs it: both packs registered, acknowledgements applied.
+  const example = buildApp(EXAMPLE_PROPS, join(work, "cdk.out"));
+  const synthesized: Record<string, unknown> =
+    example.app.synth().getStackByName("QuiltMcp").template;
+  return { work, example, synthesized };
+});
 
-// The example app as a user runs it: both packs registered, acknowledgements applied.
-const example = buildApp(EXAMPLE_PROPS, join(work, "cdk.out"));
-let synthError: unknown;
-let synthesized: Record<string, unknown> = {};
-try {
-  synthesized = example.app.synth().getStackByName("QuiltMcp").template;
-} catch (e) {
-  synthError = e;
-}
-
-Deno.test("cdk-nag: the example app synthesizes with no unacknowledged AwsSolutions or NIST 800-53 R5 finding", () => {
-  assertEquals(synthError, undefined);
+Deno.test("cdk-nag: the example app synthesizes with no unacknowledged AwsSolutions or NIST 800-53 R5 finding", async () => {
+  const { work } = await setUp();
   const report = join(work, "cdk.out", "validation-report.json");
   let violations: string[] = [];
   try {
@@ -46,7 +45,8 @@ Deno.test("cdk-nag: the example app synthesizes with no unacknowledged AwsSoluti
   assertEquals(violations, []);
 });
 
-Deno.test("cdk-nag: every acknowledgement matches a finding, each with its reason", () => {
+Deno.test("cdk-nag: every acknowledgement matches a finding, each with its reason", async () => {
+  const { work, example } = await setUp();
   // The same app without the construct's acknowledgements: the raw findings of both packs.
   const proto = Object.getPrototypeOf(Validations.of(example.app));
   const acknowledge = proto.acknowledge;
@@ -83,6 +83,7 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
 }
 
 Deno.test("cfn-lint: the synthesized CDK template is clean", async () => {
+  const { work, synthesized } = await setUp();
   const path = join(work, "cdk.template.json");
   await Deno.writeTextFile(path, JSON.stringify(synthesized));
   const { code, out } = await run(join(VENV, "bin", "cfn-lint"), [path]);
@@ -108,6 +109,7 @@ function toTemplate(resolved: unknown): unknown {
 }
 
 Deno.test("checkov: 0 failed checks on the synthesized, committed and resolved templates; skips reasoned", async () => {
+  const { work, synthesized } = await setUp();
   const dir = join(work, "checkov");
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(join(dir, "cdk-synth.template.json"), JSON.stringify(synthesized));

@@ -12,42 +12,11 @@
  */
 import { join } from "node:path";
 import { REPO_ROOT } from "../harness/paths.ts";
+import { runTerraform, type TerraformResult } from "../terraform/terraform_cli.ts";
 
-/** Environment for every terraform call: the project's offline CLI configuration. */
-export function terraformEnv(): Record<string, string> {
-  const given = Deno.env.get("TF_CLI_CONFIG_FILE");
-  const exists = (path: string) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  };
-  return {
-    TF_CLI_CONFIG_FILE: given !== undefined && exists(given)
-      ? given
-      : join(REPO_ROOT, ".tools", "terraformrc"),
-    TF_IN_AUTOMATION: "1",
-    CHECKPOINT_DISABLE: "1",
-    NO_COLOR: "1",
-  };
-}
-
-async function terraform(
-  dir: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { code, stdout, stderr } = await new Deno.Command("terraform", {
-    args: [`-chdir=${dir}`, ...args],
-    env: terraformEnv(),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code,
-    stdout: new TextDecoder().decode(stdout),
-    stderr: new TextDecoder().decode(stderr),
-  };
+/** `terraform -chdir=<dir> <args>`, under the plugin-cache and data-directory locks. */
+function terraform(dir: string, args: string[]): Promise<TerraformResult> {
+  return runTerraform([`-chdir=${dir}`, ...args]);
 }
 
 /** An HCL literal for a JSON value (HCL accepts JSON-style lists and objects). */
