@@ -490,3 +490,45 @@ Deno.test("the CloudFormation template refuses open egress at parameter validati
     .filter((r) => r.destination === "cidr:0.0.0.0/0");
   assertEquals(open, [{ protocol: "tcp", from: 443, to: 443, destination: "cidr:0.0.0.0/0" }]);
 });
+
+// --- no load balancer without WAF by accident (issue 19) --------------------------------
+
+/** The fixture with the web ACL left off the load balancer, and with the explicit opt-out too. */
+const WITHOUT_WAF = { ...FIXTURE, associate_web_acl: false };
+const WITHOUT_WAF_ACCEPTED = { ...WITHOUT_WAF, allow_without_waf: true };
+
+Deno.test("each flavour refuses a load balancer without a web ACL unless allow_without_waf", async () => {
+  const [refused, accepted] = await Promise.allSettled([
+    planComposition(terraformInputs(WITHOUT_WAF), mcpPath(WITHOUT_WAF)),
+    planComposition(terraformInputs(WITHOUT_WAF_ACCEPTED), mcpPath(WITHOUT_WAF_ACCEPTED)),
+  ]);
+  assertEquals(refused.status, "rejected", "Terraform planned a load balancer without WAF");
+  assert(
+    /allow_without_waf/.test(String((refused as PromiseRejectedResult).reason)),
+    `Terraform refused it for another reason: ${(refused as PromiseRejectedResult).reason}`,
+  );
+  if (accepted.status === "rejected") throw accepted.reason;
+  assertThrows(
+    () =>
+      new QuiltMcpServer(new Stack(new App(), "Refused"), "Server", cdkProps(WITHOUT_WAF) as never),
+    QuiltMcpPropsError,
+    "waf_opt_out",
+  );
+  const errors = parameterErrors(await template(), cfnParameters(WITHOUT_WAF));
+  assert(errors.some((e) => e.includes("waf_opt_out:")), `CloudFormation accepts it: ${errors}`);
+  // With the opt-out, every flavour leaves the web ACL unassociated, and only that differs.
+  const withWaf = (await profiles()).fixture;
+  const withoutWaf: ByFlavour = {
+    terraform: fromTerraform(accepted.value),
+    cdk: cdkProfile(WITHOUT_WAF_ACCEPTED),
+    cloudformation: await cfnProfile(WITHOUT_WAF_ACCEPTED),
+  };
+  for (const flavour of FLAVOURS) {
+    assertEquals(withoutWaf[flavour].wafAssociated, false, flavour);
+    assertEquals(
+      canonical({ ...withoutWaf[flavour], wafAssociated: true }),
+      canonical(withWaf[flavour]),
+      `${flavour}: the opt-out changes more than the association`,
+    );
+  }
+});

@@ -49,11 +49,12 @@ run "no_waf_is_a_conscious_exception" {
   variables {
     web_acl_arn       = null
     associate_web_acl = false
+    allow_without_waf = true
   }
 
   assert {
     condition     = length(aws_wafv2_web_acl_association.this) == 0
-    error_message = "associate_web_acl = false must skip the association."
+    error_message = "associate_web_acl = false with allow_without_waf = true must skip the association."
   }
 }
 

@@ -191,3 +191,14 @@ run "rejects_waf_association_without_acl" {
 
   expect_failures = [aws_wafv2_web_acl_association.this]
 }
+
+run "rejects_no_waf_without_opt_out" {
+  command = plan
+
+  variables {
+    web_acl_arn       = null
+    associate_web_acl = false
+  }
+
+  expect_failures = [aws_lb.this]
+}

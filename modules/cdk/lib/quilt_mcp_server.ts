@@ -746,10 +746,13 @@ export class QuiltMcpServer extends Construct {
       ) => ({ singleHeader: { Name: h } })),
     });
     loggingDependencies.forEach((d) => wafLogging.node.addDependency(d));
-    new wafv2.CfnWebACLAssociation(this, "WebAclAssociation", {
-      resourceArn: alb.ref,
-      webAclArn: webAcl.attrArn,
-    });
+    // Without the association the props needed allowWithoutWaf (rule waf_opt_out).
+    if (bool("associateWebAcl")) {
+      new wafv2.CfnWebACLAssociation(this, "WebAclAssociation", {
+        resourceArn: alb.ref,
+        webAclArn: webAcl.attrArn,
+      });
+    }
 
     // --- observability ----------------------------------------------------------------------
     const topicKeyArn = givenKey ?? newKey(

@@ -964,10 +964,11 @@ export function buildTemplate(): Record<string, unknown> {
   }, {
     DependsOn: ["WafLogGroup"],
   });
+  // Without the association the parameters needed AllowWithoutWaf (Rules.WafOptOut).
   add("WebAclAssociation", "AWS::WAFv2::WebACLAssociation", {
     ResourceArn: ref("LoadBalancer"),
     WebACLArn: getAtt("WebAcl", "Arn"),
-  });
+  }, { Condition: is("associate_web_acl") });
 
   // --- observability ----------------------------------------------------------------------
   const topicKey = key(
@@ -1633,6 +1634,14 @@ function buildRules(): Record<string, unknown> {
         ),
         AssertDescription:
           "alb_ingress_source: give at least one ingress source (IngressCidrBlocks, IngressIpv6CidrBlocks or IngressPrefixListIds).",
+      }],
+    },
+    WafOptOut: {
+      RuleCondition: equals(P("associate_web_acl"), "false"),
+      Assertions: [{
+        Assert: equals(P("allow_without_waf"), "true"),
+        AssertDescription:
+          "waf_opt_out: AssociateWebAcl false leaves the load balancer without a web ACL; keep it, or accept the risk explicitly with AllowWithoutWaf true.",
       }],
     },
   };
