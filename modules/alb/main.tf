@@ -19,7 +19,7 @@ locals {
 # --- load balancer ---------------------------------------------------------------------------
 
 resource "aws_lb" "this" {
-  #checkov:skip=CKV2_AWS_76:The web ACL comes in through web_acl_arn from modules/waf, whose ACL blocks with AWSManagedRulesKnownBadInputsRuleSet (the Log4j AMR) and AWSManagedRulesAnonymousIpList (modules/waf/tests/rules.tftest.hcl, examples/*/tests assert it); the module refuses a load balancer without it unless allow_without_waf = true (a documented risk); checkov cannot follow an ACL ARN through a module variable.
+  #checkov:skip=CKV2_AWS_76:The web ACL comes in through web_acl_arn from modules/waf, whose ACL blocks with AWSManagedRulesKnownBadInputsRuleSet (the Log4j AMR) and AWSManagedRulesAnonymousIpList (modules/waf/tests/rules.tftest.hcl, examples/*/tests assert it), and the module refuses a load balancer without it unless allow_without_waf = true (a documented risk); checkov cannot follow an ACL ARN through a module variable, so a composition (examples/complete) fails the check.
   name               = var.name
   load_balancer_type = "application"
   internal           = var.internal

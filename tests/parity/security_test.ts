@@ -17,7 +17,7 @@ import { TELEMETRY_CATALOG } from "../../modules/cdk/lib/shared.ts";
 import { findPlaceholders, renderTemplate } from "../../policies/render.ts";
 import { PYTHON, REPO_ROOT } from "../harness/paths.ts";
 import { evaluate, parameterErrors, readTemplate } from "./cfn_eval.ts";
-import { cdkProps, cfnParameters, FIXTURE, terraformInputs } from "./flavours.ts";
+import { cdkProps, cfnParameters, FEATURES, FIXTURE, terraformInputs } from "./flavours.ts";
 import {
   canonical,
   fromCloudFormation,
@@ -30,43 +30,6 @@ import {
 } from "./profile.ts";
 import { planComposition, type TerraformPlan, validationRuns } from "./terraform.ts";
 import { setUpOnce } from "../harness/set_up.ts";
-
-/** Everything switched on that the fixture leaves off. */
-const FEATURES: Record<string, unknown> = {
-  ...FIXTURE,
-  role_mode: "single-tenant",
-  tool_categories: [
-    "s3-read",
-    "s3-write",
-    "packages-read",
-    "packages-write",
-    "search",
-    "governance",
-    "athena",
-    "catalog",
-  ],
-  athena_output_location: "s3://acme-athena-results/quilt-mcp/",
-  glue_databases: ["genomics", "clinical"],
-  allow_internet_egress: true,
-  egress_cidr_blocks: ["203.0.113.10/32", "2001:db8::/48"],
-  http_redirect: true,
-  waf_blocked_ip_cidrs: ["192.0.2.0/24", "2001:db8:dead::/48"],
-  waf_allowed_ip_cidrs: ["198.51.100.0/24"],
-  waf_anonymous_ip_action: "count",
-  auth_jwks_url: null,
-  auth_hs256_secret_value_from:
-    "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-hs256-AbCdEf:key:AWSCURRENT:",
-  auth_hs256_secret_previous_value_from:
-    "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/hs256-previous",
-  extra_secrets: {
-    PROXY_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:proxy-AbCdEf",
-  },
-  secrets_kms_key_arns: [
-    "arn:aws:kms:us-east-1:123456789012:key/22222222-3333-4444-5555-666666666666",
-  ],
-  extra_environment: { HTTPS_PROXY: "http://proxy.internal:3128" },
-  log_retention_in_days: 731,
-};
 
 const template = setUpOnce(() =>
   readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON)

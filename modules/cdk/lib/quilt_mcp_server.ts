@@ -606,7 +606,7 @@ export class QuiltMcpServer extends Construct {
       })
     );
     if (bool("httpRedirect")) {
-      const redirect = new elbv2.CfnListener(this, "HttpRedirectListener", {
+      new elbv2.CfnListener(this, "HttpRedirectListener", {
         loadBalancerArn: alb.ref,
         port: 80,
         protocol: "HTTP",
@@ -617,17 +617,6 @@ export class QuiltMcpServer extends Construct {
             protocol: "HTTPS",
             statusCode: "HTTP_301",
           },
-        }],
-      });
-      redirect.addMetadata("checkov", {
-        skip: [{
-          id: "CKV_AWS_2",
-          comment:
-            "Port 80 only answers with a 301 redirect to HTTPS (created only when httpRedirect is true).",
-        }, {
-          id: "CKV_AWS_103",
-          comment:
-            "Port 80 only answers with a 301 redirect to HTTPS; TLS applies to the HTTPS listener.",
         }],
       });
     }

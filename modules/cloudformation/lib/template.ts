@@ -820,22 +820,7 @@ export function buildTemplate(): Record<string, unknown> {
         StatusCode: "HTTP_301",
       },
     }],
-  }, {
-    Condition: "HttpRedirect",
-    Metadata: {
-      checkov: {
-        skip: [{
-          id: "CKV_AWS_2",
-          comment:
-            "Port 80 only answers with a 301 redirect to HTTPS (created only when http_redirect is true).",
-        }, {
-          id: "CKV_AWS_103",
-          comment:
-            "Port 80 only answers with a 301 redirect to HTTPS; TLS applies to the HTTPS listener.",
-        }],
-      },
-    },
-  });
+  }, { Condition: "HttpRedirect" });
 
   // --- WAF --------------------------------------------------------------------------------
   const wafKey = key(
