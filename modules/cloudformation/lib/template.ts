@@ -20,6 +20,21 @@ import {
   type Flavour,
 } from "../../cdk/lib/shared.ts";
 import { ELB_LOG_ACCOUNTS } from "../../cdk/lib/elb_accounts.ts";
+import {
+  accessLogsBucketPolicy,
+  accessLogsBucketProperties,
+  alarmsKeyStatement,
+  alarmTopicPolicy,
+  containerDefinition,
+  HTTPS_DEFAULT_ACTIONS,
+  kmsKeyProperties,
+  loadBalancerAttributes,
+  logsKeyStatement,
+  NO_DEFAULT_EGRESS,
+  REDIRECT_DEFAULT_ACTIONS,
+  TARGET_HEALTH_CHECK,
+  wafLogDeliveryPolicy,
+} from "../../cdk/lib/security_profile.ts";
 import { CONTAINER_NAME, FIXED_ENVIRONMENT } from "../../cdk/lib/values.ts";
 import { FARGATE_MEMORY, PARAMETER_TABLE as TABLE } from "../../cdk/lib/parameters.ts";
 import type { Json } from "../../../policies/render.ts";
@@ -50,14 +65,6 @@ import {
   presenceConditions,
   spec,
 } from "./parameters.ts";
-
-const NO_DEFAULT_EGRESS = {
-  CidrIp: "255.255.255.255/32",
-  IpProtocol: "icmp",
-  FromPort: 252,
-  ToPort: 86,
-  Description: "Disallow all traffic (removes the default allow-all egress rule)",
-};
 
 /** Depth of an Athena result prefix the template can split (as many as the table's pattern allows). */
 const ATHENA_PREFIX_SEGMENTS = 5;
@@ -171,47 +178,23 @@ export function buildTemplate(): Record<string, unknown> {
   );
 
   // --- keys and logs ----------------------------------------------------------------------
-  const admin = {
-    Sid: "AccountAdministersKeyThroughIam",
-    Effect: "Allow",
-    Principal: {
-      AWS: sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
-    },
-    Action: "kms:*",
-    Resource: "*",
-  };
-  const logsKeyPolicy = (sid: string, groupArn: Cfn) => ({
-    Version: "2012-10-17",
-    Statement: [admin, {
-      Sid: sid,
-      Effect: "Allow",
-      Principal: { Service: sub("logs.${AWS::Region}.${AWS::URLSuffix}") },
-      Action: [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:Describe*",
-      ],
-      Resource: "*",
-      Condition: {
-        ArnLike: { "kms:EncryptionContext:aws:logs:arn": groupArn },
-      },
-    }],
-  });
+  const accountRootArn = sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
+  const logsServicePrincipal = sub("logs.${AWS::Region}.${AWS::URLSuffix}");
+  const keyProperties = (description: string, statements: Cfn[]) =>
+    kmsKeyProperties({
+      description: sub(`\${Name}: ${description}`, { Name: name }),
+      deletionWindowInDays: P("kms_deletion_window_in_days"),
+      accountRootArn,
+      statements,
+    });
   const key = (
     id: string,
     condition: string,
     description: string,
-    policy: unknown,
+    statements: Cfn[],
     alias: string,
   ) => {
-    add(id, "AWS::KMS::Key", {
-      Description: sub(`\${Name}: ${description}`, { Name: name }),
-      EnableKeyRotation: true,
-      PendingWindowInDays: P("kms_deletion_window_in_days"),
-      KeyPolicy: policy,
-    }, { Condition: condition });
+    add(id, "AWS::KMS::Key", keyProperties(description, statements), { Condition: condition });
     add(`${id}Alias`, "AWS::KMS::Alias", {
       AliasName: sub(`alias/\${Name}-${alias}`, { Name: name }),
       TargetKeyId: ref(id),
@@ -222,7 +205,10 @@ export function buildTemplate(): Record<string, unknown> {
     "LogsKey",
     "CreateKeys",
     "CloudWatch Logs of the MCP service and its ECS Exec sessions",
-    logsKeyPolicy("CloudWatchLogsOfThisServiceOnly", logGroupArn),
+    [logsKeyStatement("CloudWatchLogsOfThisServiceOnly", {
+      logsServicePrincipal,
+      groupArn: logGroupArn,
+    })],
     "logs",
   );
   add("LogGroup", "AWS::Logs::LogGroup", {
@@ -240,12 +226,9 @@ export function buildTemplate(): Record<string, unknown> {
       cond(has("hs256_secret_rotation_lambda_arn")),
     ),
   );
-  add("SecretsKey", "AWS::KMS::Key", {
-    Description: sub("${Name}: HS256 token signing secret", { Name: name }),
-    EnableKeyRotation: true,
-    PendingWindowInDays: P("kms_deletion_window_in_days"),
-    KeyPolicy: { Version: "2012-10-17", Statement: [admin] },
-  }, { Condition: "CreateHs256Secret" });
+  add("SecretsKey", "AWS::KMS::Key", keyProperties("HS256 token signing secret", []), {
+    Condition: "CreateHs256Secret",
+  });
   add("SecretsKeyAlias", "AWS::KMS::Alias", {
     AliasName: sub("alias/${Name}-secrets", { Name: name }),
     TargetKeyId: ref("SecretsKey"),
@@ -648,31 +631,10 @@ export function buildTemplate(): Record<string, unknown> {
     });
   }
   add("AccessLogsBucket", "AWS::S3::Bucket", {
-    BucketName: sub("${Name}-logs-${AWS::AccountId}-${AWS::Region}", {
-      Name: name,
+    ...accessLogsBucketProperties({
+      bucketName: sub("${Name}-logs-${AWS::AccountId}-${AWS::Region}", { Name: name }),
+      retentionDays: P("access_logs_retention_days"),
     }),
-    PublicAccessBlockConfiguration: {
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    },
-    OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
-    VersioningConfiguration: { Status: "Enabled" },
-    BucketEncryption: {
-      ServerSideEncryptionConfiguration: [{
-        ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" },
-      }],
-    },
-    LifecycleConfiguration: {
-      Rules: [{
-        Id: "expire-logs",
-        Status: "Enabled",
-        ExpirationInDays: P("access_logs_retention_days"),
-        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-      }],
-    },
     // CloudFormation cannot make the deletion policy conditional without a transform, so the
     // bucket is always retained; the tag records the choice for whoever cleans up.
     Tags: [{
@@ -705,55 +667,16 @@ export function buildTemplate(): Record<string, unknown> {
   });
   add("AccessLogsBucketPolicy", "AWS::S3::BucketPolicy", {
     Bucket: ref("AccessLogsBucket"),
-    PolicyDocument: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucketArn, sub("${Bucket}/*", { Bucket: bucketArn })],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          Sid: "DenyOutdatedTls",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucketArn, sub("${Bucket}/*", { Bucket: bucketArn })],
-          Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-        },
-        {
-          Sid: "ElbLogDelivery",
-          Effect: "Allow",
-          Principal: {
-            Service: "logdelivery.elasticloadbalancing.amazonaws.com",
-          },
-          Action: "s3:PutObject",
-          Resource: logDelivery,
-        },
-        iff("LegacyElbLogRegion", {
-          Sid: "ElbLogDeliveryLegacyRegions",
-          Effect: "Allow",
-          Principal: {
-            AWS: sub("arn:${AWS::Partition}:iam::${Account}:root", {
-              Account: {
-                "Fn::FindInMap": [
-                  "ElbLogAccounts",
-                  ref("AWS::Region"),
-                  "account",
-                ],
-              },
-            }),
-          },
-          Action: "s3:PutObject",
-          Resource: logDelivery,
-        }),
-      ],
-    },
+    PolicyDocument: accessLogsBucketPolicy({
+      bucketArn,
+      bucketObjectsArn: sub("${Bucket}/*", { Bucket: bucketArn }),
+      logDeliveryArn: logDelivery,
+      legacyElbAccountRootArn: sub("arn:${AWS::Partition}:iam::${Account}:root", {
+        Account: { "Fn::FindInMap": ["ElbLogAccounts", ref("AWS::Region"), "account"] },
+      }),
+      legacyRegion: (statement) => iff("LegacyElbLogRegion", statement),
+    }),
   });
-  const attribute = (Key: string, Value: Cfn) => ({ Key, Value });
   add("LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer", {
     Name: name,
     Type: "application",
@@ -761,24 +684,11 @@ export function buildTemplate(): Record<string, unknown> {
     IpAddressType: P("ip_address_type"),
     SecurityGroups: [getAtt("AlbSecurityGroup", "GroupId")],
     Subnets: listOf("alb_subnet_ids"),
-    LoadBalancerAttributes: [
-      attribute("idle_timeout.timeout_seconds", P("idle_timeout")),
-      // Request smuggling and header abuse: drop malformed headers, refuse ambiguous requests.
-      attribute("routing.http.drop_invalid_header_fields.enabled", "true"),
-      attribute("routing.http.desync_mitigation_mode", "strictest"),
-      attribute("deletion_protection.enabled", P("deletion_protection")),
-      attribute("routing.http2.enabled", "true"),
-      // If WAF cannot be reached, requests are refused rather than let through unfiltered.
-      attribute("waf.fail_open.enabled", "false"),
-      attribute("routing.http.preserve_host_header.enabled", "false"),
-      attribute("routing.http.xff_header_processing.mode", "append"),
-      attribute("access_logs.s3.enabled", "true"),
-      attribute("access_logs.s3.bucket", ref("AccessLogsBucket")),
-      attribute("access_logs.s3.prefix", "access"),
-      attribute("connection_logs.s3.enabled", "true"),
-      attribute("connection_logs.s3.bucket", ref("AccessLogsBucket")),
-      attribute("connection_logs.s3.prefix", "connection"),
-    ],
+    LoadBalancerAttributes: loadBalancerAttributes({
+      idleTimeout: P("idle_timeout"),
+      deletionProtection: P("deletion_protection"),
+      logsBucket: ref("AccessLogsBucket"),
+    }),
   }, { DependsOn: ["AccessLogsBucketPolicy"] });
   add("HttpsListener", "AWS::ElasticLoadBalancingV2::Listener", {
     LoadBalancerArn: ref("LoadBalancer"),
@@ -786,15 +696,7 @@ export function buildTemplate(): Record<string, unknown> {
     Protocol: "HTTPS",
     SslPolicy: P("ssl_policy"),
     Certificates: [{ CertificateArn: P("certificate_arn") }],
-    // Only the MCP listener rule routes anywhere; everything else is a plain 404.
-    DefaultActions: [{
-      Type: "fixed-response",
-      FixedResponseConfig: {
-        ContentType: "text/plain",
-        MessageBody: "Not found",
-        StatusCode: "404",
-      },
-    }],
+    DefaultActions: HTTPS_DEFAULT_ACTIONS,
   });
   const certificates = slots("additional_certificate_arns");
   certificates.items.forEach((item, i) =>
@@ -812,14 +714,7 @@ export function buildTemplate(): Record<string, unknown> {
     LoadBalancerArn: ref("LoadBalancer"),
     Port: 80,
     Protocol: "HTTP",
-    DefaultActions: [{
-      Type: "redirect",
-      RedirectConfig: {
-        Port: "443",
-        Protocol: "HTTPS",
-        StatusCode: "HTTP_301",
-      },
-    }],
+    DefaultActions: REDIRECT_DEFAULT_ACTIONS,
   }, { Condition: "HttpRedirect" });
 
   // --- WAF --------------------------------------------------------------------------------
@@ -827,7 +722,10 @@ export function buildTemplate(): Record<string, unknown> {
     "WafLogsKey",
     "CreateKeys",
     "WAF logs",
-    logsKeyPolicy("CloudWatchLogsOfTheWafLogGroupOnly", wafLogGroupArn),
+    [logsKeyStatement("CloudWatchLogsOfTheWafLogGroupOnly", {
+      logsServicePrincipal,
+      groupArn: wafLogGroupArn,
+    })],
     "waf-logs",
   );
   const ipSets = (list: string, label: string): { v4: Cfn; v6: Cfn } => {
@@ -919,23 +817,12 @@ export function buildTemplate(): Record<string, unknown> {
   add("WafLogResourcePolicy", "AWS::Logs::ResourcePolicy", {
     PolicyName: sub("${Name}-waf-log-delivery", { Name: name }),
     PolicyDocument: sub(
-      JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-          Sid: "WafLogDeliveryOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "delivery.logs.amazonaws.com" },
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource:
-            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-waf-logs-${Name}:*",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" },
-            ArnLike: {
-              "aws:SourceArn": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*",
-            },
-          },
-        }],
-      }),
+      JSON.stringify(wafLogDeliveryPolicy({
+        logStreamsArn:
+          "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-waf-logs-${Name}:*",
+        accountId: "${AWS::AccountId}",
+        logsArnPattern: "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*",
+      })),
       { Name: name },
     ),
   }, { Condition: is("waf_create_log_resource_policy") });
@@ -960,20 +847,7 @@ export function buildTemplate(): Record<string, unknown> {
     "AlarmsKey",
     "CreateKeys",
     "alarm notifications",
-    {
-      Version: "2012-10-17",
-      Statement: [admin, {
-        // Alarms publish to the encrypted topic as CloudWatch itself.
-        Sid: "CloudWatchAlarmsOfThisAccount",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        Resource: "*",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") },
-        },
-      }],
-    },
+    [alarmsKeyStatement(ref("AWS::AccountId"))],
     "alarms",
   );
   add("AlarmTopic", "AWS::SNS::Topic", {
@@ -982,34 +856,13 @@ export function buildTemplate(): Record<string, unknown> {
   });
   add("AlarmTopicPolicy", "AWS::SNS::TopicPolicy", {
     Topics: [ref("AlarmTopic")],
-    PolicyDocument: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "CloudWatchAlarmsOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "cloudwatch.amazonaws.com" },
-          Action: "sns:Publish",
-          Resource: ref("AlarmTopic"),
-          Condition: {
-            StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") },
-            ArnLike: {
-              "aws:SourceArn": sub(
-                "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*",
-              ),
-            },
-          },
-        },
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "sns:Publish",
-          Resource: ref("AlarmTopic"),
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ],
-    },
+    PolicyDocument: alarmTopicPolicy({
+      topic: ref("AlarmTopic"),
+      accountId: ref("AWS::AccountId"),
+      alarmArnPattern: sub(
+        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*",
+      ),
+    }),
   });
   const emails = slots("alarm_email_addresses");
   emails.items.forEach((item, i) =>
@@ -1030,15 +883,7 @@ export function buildTemplate(): Record<string, unknown> {
       Key: "deregistration_delay.timeout_seconds",
       Value: P("deregistration_delay"),
     }],
-    HealthCheckEnabled: true,
-    HealthCheckPath: "/healthz",
-    HealthCheckPort: "traffic-port",
-    HealthCheckProtocol: "HTTP",
-    Matcher: { HttpCode: "200" },
-    HealthCheckIntervalSeconds: 15,
-    HealthCheckTimeoutSeconds: 5,
-    HealthyThresholdCount: 2,
-    UnhealthyThresholdCount: 3,
+    ...TARGET_HEALTH_CHECK,
   });
   const alarms = buildAlarms(flavour, {
     name,
@@ -1117,41 +962,18 @@ export function buildTemplate(): Record<string, unknown> {
       OperatingSystemFamily: "LINUX",
       CpuArchitecture: P("cpu_architecture"),
     },
-    ContainerDefinitions: [{
-      Name: CONTAINER_NAME,
-      Image: P("container_image"),
-      Essential: true,
-      User: P("container_user"),
-      ReadonlyRootFilesystem: true,
-      Privileged: false,
-      LinuxParameters: {
-        InitProcessEnabled: true,
-        Capabilities: { Add: [], Drop: ["ALL"] },
-      },
-      PortMappings: [{ ContainerPort: P("port"), Protocol: "tcp" }],
-      Environment: environment,
-      Secrets: containerSecrets,
-      HealthCheck: {
-        Command: ["CMD", P("healthcheck_binary"), "healthcheck"],
-        Interval: 15,
-        Timeout: 5,
-        Retries: 3,
-        StartPeriod: 15,
-      },
-      StopTimeout: P("stop_timeout"),
-      MountPoints: [],
-      VolumesFrom: [],
-      LogConfiguration: {
-        LogDriver: "awslogs",
-        Options: {
-          "awslogs-group": logGroupName,
-          "awslogs-region": ref("AWS::Region"),
-          "awslogs-stream-prefix": "mcp",
-          "mode": "non-blocking",
-          "max-buffer-size": "25m",
-        },
-      },
-    }],
+    ContainerDefinitions: [containerDefinition({
+      name: CONTAINER_NAME,
+      image: P("container_image"),
+      user: P("container_user"),
+      port: P("port"),
+      environment,
+      secrets: containerSecrets,
+      healthcheckBinary: P("healthcheck_binary"),
+      stopTimeout: P("stop_timeout"),
+      logGroupName,
+      region: ref("AWS::Region"),
+    })],
   }, { DependsOn: ["LogGroup"] });
   add("ServiceSecurityGroup", "AWS::EC2::SecurityGroup", {
     GroupDescription:
