@@ -52,6 +52,31 @@ export const FEATURES: Readonly<Record<string, unknown>> = {
   log_retention_in_days: 731,
 };
 
+/** Values every module needs before any run can plan. */
+export const TERRAFORM_BASE: Readonly<Record<string, Record<string, unknown>>> = {
+  "mcp-server": {
+    vpc_id: "vpc-0123456789abcdef0",
+    subnet_ids: ["subnet-0123456789abcdef0"],
+    listener_arn:
+      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef",
+    alb_security_group_id: "sg-0123456789abcdef0",
+    container_image: FIXTURE.container_image,
+    public_url: FIXTURE.public_url,
+    auth_issuer: FIXTURE.auth_issuer,
+  },
+  alb: {
+    internal: false,
+    vpc_id: "vpc-0123456789abcdef0",
+    subnet_ids: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    certificate_arn: FIXTURE.certificate_arn,
+  },
+  waf: {},
+  observability: {
+    load_balancer_arn_suffix: "app/quilt-mcp/0123456789abcdef",
+    target_group_arn_suffix: "targetgroup/quilt-mcp/0123456789abcdef",
+  },
+};
+
 /** Canonical values → CDK props. */
 export function cdkProps(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

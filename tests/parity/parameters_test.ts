@@ -22,7 +22,7 @@ import { propsSource } from "../../modules/cdk/generate_props.ts";
 import { formatYaml, templateSource } from "../../modules/cloudformation/generate.ts";
 import { parameterDeclaration } from "../../modules/cloudformation/lib/parameters.ts";
 import { parameterErrors, readTemplate } from "./cfn_eval.ts";
-import { cdkProps, cfnParameters, cfnValue, FIXTURE } from "./flavours.ts";
+import { cdkProps, cfnParameters, cfnValue, FIXTURE, TERRAFORM_BASE } from "./flavours.ts";
 import { type ValidationCase, validationRuns } from "./terraform.ts";
 import { setUpOnce } from "../harness/set_up.ts";
 
@@ -168,31 +168,6 @@ Deno.test("every example of the table: valid ones accepted, invalid ones refused
   }
 });
 
-/** Values every module needs before any run can plan. */
-const TF_BASE: Record<string, Record<string, unknown>> = {
-  "mcp-server": {
-    vpc_id: "vpc-0123456789abcdef0",
-    subnet_ids: ["subnet-0123456789abcdef0"],
-    listener_arn:
-      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef",
-    alb_security_group_id: "sg-0123456789abcdef0",
-    container_image: FIXTURE.container_image,
-    public_url: FIXTURE.public_url,
-    auth_issuer: FIXTURE.auth_issuer,
-  },
-  alb: {
-    internal: false,
-    vpc_id: "vpc-0123456789abcdef0",
-    subnet_ids: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-    certificate_arn: FIXTURE.certificate_arn,
-  },
-  waf: {},
-  observability: {
-    load_balancer_arn_suffix: "app/quilt-mcp/0123456789abcdef",
-    target_group_arn_suffix: "targetgroup/quilt-mcp/0123456789abcdef",
-  },
-};
-
 Deno.test("every example of the table: Terraform's own validations agree", async () => {
   const cases: Record<string, ValidationCase[]> = Object.fromEntries(MODULES.map((m) => [m, []]));
   const invalidTargets = new Map<string, number>();
@@ -209,8 +184,9 @@ Deno.test("every example of the table: Terraform's own validations agree", async
       });
     }
   }
-  const wrong = (await Promise.all(MODULES.map((m) => validationRuns(m, TF_BASE[m], cases[m]))))
-    .flat();
+  const wrong =
+    (await Promise.all(MODULES.map((m) => validationRuns(m, TERRAFORM_BASE[m], cases[m]))))
+      .flat();
   // Valid examples must pass everywhere; an invalid one fed to several modules (a shared name or
   // key) must be refused by at least one of them: the composition then refuses it.
   const validWrong = wrong.filter((w) => w.label.startsWith("valid"));

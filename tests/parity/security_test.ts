@@ -17,7 +17,14 @@ import { TELEMETRY_CATALOG } from "../../modules/cdk/lib/shared.ts";
 import { findPlaceholders, renderTemplate } from "../../policies/render.ts";
 import { PYTHON, REPO_ROOT } from "../harness/paths.ts";
 import { evaluate, parameterErrors, readTemplate } from "./cfn_eval.ts";
-import { cdkProps, cfnParameters, FEATURES, FIXTURE, terraformInputs } from "./flavours.ts";
+import {
+  cdkProps,
+  cfnParameters,
+  FEATURES,
+  FIXTURE,
+  TERRAFORM_BASE,
+  terraformInputs,
+} from "./flavours.ts";
 import {
   canonical,
   fromCloudFormation,
@@ -290,6 +297,33 @@ function referencePolicy(category: string, values: Record<string, unknown>, task
   return statements(rendered);
 }
 
+/**
+ * Each category policy of a profile is the reference rendering of policies/ for `values`; only
+ * Terraform's self-referencing governance policy may be unknown at plan.
+ */
+function assertRenderedPolicies(
+  flavour: string,
+  p: Profile,
+  values: Record<string, unknown>,
+  taskRoleArn: string,
+): void {
+  for (const [category, actual] of Object.entries(p.categoryPolicies)) {
+    if (actual === UNKNOWN_AT_PLAN) {
+      assertEquals(
+        [flavour, category],
+        ["terraform", "governance"],
+        "only the self-referencing policy is unknown at plan",
+      );
+      continue;
+    }
+    assertEquals(
+      canonical(actual),
+      canonical(referencePolicy(category, values, taskRoleArn)),
+      `${flavour} ${category}`,
+    );
+  }
+}
+
 Deno.test("per-user: each enabled category's policy is policies/ rendered, never attached to the task role", async () => {
   const all = await profiles();
   const enabled = (FIXTURE.tool_categories as string[] | undefined) ??
@@ -301,21 +335,7 @@ Deno.test("per-user: each enabled category's policy is policies/ rendered, never
       enabled.filter((c) => c in CATEGORY_TEMPLATES).sort(),
       flavour,
     );
-    for (const [category, actual] of Object.entries(p.categoryPolicies)) {
-      if (actual === UNKNOWN_AT_PLAN) {
-        assertEquals(
-          [flavour, category],
-          ["terraform", "governance"],
-          "only the self-referencing policy is unknown at plan",
-        );
-        continue;
-      }
-      assertEquals(
-        canonical(actual),
-        canonical(referencePolicy(category, FIXTURE, "")),
-        `${flavour} ${category}`,
-      );
-    }
+    assertRenderedPolicies(flavour, p, FIXTURE, "");
     // The task role may only assume, tag and set the source identity on the allow-listed roles.
     assertEquals(
       p.taskAssumeStatements,
@@ -333,21 +353,7 @@ Deno.test("single-tenant: the task role holds exactly the enabled categories' po
   for (const flavour of FLAVOURS) {
     const p = all.features[flavour];
     assertEquals(p.attachedCategories, expected, flavour);
-    for (const [category, actual] of Object.entries(p.categoryPolicies)) {
-      if (actual === UNKNOWN_AT_PLAN) {
-        assertEquals(
-          [flavour, category],
-          ["terraform", "governance"],
-          "only the self-referencing policy is unknown at plan",
-        );
-        continue;
-      }
-      assertEquals(
-        canonical(actual),
-        canonical(referencePolicy(category, FEATURES, TASK_ROLE)),
-        `${flavour} ${category}`,
-      );
-    }
+    assertRenderedPolicies(flavour, p, FEATURES, TASK_ROLE);
     assertEquals(
       all.fixture[flavour].attachedCategories,
       [],
@@ -385,17 +391,7 @@ Deno.test("execution role reads exactly the container secrets, suffixes stripped
 // --- a dangerous input, refused by each flavour ------------------------------------------
 
 Deno.test("Terraform refuses open egress without allow_internet_egress (variable validation)", async () => {
-  const base = {
-    vpc_id: "vpc-0123456789abcdef0",
-    subnet_ids: ["subnet-0123456789abcdef0"],
-    listener_arn:
-      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef",
-    alb_security_group_id: "sg-0123456789abcdef0",
-    container_image: FIXTURE.container_image,
-    public_url: FIXTURE.public_url,
-    auth_issuer: FIXTURE.auth_issuer,
-  };
-  const wrong = await validationRuns("mcp-server", base, [
+  const wrong = await validationRuns("mcp-server", TERRAFORM_BASE["mcp-server"], [
     {
       label: "0.0.0.0/0",
       values: { egress_cidr_blocks: ["0.0.0.0/0"] },
