@@ -91,7 +91,7 @@ export async function planComposition(
     await Deno.writeTextFile(
       join(dir, "tests", "plan.tftest.hcl"),
       `mock_provider "aws" {\n  source = ${
-        JSON.stringify(join(REPO_ROOT, "tests", "parity", "terraform", "mocks"))
+        JSON.stringify(join(REPO_ROOT, "tests", "terraform", "mocks"))
       }\n}\n\nrun "plan" {\n  command = plan\n}\n`,
     );
     const init = await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]);

@@ -1,7 +1,7 @@
 # The existing-ALB example plans under mocks, attaches only to an HTTPS listener with a TLS 1.3
 # policy, and wires the alarms to the listener's load balancer and the service's rollback.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
