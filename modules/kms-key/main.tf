@@ -4,9 +4,22 @@
 # caller adds only the statements of the one service that uses it.
 
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
+  # CloudWatch Logs may use the key only for the one log group named (its encryption context).
+  log_group_statements = var.log_group == null ? [] : [{
+    Sid       = var.log_group.sid
+    Effect    = "Allow"
+    Principal = { Service = "logs.${data.aws_region.current.id}.${data.aws_partition.current.dns_suffix}" }
+    Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    Resource  = "*"
+    Condition = {
+      ArnLike = { "kms:EncryptionContext:aws:logs:arn" = var.log_group.arn }
+    }
+  }]
+
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = concat([{
@@ -15,7 +28,7 @@ locals {
       Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
       Action    = "kms:*"
       Resource  = "*"
-    }], var.service_statements)
+    }], local.log_group_statements, var.service_statements)
   })
 }
 

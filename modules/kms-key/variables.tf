@@ -24,6 +24,15 @@ variable "deletion_window_in_days" {
   }
 }
 
+variable "log_group" {
+  description = "The one CloudWatch Logs group that may use the key: its ARN and the statement's Sid. null: no CloudWatch Logs statement."
+  type = object({
+    arn = string
+    sid = string
+  })
+  default = null
+}
+
 variable "service_statements" {
   description = "Key policy statements after the account's own: the one service that uses the key, scoped by condition where the service sends one. A wildcard principal is refused."
   # Statements differ in shape (Condition or not), which no list(object) type allows.

@@ -87,17 +87,8 @@ module "logs_key" {
   alias                   = "${var.name}-logs"
   description             = "${var.name}: CloudWatch Logs of the MCP service and its ECS Exec sessions"
   deletion_window_in_days = var.kms_deletion_window_in_days
-  service_statements = [{
-    Sid       = "CloudWatchLogsOfThisServiceOnly"
-    Effect    = "Allow"
-    Principal = { Service = "logs.${data.aws_region.current.id}.${local.dns_suffix}" }
-    Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    Resource  = "*"
-    Condition = {
-      ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn }
-    }
-  }]
-  tags = local.tags
+  log_group               = { arn = local.log_group_arn, sid = "CloudWatchLogsOfThisServiceOnly" }
+  tags                    = local.tags
 }
 
 # The key and alias were resources of this module before modules/kms-key: keep them in place.

@@ -4,7 +4,6 @@ data "aws_caller_identity" "current" {}
 
 locals {
   partition  = data.aws_partition.current.partition
-  dns_suffix = data.aws_partition.current.dns_suffix
   account_id = data.aws_caller_identity.current.account_id
   # `id` is the region name in provider 5.x and 6.x alike (`name` is deprecated in 6.x).
   region = data.aws_region.current.id
@@ -375,17 +374,8 @@ module "kms_key" {
   alias                   = "${var.name}-waf-logs"
   description             = "${var.name}: WAF logs"
   deletion_window_in_days = var.kms_deletion_window_in_days
-  service_statements = [{
-    Sid       = "CloudWatchLogsOfTheWafLogGroupOnly"
-    Effect    = "Allow"
-    Principal = { Service = "logs.${local.region}.${local.dns_suffix}" }
-    Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    Resource  = "*"
-    Condition = {
-      ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn }
-    }
-  }]
-  tags = local.tags
+  log_group               = { arn = local.log_group_arn, sid = "CloudWatchLogsOfTheWafLogGroupOnly" }
+  tags                    = local.tags
 }
 
 # The key and alias were resources of this module before modules/kms-key: keep them in place.

@@ -44,21 +44,7 @@ import {
 } from "./policies.ts";
 import type { QuiltMcpServerProps } from "./props.ts";
 import { buildAlarms, buildWafRules, dashboardWidgets, type Flavour } from "./shared.ts";
-import {
-  accessLogsBucketPolicy,
-  accessLogsBucketProperties,
-  alarmsKeyStatement,
-  alarmTopicPolicy,
-  containerDefinition,
-  HTTPS_DEFAULT_ACTIONS,
-  kmsKeyProperties,
-  loadBalancerAttributes,
-  logsKeyStatement,
-  NO_DEFAULT_EGRESS,
-  REDIRECT_DEFAULT_ACTIONS,
-  TARGET_HEALTH_CHECK,
-  wafLogDeliveryPolicy,
-} from "./security_profile.ts";
+import * as profile from "./security_profile.ts";
 import {
   CONTAINER_NAME,
   containerEnvironment,
@@ -124,7 +110,7 @@ export class QuiltMcpServer extends Construct {
       const key = new kms.CfnKey(
         this,
         id,
-        toCdkProps(kmsKeyProperties({
+        toCdkProps(profile.kmsKeyProperties({
           description: `${name}: ${description}`,
           deletionWindowInDays: num("kmsDeletionWindowInDays"),
           accountRootArn: `arn:${partition}:iam::${account}:root`,
@@ -144,7 +130,7 @@ export class QuiltMcpServer extends Construct {
       newKey(
         "LogsKey",
         "CloudWatch Logs of the MCP service and its ECS Exec sessions",
-        [logsKeyStatement("CloudWatchLogsOfThisServiceOnly", {
+        [profile.logsKeyStatement("CloudWatchLogsOfThisServiceOnly", {
           logsServicePrincipal,
           groupArn: logGroupArn,
         })],
@@ -421,7 +407,7 @@ export class QuiltMcpServer extends Construct {
       groupDescription:
         "quilt-mcp load balancer: HTTPS from the listed sources; egress only to the tasks",
       vpcId: str("vpcId"),
-      securityGroupEgress: [toCdkProps(NO_DEFAULT_EGRESS)],
+      securityGroupEgress: [toCdkProps(profile.NO_DEFAULT_EGRESS)],
       tags: [{ key: "Name", value: `${name}-alb` }],
     });
     const listenerPorts = bool("httpRedirect") ? [443, 80] : [443];
@@ -448,7 +434,7 @@ export class QuiltMcpServer extends Construct {
     const logsBucket = new s3.CfnBucket(
       this,
       "AccessLogsBucket",
-      toCdkProps(accessLogsBucketProperties({
+      toCdkProps(profile.accessLogsBucketProperties({
         bucketName: logsBucketName,
         retentionDays: num("accessLogsRetentionDays"),
       })),
@@ -483,7 +469,7 @@ export class QuiltMcpServer extends Construct {
       "AccessLogsBucketPolicy",
       {
         bucket: logsBucket.ref,
-        policyDocument: accessLogsBucketPolicy({
+        policyDocument: profile.accessLogsBucketPolicy({
           bucketArn: logsBucketArn,
           bucketObjectsArn: `${logsBucketArn}/*`,
           logDeliveryArn: `${logsBucketArn}/*/AWSLogs/${account}/*`,
@@ -502,7 +488,7 @@ export class QuiltMcpServer extends Construct {
       ipAddressType: str("ipAddressType"),
       securityGroups: [albSg.attrGroupId],
       subnets: list("albSubnetIds"),
-      loadBalancerAttributes: toCdkProps(loadBalancerAttributes({
+      loadBalancerAttributes: toCdkProps(profile.loadBalancerAttributes({
         idleTimeout: String(num("idleTimeout")),
         deletionProtection: String(bool("deletionProtection")),
         logsBucket: logsBucket.ref,
@@ -515,7 +501,7 @@ export class QuiltMcpServer extends Construct {
       protocol: "HTTPS",
       sslPolicy: str("sslPolicy"),
       certificates: [{ certificateArn: str("certificateArn") }],
-      defaultActions: toCdkProps(HTTPS_DEFAULT_ACTIONS),
+      defaultActions: toCdkProps(profile.HTTPS_DEFAULT_ACTIONS),
     });
     list("additionalCertificateArns").forEach((arn, n) =>
       new elbv2.CfnListenerCertificate(this, `AdditionalCertificate${n}`, {
@@ -528,7 +514,7 @@ export class QuiltMcpServer extends Construct {
         loadBalancerArn: alb.ref,
         port: 80,
         protocol: "HTTP",
-        defaultActions: toCdkProps(REDIRECT_DEFAULT_ACTIONS),
+        defaultActions: toCdkProps(profile.REDIRECT_DEFAULT_ACTIONS),
       });
     }
     this.loadBalancerDnsName = alb.attrDnsName;
@@ -538,7 +524,7 @@ export class QuiltMcpServer extends Construct {
       newKey(
         "WafLogsKey",
         "WAF logs",
-        [logsKeyStatement("CloudWatchLogsOfTheWafLogGroupOnly", {
+        [profile.logsKeyStatement("CloudWatchLogsOfTheWafLogGroupOnly", {
           logsServicePrincipal,
           groupArn: wafLogGroupArn,
         })],
@@ -620,7 +606,7 @@ export class QuiltMcpServer extends Construct {
       loggingDependencies.push(
         new logs.CfnResourcePolicy(this, "WafLogResourcePolicy", {
           policyName: `${name}-waf-log-delivery`,
-          policyDocument: Stack.of(this).toJsonString(wafLogDeliveryPolicy({
+          policyDocument: Stack.of(this).toJsonString(profile.wafLogDeliveryPolicy({
             logStreamsArn: `${wafLogGroupArn}:*`,
             accountId: account,
             logsArnPattern: `arn:${partition}:logs:${region}:${account}:*`,
@@ -650,7 +636,7 @@ export class QuiltMcpServer extends Construct {
     const topicKeyArn = givenKey ?? newKey(
       "AlarmsKey",
       "alarm notifications",
-      [alarmsKeyStatement(account)],
+      [profile.alarmsKeyStatement(account)],
       "alarms",
     );
     const topic = new sns.CfnTopic(this, "AlarmTopic", {
@@ -659,7 +645,7 @@ export class QuiltMcpServer extends Construct {
     });
     new sns.CfnTopicPolicy(this, "AlarmTopicPolicy", {
       topics: [topic.ref],
-      policyDocument: alarmTopicPolicy({
+      policyDocument: profile.alarmTopicPolicy({
         topic: topic.ref,
         accountId: account,
         alarmArnPattern: `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
@@ -683,7 +669,7 @@ export class QuiltMcpServer extends Construct {
         key: "deregistration_delay.timeout_seconds",
         value: String(num("deregistrationDelay")),
       }],
-      ...toCdkProps<Record<string, unknown>>(TARGET_HEALTH_CHECK),
+      ...toCdkProps<Record<string, unknown>>(profile.TARGET_HEALTH_CHECK),
     });
     const alarms = buildAlarms(concrete, {
       name,
@@ -737,7 +723,7 @@ export class QuiltMcpServer extends Construct {
         operatingSystemFamily: "LINUX",
         cpuArchitecture: str("cpuArchitecture"),
       },
-      containerDefinitions: [toCdkProps(containerDefinition({
+      containerDefinitions: [toCdkProps(profile.containerDefinition({
         name: CONTAINER_NAME,
         image: str("containerImage"),
         user: str("containerUser"),
@@ -758,7 +744,7 @@ export class QuiltMcpServer extends Construct {
       groupDescription:
         "quilt-mcp tasks: ingress from the load balancer only; egress 443 to VPC endpoints, S3 and listed CIDRs",
       vpcId: str("vpcId"),
-      securityGroupEgress: [toCdkProps(NO_DEFAULT_EGRESS)],
+      securityGroupEgress: [toCdkProps(profile.NO_DEFAULT_EGRESS)],
       tags: [{ key: "Name", value: `${name}-service` }],
     });
     new ec2.CfnSecurityGroupIngress(this, "ServiceIngressFromAlb", {

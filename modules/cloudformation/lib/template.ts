@@ -20,21 +20,7 @@ import {
   type Flavour,
 } from "../../cdk/lib/shared.ts";
 import { ELB_LOG_ACCOUNTS } from "../../cdk/lib/elb_accounts.ts";
-import {
-  accessLogsBucketPolicy,
-  accessLogsBucketProperties,
-  alarmsKeyStatement,
-  alarmTopicPolicy,
-  containerDefinition,
-  HTTPS_DEFAULT_ACTIONS,
-  kmsKeyProperties,
-  loadBalancerAttributes,
-  logsKeyStatement,
-  NO_DEFAULT_EGRESS,
-  REDIRECT_DEFAULT_ACTIONS,
-  TARGET_HEALTH_CHECK,
-  wafLogDeliveryPolicy,
-} from "../../cdk/lib/security_profile.ts";
+import * as profile from "../../cdk/lib/security_profile.ts";
 import { CONTAINER_NAME, FIXED_ENVIRONMENT } from "../../cdk/lib/values.ts";
 import { FARGATE_MEMORY, PARAMETER_TABLE as TABLE } from "../../cdk/lib/parameters.ts";
 import type { Json } from "../../../policies/render.ts";
@@ -181,7 +167,7 @@ export function buildTemplate(): Record<string, unknown> {
   const accountRootArn = sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
   const logsServicePrincipal = sub("logs.${AWS::Region}.${AWS::URLSuffix}");
   const keyProperties = (description: string, statements: Cfn[]) =>
-    kmsKeyProperties({
+    profile.kmsKeyProperties({
       description: sub(`\${Name}: ${description}`, { Name: name }),
       deletionWindowInDays: P("kms_deletion_window_in_days"),
       accountRootArn,
@@ -205,7 +191,7 @@ export function buildTemplate(): Record<string, unknown> {
     "LogsKey",
     "CreateKeys",
     "CloudWatch Logs of the MCP service and its ECS Exec sessions",
-    [logsKeyStatement("CloudWatchLogsOfThisServiceOnly", {
+    [profile.logsKeyStatement("CloudWatchLogsOfThisServiceOnly", {
       logsServicePrincipal,
       groupArn: logGroupArn,
     })],
@@ -592,7 +578,7 @@ export function buildTemplate(): Record<string, unknown> {
     GroupDescription:
       "quilt-mcp load balancer: HTTPS from the listed sources; egress only to the tasks",
     VpcId: P("vpc_id"),
-    SecurityGroupEgress: [NO_DEFAULT_EGRESS],
+    SecurityGroupEgress: [profile.NO_DEFAULT_EGRESS],
     Tags: [{ Key: "Name", Value: sub("${Name}-alb", { Name: name }) }],
   });
   const ingressSources: { prefix: string; list: string; property: string }[] = [
@@ -631,7 +617,7 @@ export function buildTemplate(): Record<string, unknown> {
     });
   }
   add("AccessLogsBucket", "AWS::S3::Bucket", {
-    ...accessLogsBucketProperties({
+    ...profile.accessLogsBucketProperties({
       bucketName: sub("${Name}-logs-${AWS::AccountId}-${AWS::Region}", { Name: name }),
       retentionDays: P("access_logs_retention_days"),
     }),
@@ -667,7 +653,7 @@ export function buildTemplate(): Record<string, unknown> {
   });
   add("AccessLogsBucketPolicy", "AWS::S3::BucketPolicy", {
     Bucket: ref("AccessLogsBucket"),
-    PolicyDocument: accessLogsBucketPolicy({
+    PolicyDocument: profile.accessLogsBucketPolicy({
       bucketArn,
       bucketObjectsArn: sub("${Bucket}/*", { Bucket: bucketArn }),
       logDeliveryArn: logDelivery,
@@ -684,7 +670,7 @@ export function buildTemplate(): Record<string, unknown> {
     IpAddressType: P("ip_address_type"),
     SecurityGroups: [getAtt("AlbSecurityGroup", "GroupId")],
     Subnets: listOf("alb_subnet_ids"),
-    LoadBalancerAttributes: loadBalancerAttributes({
+    LoadBalancerAttributes: profile.loadBalancerAttributes({
       idleTimeout: P("idle_timeout"),
       deletionProtection: P("deletion_protection"),
       logsBucket: ref("AccessLogsBucket"),
@@ -696,7 +682,7 @@ export function buildTemplate(): Record<string, unknown> {
     Protocol: "HTTPS",
     SslPolicy: P("ssl_policy"),
     Certificates: [{ CertificateArn: P("certificate_arn") }],
-    DefaultActions: HTTPS_DEFAULT_ACTIONS,
+    DefaultActions: profile.HTTPS_DEFAULT_ACTIONS,
   });
   const certificates = slots("additional_certificate_arns");
   certificates.items.forEach((item, i) =>
@@ -714,7 +700,7 @@ export function buildTemplate(): Record<string, unknown> {
     LoadBalancerArn: ref("LoadBalancer"),
     Port: 80,
     Protocol: "HTTP",
-    DefaultActions: REDIRECT_DEFAULT_ACTIONS,
+    DefaultActions: profile.REDIRECT_DEFAULT_ACTIONS,
   }, { Condition: "HttpRedirect" });
 
   // --- WAF --------------------------------------------------------------------------------
@@ -722,7 +708,7 @@ export function buildTemplate(): Record<string, unknown> {
     "WafLogsKey",
     "CreateKeys",
     "WAF logs",
-    [logsKeyStatement("CloudWatchLogsOfTheWafLogGroupOnly", {
+    [profile.logsKeyStatement("CloudWatchLogsOfTheWafLogGroupOnly", {
       logsServicePrincipal,
       groupArn: wafLogGroupArn,
     })],
@@ -817,7 +803,7 @@ export function buildTemplate(): Record<string, unknown> {
   add("WafLogResourcePolicy", "AWS::Logs::ResourcePolicy", {
     PolicyName: sub("${Name}-waf-log-delivery", { Name: name }),
     PolicyDocument: sub(
-      JSON.stringify(wafLogDeliveryPolicy({
+      JSON.stringify(profile.wafLogDeliveryPolicy({
         logStreamsArn:
           "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-waf-logs-${Name}:*",
         accountId: "${AWS::AccountId}",
@@ -847,7 +833,7 @@ export function buildTemplate(): Record<string, unknown> {
     "AlarmsKey",
     "CreateKeys",
     "alarm notifications",
-    [alarmsKeyStatement(ref("AWS::AccountId"))],
+    [profile.alarmsKeyStatement(ref("AWS::AccountId"))],
     "alarms",
   );
   add("AlarmTopic", "AWS::SNS::Topic", {
@@ -856,7 +842,7 @@ export function buildTemplate(): Record<string, unknown> {
   });
   add("AlarmTopicPolicy", "AWS::SNS::TopicPolicy", {
     Topics: [ref("AlarmTopic")],
-    PolicyDocument: alarmTopicPolicy({
+    PolicyDocument: profile.alarmTopicPolicy({
       topic: ref("AlarmTopic"),
       accountId: ref("AWS::AccountId"),
       alarmArnPattern: sub(
@@ -883,7 +869,7 @@ export function buildTemplate(): Record<string, unknown> {
       Key: "deregistration_delay.timeout_seconds",
       Value: P("deregistration_delay"),
     }],
-    ...TARGET_HEALTH_CHECK,
+    ...profile.TARGET_HEALTH_CHECK,
   });
   const alarms = buildAlarms(flavour, {
     name,
@@ -962,7 +948,7 @@ export function buildTemplate(): Record<string, unknown> {
       OperatingSystemFamily: "LINUX",
       CpuArchitecture: P("cpu_architecture"),
     },
-    ContainerDefinitions: [containerDefinition({
+    ContainerDefinitions: [profile.containerDefinition({
       name: CONTAINER_NAME,
       image: P("container_image"),
       user: P("container_user"),
@@ -979,7 +965,7 @@ export function buildTemplate(): Record<string, unknown> {
     GroupDescription:
       "quilt-mcp tasks: ingress from the load balancer only; egress 443 to VPC endpoints, S3 and listed CIDRs",
     VpcId: P("vpc_id"),
-    SecurityGroupEgress: [NO_DEFAULT_EGRESS],
+    SecurityGroupEgress: [profile.NO_DEFAULT_EGRESS],
     Tags: [{ Key: "Name", Value: sub("${Name}-service", { Name: name }) }],
   });
   add("ServiceIngressFromAlb", "AWS::EC2::SecurityGroupIngress", {

@@ -48,6 +48,27 @@ run "rotating_key_with_the_account_and_the_caller_statements" {
   }
 }
 
+run "log_group_statement_for_one_group" {
+  command = plan
+
+  variables {
+    service_statements = []
+    log_group          = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/quilt-mcp", sid = "CloudWatchLogsOfThisServiceOnly" }
+  }
+
+  assert {
+    condition = jsondecode(aws_kms_key.this.policy).Statement[1] == {
+      Sid       = "CloudWatchLogsOfThisServiceOnly"
+      Effect    = "Allow"
+      Principal = { Service = "logs.us-east-1.amazonaws.com" }
+      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      Resource  = "*"
+      Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/quilt-mcp" } }
+    }
+    error_message = "CloudWatch Logs in this region may use the key only for the named log group."
+  }
+}
+
 run "account_only_without_service_statements" {
   command = plan
 
