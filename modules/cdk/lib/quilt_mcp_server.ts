@@ -320,31 +320,13 @@ export class QuiltMcpServer extends Construct {
       new iam.CfnRolePolicy(this, "SigningSecretPolicy", {
         roleName: taskRole.ref,
         policyName: "read-token-signing-secret",
-        policyDocument: {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "ReadTokenSigningSecret",
-              Effect: "Allow",
-              Action: [
-                "secretsmanager:GetSecretValue",
-                "secretsmanager:DescribeSecret",
-              ],
-              Resource: [str("authHs256SecretArn")],
-            },
-            ...(optStr("authHs256SecretKmsKeyArn") === undefined ? [] : [{
-              Sid: "DecryptTokenSigningSecret",
-              Effect: "Allow",
-              Action: "kms:Decrypt",
-              Resource: str("authHs256SecretKmsKeyArn"),
-              Condition: {
-                StringEquals: {
-                  "kms:ViaService": `secretsmanager.${region}.${urlSuffix}`,
-                },
-              },
-            }]),
-          ],
-        },
+        policyDocument: profile.signingSecretPolicy({
+          secretArn: str("authHs256SecretArn"),
+          keyArn: optStr("authHs256SecretKmsKeyArn"),
+          secretsManagerService: `secretsmanager.${region}.${urlSuffix}`,
+          keyStatements: (statement) =>
+            optStr("authHs256SecretKmsKeyArn") === undefined ? [] : [statement],
+        }),
       });
     }
     const athena = optStr("athenaOutputLocation") === undefined

@@ -288,6 +288,37 @@ export function containerDefinition(i: {
 
 // --- resource policies ----------------------------------------------------------------------
 
+/**
+ * The task role reads the HS256 signing secret it is given (and decrypts it through Secrets
+ * Manager only); `keyStatements` turns the decrypt statement into the flavour's list elements
+ * (none without a key).
+ */
+export function signingSecretPolicy(i: {
+  secretArn: Value;
+  keyArn: Value;
+  secretsManagerService: Value;
+  keyStatements: (statement: Record<string, Value>) => Value[];
+}): Record<string, Value> {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadTokenSigningSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: [i.secretArn],
+      },
+      ...i.keyStatements({
+        Sid: "DecryptTokenSigningSecret",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: i.keyArn,
+        Condition: { StringEquals: { "kms:ViaService": i.secretsManagerService } },
+      }),
+    ],
+  };
+}
+
 /** The alarm topic: only this account's CloudWatch alarms publish, and only over TLS. */
 export function alarmTopicPolicy(i: {
   topic: Value;

@@ -456,33 +456,12 @@ export function buildTemplate(): Record<string, unknown> {
   add("SigningSecretPolicy", "AWS::IAM::RolePolicy", {
     RoleName: ref("TaskRole"),
     PolicyName: "read-token-signing-secret",
-    PolicyDocument: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "ReadTokenSigningSecret",
-          Effect: "Allow",
-          Action: [
-            "secretsmanager:GetSecretValue",
-            "secretsmanager:DescribeSecret",
-          ],
-          Resource: [P("auth_hs256_secret_arn")],
-        },
-        iff("SigningSecretKey", {
-          Sid: "DecryptTokenSigningSecret",
-          Effect: "Allow",
-          Action: "kms:Decrypt",
-          Resource: P("auth_hs256_secret_kms_key_arn"),
-          Condition: {
-            StringEquals: {
-              "kms:ViaService": sub(
-                "secretsmanager.${AWS::Region}.${AWS::URLSuffix}",
-              ),
-            },
-          },
-        }),
-      ],
-    },
+    PolicyDocument: profile.signingSecretPolicy({
+      secretArn: P("auth_hs256_secret_arn"),
+      keyArn: P("auth_hs256_secret_kms_key_arn"),
+      secretsManagerService: sub("secretsmanager.${AWS::Region}.${AWS::URLSuffix}"),
+      keyStatements: (statement) => [iff("SigningSecretKey", statement)],
+    }),
   }, { Condition: has("auth_hs256_secret_arn") });
 
   // Category policies: rendered from policies/ with slots for the bucket and database lists.
