@@ -10,7 +10,7 @@
  *   refused: Terraform's own validation decides, in well under a second, with no provider.
  * @module
  */
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { REPO_ROOT } from "../harness/paths.ts";
 import { runTerraform, type TerraformResult } from "../terraform/terraform_cli.ts";
 
@@ -56,7 +56,10 @@ export async function planComposition(
 ): Promise<TerraformPlan> {
   const dir = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-tf-" });
   try {
-    const modules = join(REPO_ROOT, "modules");
+    // A relative path: Terraform reads a local module in place, so modules/kms-key, which the
+    // modules call as ../kms-key, stays inside the same package (an absolute path is copied
+    // like a remote package, and ../ would escape it).
+    const modules = relative(dir, join(REPO_ROOT, "modules"));
     const block = (name: string, source: string, values: Record<string, unknown>, wiring: string) =>
       `module "${name}" {\n  source = ${JSON.stringify(join(modules, source))}\n${
         Object.entries(values).map(([k, v]) => `  ${k} = ${hcl(v)}\n`).join("")
