@@ -81,6 +81,9 @@ docs: bootstrap ## Regenerate the generated documents (configuration, tool refer
 IMAGE ?= quilt-mcp:$(shell sed -n 's/.*VERSION = "\(.*\)".*/\1/p' server/version.ts)
 TF_EXAMPLE_DIR = examples/$(EXAMPLE)
 TF_PLAN_FILE = quilt-mcp.tfplan
+# terraform under the plugin-cache and data-directory locks (tests/terraform/terraform_cli.ts):
+# a plan never races `make test` or another plan for the shared plugin cache or .terraform.
+TF = $(DENO) run $(DENO_FROZEN) --cached-only -A tests/terraform/terraform_cli.ts
 
 .PHONY: image
 image: ## Build the container image (IMAGE=quilt-mcp:<version>); needs a running Docker engine
@@ -92,15 +95,16 @@ image: ## Build the container image (IMAGE=quilt-mcp:<version>); needs a running
 plan: ## terraform plan of examples/EXAMPLE with your credentials (VARS=your.tfvars); saves the plan for apply
 	@[ -n "$(EXAMPLE)" ] || { echo "usage: make plan EXAMPLE=<$$(ls examples | tr '\n' '|' | sed 's/|$$//')> [VARS=path/to/your.tfvars]" >&2; exit 2; }
 	@ls $(TF_EXAMPLE_DIR)/*.tf >/dev/null 2>&1 || { echo "make plan: $(TF_EXAMPLE_DIR) has no Terraform configuration" >&2; exit 2; }
+	@bash .ci/lib/bootstrap_deno.sh
 	@bash .ci/lib/bootstrap_terraform.sh
-	terraform -chdir=$(TF_EXAMPLE_DIR) init -input=false
-	terraform -chdir=$(TF_EXAMPLE_DIR) plan -input=false $(if $(VARS),-var-file=$(abspath $(VARS))) -out=$(TF_PLAN_FILE)
+	$(TF) -chdir=$(TF_EXAMPLE_DIR) init -input=false
+	$(TF) -chdir=$(TF_EXAMPLE_DIR) plan -input=false $(if $(VARS),-var-file=$(abspath $(VARS))) -out=$(TF_PLAN_FILE)
 
 .PHONY: apply
 apply: ## terraform apply of the plan `make plan EXAMPLE=…` saved (exactly what you reviewed)
 	@[ -n "$(EXAMPLE)" ] || { echo "usage: make apply EXAMPLE=<name> (after make plan EXAMPLE=<name>)" >&2; exit 2; }
 	@[ -f $(TF_EXAMPLE_DIR)/$(TF_PLAN_FILE) ] || { echo "make apply: no saved plan in $(TF_EXAMPLE_DIR); run make plan EXAMPLE=$(EXAMPLE) first" >&2; exit 2; }
-	terraform -chdir=$(TF_EXAMPLE_DIR) apply -input=false $(TF_PLAN_FILE)
+	$(TF) -chdir=$(TF_EXAMPLE_DIR) apply -input=false $(TF_PLAN_FILE)
 	@rm -f $(TF_EXAMPLE_DIR)/$(TF_PLAN_FILE)
 
 .PHONY: smoke

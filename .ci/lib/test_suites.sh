@@ -43,6 +43,10 @@ deno_tests() { # deno_tests LABEL ARGS...
   tally "${passed:-0}" "${failed:-0}" "$label"
 }
 
+# Terraform under the locks of tests/terraform/terraform_cli.ts (never two processes in one plugin
+# cache or data directory at once).
+tf() { "$DENO" run $FROZEN --cached-only -A "$REPO_ROOT/tests/terraform/terraform_cli.ts" "$@"; }
+
 # Directories holding Terraform configuration: every module and every example.
 tf_dirs() { for d in modules/*/ examples/*/; do ls "$d"*.tf >/dev/null 2>&1 && echo "${d%/}"; done; true; }
 
@@ -68,11 +72,14 @@ if [ -n "$(tf_dirs)" ]; then
   title "terraform init + validate + test (every module and example)"
   for d in $(tf_dirs); do
     echo "-- $d"
-    if terraform -chdir="$d" init -backend=false -input=false -no-color >"$LOG_DIR/init.log" 2>&1; then
-      check "validate $d" terraform -chdir="$d" validate -no-color
+    # This run's own data directory: a user's `.terraform` (make plan) or another make test in
+    # the same checkout is never shared. tf() holds the plugin-cache lock (terraform_cli.ts).
+    export TF_DATA_DIR="$LOG_DIR/tf-data/${d//\//-}"
+    if tf -chdir="$d" init -backend=false -input=false -no-color >"$LOG_DIR/init.log" 2>&1; then
+      check "validate $d" tf -chdir="$d" validate -no-color
       if ls "$d"/tests/*.tftest.hcl >/dev/null 2>&1; then
         out="$LOG_DIR/tftest.log"; rc=0
-        terraform -chdir="$d" test -no-color 2>&1 | tee "$out" || rc=$?
+        tf -chdir="$d" test -no-color 2>&1 | tee "$out" || rc=$?
         line="$(grep -E '^(Success|Failure)! [0-9]+ passed, [0-9]+ failed' "$out" | tail -n1 || true)"
         p="$(sed -nE 's/^[A-Za-z]+! ([0-9]+) passed.*/\1/p' <<<"$line")"
         f="$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")"
@@ -83,6 +90,7 @@ if [ -n "$(tf_dirs)" ]; then
     else
       cat "$LOG_DIR/init.log"; tally 0 1 "terraform init $d"
     fi
+    unset TF_DATA_DIR
   done
 
   title "checkov (every module and example; skips listed with their reasons)"

@@ -43,9 +43,15 @@ variable "alb_security_group_id" {
 }
 
 variable "waf_web_acl_name" {
-  description = "Name of the web ACL already associated with the load balancer, for the blocked-request alarm; null if none (then add modules/waf)."
+  description = "Name of the web ACL already associated with the load balancer, for the blocked-request alarm. null (no web ACL) is refused unless allow_without_waf is true; add modules/waf if you have none."
   type        = string
   default     = null
+}
+
+variable "allow_without_waf" {
+  description = "RISK, a conscious exception: accept a load balancer with no web ACL (waf_web_acl_name = null), so no managed rules, IP reputation list, rate limit or body-size rule stand in front of the endpoint. Only for a short-lived test stack."
+  type        = bool
+  default     = false
 }
 
 variable "vpc_endpoint_security_group_ids" {

@@ -19,7 +19,7 @@ locals {
 # --- load balancer ---------------------------------------------------------------------------
 
 resource "aws_lb" "this" {
-  #checkov:skip=CKV2_AWS_76:The web ACL comes in through web_acl_arn from modules/waf, whose ACL blocks with AWSManagedRulesKnownBadInputsRuleSet (the Log4j AMR) and AWSManagedRulesAnonymousIpList (modules/waf/tests/rules.tftest.hcl, examples/*/tests assert it); checkov cannot follow an ACL ARN through a module variable.
+  #checkov:skip=CKV2_AWS_76:The web ACL comes in through web_acl_arn from modules/waf, whose ACL blocks with AWSManagedRulesKnownBadInputsRuleSet (the Log4j AMR) and AWSManagedRulesAnonymousIpList (modules/waf/tests/rules.tftest.hcl, examples/*/tests assert it), and the module refuses a load balancer without it unless allow_without_waf = true (a documented risk); checkov cannot follow an ACL ARN through a module variable, so a composition (examples/complete) fails the check.
   name               = var.name
   load_balancer_type = "application"
   internal           = var.internal
@@ -53,6 +53,14 @@ resource "aws_lb" "this" {
   tags = local.tags
 
   depends_on = [aws_s3_bucket_policy.logs]
+
+  lifecycle {
+    # No load balancer without WAF by accident: skipping the association is an explicit, named risk.
+    precondition {
+      condition     = var.associate_web_acl || var.allow_without_waf
+      error_message = "associate_web_acl = false leaves the load balancer without a web ACL: associate the modules/waf web ACL, or accept the risk explicitly with allow_without_waf = true (e.g. a web ACL associated by AWS Firewall Manager)."
+    }
+  }
 }
 
 resource "aws_lb_listener" "https" {

@@ -151,9 +151,15 @@ variable "web_acl_arn" {
 }
 
 variable "associate_web_acl" {
-  description = "Associate web_acl_arn with the load balancer. A separate flag because the ARN is often unknown until apply, and resource counts must be known at plan."
+  description = "Associate web_acl_arn with the load balancer. A separate flag because the ARN is often unknown until apply, and resource counts must be known at plan. false is refused unless allow_without_waf is true."
   type        = bool
   default     = true
+}
+
+variable "allow_without_waf" {
+  description = "RISK, a conscious exception: accept a load balancer without a web ACL from this module (associate_web_acl = false), so no managed rules, IP reputation list, rate limit or body-size rule stand in front of the endpoint. Only for a web ACL associated by other means (e.g. AWS Firewall Manager) or a short-lived test stack."
+  type        = bool
+  default     = false
 }
 
 variable "access_logs_retention_days" {

@@ -27,7 +27,7 @@ locals {
 
   log_group_name = "/ecs/${var.name}"
   log_group_arn  = "arn:${local.partition}:logs:${data.aws_region.current.id}:${local.account_id}:log-group:${local.log_group_name}"
-  kms_key_arn    = var.kms_key_arn != null ? var.kms_key_arn : aws_kms_key.this[0].arn
+  kms_key_arn    = var.kms_key_arn != null ? var.kms_key_arn : module.logs_key[0].arn
 
   container_name = "quilt-mcp"
 
@@ -80,42 +80,26 @@ locals {
 
 # --- KMS key for logs (unless one is given) --------------------------------------------------
 
-resource "aws_kms_key" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+module "logs_key" {
+  source = "../kms-key"
+  count  = var.kms_key_arn == null ? 1 : 0
 
+  alias                   = "${var.name}-logs"
   description             = "${var.name}: CloudWatch Logs of the MCP service and its ECS Exec sessions"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministersKeyThroughIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsOfThisServiceOnly"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${data.aws_region.current.id}.${local.dns_suffix}" }
-        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn }
-        }
-      },
-    ]
-  })
-  tags = local.tags
+  log_group               = { arn = local.log_group_arn, sid = "CloudWatchLogsOfThisServiceOnly" }
+  tags                    = local.tags
 }
 
-resource "aws_kms_alias" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+# The key and alias were resources of this module before modules/kms-key: keep them in place.
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.logs_key[0].aws_kms_key.this
+}
 
-  name          = "alias/${var.name}-logs"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.logs_key[0].aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "this" {

@@ -1,39 +1,36 @@
 # Secret settings reach the container only through ECS `secrets` (valueFrom), never `environment`.
 
-resource "aws_kms_key" "secrets" {
-  count = var.create_hs256_secret ? 1 : 0
+module "secrets_key" {
+  source = "../kms-key"
+  count  = var.create_hs256_secret ? 1 : 0
 
+  alias                   = "${var.name}-secrets"
   description             = "${var.name}: HS256 token signing secret"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  # Use is granted by IAM (the execution role's policy, through Secrets Manager only).
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministersKeyThroughIam"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+  # No service statement: use is granted by IAM (the execution role's policy, through Secrets
+  # Manager only).
   tags = local.tags
 }
 
-resource "aws_kms_alias" "secrets" {
-  count = var.create_hs256_secret ? 1 : 0
-
-  name          = "alias/${var.name}-secrets"
-  target_key_id = aws_kms_key.secrets[0].key_id
+# The key and alias were resources of this module before modules/kms-key: keep them in place.
+moved {
+  from = aws_kms_key.secrets[0]
+  to   = module.secrets_key[0].aws_kms_key.this
 }
 
+moved {
+  from = aws_kms_alias.secrets[0]
+  to   = module.secrets_key[0].aws_kms_alias.this
+}
+
+# Automatic rotation needs a customer rotation Lambda (hs256_secret_rotation_lambda_arn, wired
+# below when given); otherwise the runbook rotates by hand with the AWSPREVIOUS window.
 resource "aws_secretsmanager_secret" "hs256" {
-  #checkov:skip=CKV2_AWS_57:Automatic rotation needs a customer rotation Lambda (hs256_secret_rotation_lambda_arn, wired below when given); the runbook rotates by hand with the AWSPREVIOUS window otherwise.
   count = var.create_hs256_secret ? 1 : 0
 
   name_prefix             = "${var.name}-hs256-"
   description             = "HS256 signing key of ${var.name} bearer tokens (QUILT_MCP_AUTH_HS256_SECRET)"
-  kms_key_id              = aws_kms_key.secrets[0].arn
+  kms_key_id              = module.secrets_key[0].arn
   recovery_window_in_days = 30
   tags                    = local.tags
 }
@@ -99,6 +96,6 @@ locals {
   )
   execution_secret_kms_key_arns = distinct(concat(
     var.secrets_kms_key_arns,
-    var.create_hs256_secret ? [aws_kms_key.secrets[0].arn] : [],
+    var.create_hs256_secret ? [module.secrets_key[0].arn] : [],
   ))
 }

@@ -16,7 +16,7 @@ locals {
   dimension  = { for d in distinct(flatten([for m in local.telemetry_catalog.metrics : flatten(m.dimensions)])) : d => d }
   outcome    = { for o in local.telemetry_catalog.outcomes : o => o }
   clients    = local.telemetry_catalog.client_types
-  kms_key_id = var.kms_key_arn != null ? var.kms_key_arn : aws_kms_key.this[0].arn
+  kms_key_id = var.kms_key_arn != null ? var.kms_key_arn : module.kms_key[0].arn
 
   alb_dimensions = {
     LoadBalancer = var.load_balancer_arn_suffix
@@ -28,43 +28,36 @@ locals {
 
 # --- notification topic ----------------------------------------------------------------------
 
-resource "aws_kms_key" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+module "kms_key" {
+  source = "../kms-key"
+  count  = var.kms_key_arn == null ? 1 : 0
 
+  alias                   = "${var.name}-alarms"
   description             = "${var.name}: alarm notifications"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministersKeyThroughIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        # Alarms publish to the encrypted topic as CloudWatch itself. No condition here: CloudWatch
-        # does not reliably send caller/source-account context on these KMS calls, and an alarm
-        # that cannot encrypt is silently lost. Which alarms may publish is decided by the topic
-        # policy (aws:SourceAccount and aws:SourceArn below); this key encrypts only this topic.
-        Sid       = "CloudWatchAlarmsPublishToTheTopic"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
-        Resource  = "*"
-      },
-    ]
-  })
+  service_statements = [{
+    # Alarms publish to the encrypted topic as CloudWatch itself. No condition here: CloudWatch
+    # does not reliably send caller/source-account context on these KMS calls, and an alarm
+    # that cannot encrypt is silently lost. Which alarms may publish is decided by the topic
+    # policy (aws:SourceAccount and aws:SourceArn below); this key encrypts only this topic.
+    Sid       = "CloudWatchAlarmsPublishToTheTopic"
+    Effect    = "Allow"
+    Principal = { Service = "cloudwatch.amazonaws.com" }
+    Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    Resource  = "*"
+  }]
   tags = local.tags
 }
 
-resource "aws_kms_alias" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+# The key and alias were resources of this module before modules/kms-key: keep them in place.
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.kms_key[0].aws_kms_key.this
+}
 
-  name          = "alias/${var.name}-alarms"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.kms_key[0].aws_kms_alias.this
 }
 
 resource "aws_sns_topic" "alarms" {

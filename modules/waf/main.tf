@@ -4,7 +4,6 @@ data "aws_caller_identity" "current" {}
 
 locals {
   partition  = data.aws_partition.current.partition
-  dns_suffix = data.aws_partition.current.dns_suffix
   account_id = data.aws_caller_identity.current.account_id
   # `id` is the region name in provider 5.x and 6.x alike (`name` is deprecated in 6.x).
   region = data.aws_region.current.id
@@ -12,7 +11,7 @@ locals {
   # WAF delivers to CloudWatch Logs only into groups whose name starts with aws-waf-logs-.
   log_group_name = "aws-waf-logs-${var.name}"
   log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
-  kms_key_arn    = var.kms_key_arn != null ? var.kms_key_arn : aws_kms_key.this[0].arn
+  kms_key_arn    = var.kms_key_arn != null ? var.kms_key_arn : module.kms_key[0].arn
 
   allowed_ipv4 = [for c in var.allowed_ip_cidrs : c if !strcontains(c, ":")]
   allowed_ipv6 = [for c in var.allowed_ip_cidrs : c if strcontains(c, ":")]
@@ -368,42 +367,26 @@ resource "aws_wafv2_web_acl" "this" {
 
 # --- logging ---------------------------------------------------------------------------------
 
-resource "aws_kms_key" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+module "kms_key" {
+  source = "../kms-key"
+  count  = var.kms_key_arn == null ? 1 : 0
 
+  alias                   = "${var.name}-waf-logs"
   description             = "${var.name}: WAF logs"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministersKeyThroughIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsOfTheWafLogGroupOnly"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.${local.dns_suffix}" }
-        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn }
-        }
-      },
-    ]
-  })
-  tags = local.tags
+  log_group               = { arn = local.log_group_arn, sid = "CloudWatchLogsOfTheWafLogGroupOnly" }
+  tags                    = local.tags
 }
 
-resource "aws_kms_alias" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+# The key and alias were resources of this module before modules/kms-key: keep them in place.
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.kms_key[0].aws_kms_key.this
+}
 
-  name          = "alias/${var.name}-waf-logs"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.kms_key[0].aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "this" {

@@ -15,6 +15,68 @@ export const FIXTURE: Readonly<Record<string, unknown>> = Object.fromEntries(
   Object.entries(fixture).filter(([k]) => !k.startsWith("$")),
 );
 
+/** Everything switched on that the fixture leaves off. */
+export const FEATURES: Readonly<Record<string, unknown>> = {
+  ...FIXTURE,
+  role_mode: "single-tenant",
+  tool_categories: [
+    "s3-read",
+    "s3-write",
+    "packages-read",
+    "packages-write",
+    "search",
+    "governance",
+    "athena",
+    "catalog",
+  ],
+  athena_output_location: "s3://acme-athena-results/quilt-mcp/",
+  glue_databases: ["genomics", "clinical"],
+  allow_internet_egress: true,
+  egress_cidr_blocks: ["203.0.113.10/32", "2001:db8::/48"],
+  http_redirect: true,
+  waf_blocked_ip_cidrs: ["192.0.2.0/24", "2001:db8:dead::/48"],
+  waf_allowed_ip_cidrs: ["198.51.100.0/24"],
+  waf_anonymous_ip_action: "count",
+  auth_jwks_url: null,
+  auth_hs256_secret_value_from:
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-hs256-AbCdEf:key:AWSCURRENT:",
+  auth_hs256_secret_previous_value_from:
+    "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/hs256-previous",
+  extra_secrets: {
+    PROXY_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:proxy-AbCdEf",
+  },
+  secrets_kms_key_arns: [
+    "arn:aws:kms:us-east-1:123456789012:key/22222222-3333-4444-5555-666666666666",
+  ],
+  extra_environment: { HTTPS_PROXY: "http://proxy.internal:3128" },
+  log_retention_in_days: 731,
+};
+
+/** Values every module needs before any run can plan. */
+export const TERRAFORM_BASE: Readonly<Record<string, Record<string, unknown>>> = {
+  "mcp-server": {
+    vpc_id: "vpc-0123456789abcdef0",
+    subnet_ids: ["subnet-0123456789abcdef0"],
+    listener_arn:
+      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef",
+    alb_security_group_id: "sg-0123456789abcdef0",
+    container_image: FIXTURE.container_image,
+    public_url: FIXTURE.public_url,
+    auth_issuer: FIXTURE.auth_issuer,
+  },
+  alb: {
+    internal: false,
+    vpc_id: "vpc-0123456789abcdef0",
+    subnet_ids: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    certificate_arn: FIXTURE.certificate_arn,
+  },
+  waf: {},
+  observability: {
+    load_balancer_arn_suffix: "app/quilt-mcp/0123456789abcdef",
+    target_group_arn_suffix: "targetgroup/quilt-mcp/0123456789abcdef",
+  },
+};
+
 /** Canonical values → CDK props. */
 export function cdkProps(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

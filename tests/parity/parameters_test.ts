@@ -22,20 +22,27 @@ import { propsSource } from "../../modules/cdk/generate_props.ts";
 import { formatYaml, templateSource } from "../../modules/cloudformation/generate.ts";
 import { parameterDeclaration } from "../../modules/cloudformation/lib/parameters.ts";
 import { parameterErrors, readTemplate } from "./cfn_eval.ts";
-import { cdkProps, cfnParameters, cfnValue, FIXTURE } from "./flavours.ts";
+import { cdkProps, cfnParameters, cfnValue, FIXTURE, TERRAFORM_BASE } from "./flavours.ts";
 import { type ValidationCase, validationRuns } from "./terraform.ts";
+import { setUpOnce } from "../harness/set_up.ts";
 
 const MODULES = ["mcp-server", "alb", "waf", "observability"];
-const template = await readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON);
-const unwrap = (x: unknown) => (Array.isArray(x) && x.length === 1 ? x[0] : x);
-const variables = Object.fromEntries(
-  await Promise.all(
-    MODULES.map(async (m) => [m, await moduleVariables(`${REPO_ROOT}/modules/${m}`)] as const),
-  ),
+// Set-up runs in the first test that needs it: a failure fails those tests, not the module load.
+const template = setUpOnce(() =>
+  readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON)
 );
-const fixtureCfn = cfnParameters(FIXTURE);
+const unwrap = (x: unknown) => (Array.isArray(x) && x.length === 1 ? x[0] : x);
+const moduleVariablesByName = setUpOnce(async () =>
+  Object.fromEntries(
+    await Promise.all(
+      MODULES.map(async (m) => [m, await moduleVariables(`${REPO_ROOT}/modules/${m}`)] as const),
+    ),
+  )
+);
+const fixtureCfn = () => cfnParameters(FIXTURE);
 
-Deno.test("every Terraform module variable is a table parameter or Terraform-only with a reason", () => {
+Deno.test("every Terraform module variable is a table parameter or Terraform-only with a reason", async () => {
+  const variables = await moduleVariablesByName();
   const mapped = PARAMETERS.flatMap((p) => p.terraform);
   const only = PARAMETER_TABLE.terraform_only.map((t) => t.terraform);
   for (const t of PARAMETER_TABLE.terraform_only) {
@@ -47,7 +54,8 @@ Deno.test("every Terraform module variable is a table parameter or Terraform-onl
   assertEquals([...all].sort(), actual);
 });
 
-Deno.test("table types, defaults and required-ness equal the Terraform variables'", () => {
+Deno.test("table types, defaults and required-ness equal the Terraform variables'", async () => {
+  const variables = await moduleVariablesByName();
   for (const p of PARAMETERS) {
     for (const target of p.terraform) {
       const [module, name] = target.split(".");
@@ -61,7 +69,8 @@ Deno.test("table types, defaults and required-ness equal the Terraform variables
   }
 });
 
-Deno.test("a Terraform variable has a validation exactly when its table row has one and examples refused", () => {
+Deno.test("a Terraform variable has a validation exactly when its table row has one and examples refused", async () => {
+  const variables = await moduleVariablesByName();
   for (const p of PARAMETERS) {
     const [module, name] = p.terraform[0].split(".");
     const validated = variables[module].find((x) => x.name === name)!.validations.length > 0;
@@ -97,11 +106,12 @@ Deno.test("generated CDK props and CloudFormation template are up to date with t
   );
 });
 
-Deno.test("the CloudFormation parameters are exactly the table's, with its constraints", () => {
-  assertEquals(Object.keys(template.Parameters), PARAMETERS.map((p) => p.cloudformation));
+Deno.test("the CloudFormation parameters are exactly the table's, with its constraints", async () => {
+  const t = await template();
+  assertEquals(Object.keys(t.Parameters), PARAMETERS.map((p) => p.cloudformation));
   for (const p of PARAMETERS) {
     assertEquals(
-      template.Parameters[p.cloudformation],
+      t.Parameters[p.cloudformation],
       JSON.parse(JSON.stringify(parameterDeclaration(p))),
       p.name,
     );
@@ -126,15 +136,15 @@ function cdkRefuses(spec: ParameterSpec, value: unknown): boolean {
   return checkValue(spec, value).length > 0;
 }
 
-function cfnRefuses(spec: ParameterSpec, value: unknown): boolean {
-  const errors = parameterErrors(template, {
-    ...fixtureCfn,
+async function cfnRefuses(spec: ParameterSpec, value: unknown): Promise<boolean> {
+  const errors = parameterErrors(await template(), {
+    ...fixtureCfn(),
     [spec.cloudformation]: cfnValue(spec, value),
   });
   return errors.some((e) => e.startsWith(`${spec.cloudformation}:`));
 }
 
-Deno.test("every example of the table: valid ones accepted, invalid ones refused, by CDK and CloudFormation", () => {
+Deno.test("every example of the table: valid ones accepted, invalid ones refused, by CDK and CloudFormation", async () => {
   for (const p of PARAMETERS) {
     for (const value of p.examples?.valid ?? []) {
       assertEquals(
@@ -143,7 +153,7 @@ Deno.test("every example of the table: valid ones accepted, invalid ones refused
         `CDK refuses valid ${p.name} ${JSON.stringify(value)}`,
       );
       assertEquals(
-        cfnRefuses(p, value),
+        await cfnRefuses(p, value),
         false,
         `CloudFormation refuses valid ${p.name} ${JSON.stringify(value)}`,
       );
@@ -151,37 +161,12 @@ Deno.test("every example of the table: valid ones accepted, invalid ones refused
     for (const value of p.examples?.invalid ?? []) {
       assert(cdkRefuses(p, value), `CDK accepts invalid ${p.name} ${JSON.stringify(value)}`);
       assert(
-        cfnRefuses(p, value),
+        await cfnRefuses(p, value),
         `CloudFormation accepts invalid ${p.name} ${JSON.stringify(value)}`,
       );
     }
   }
 });
-
-/** Values every module needs before any run can plan. */
-const TF_BASE: Record<string, Record<string, unknown>> = {
-  "mcp-server": {
-    vpc_id: "vpc-0123456789abcdef0",
-    subnet_ids: ["subnet-0123456789abcdef0"],
-    listener_arn:
-      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef",
-    alb_security_group_id: "sg-0123456789abcdef0",
-    container_image: FIXTURE.container_image,
-    public_url: FIXTURE.public_url,
-    auth_issuer: FIXTURE.auth_issuer,
-  },
-  alb: {
-    internal: false,
-    vpc_id: "vpc-0123456789abcdef0",
-    subnet_ids: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-    certificate_arn: FIXTURE.certificate_arn,
-  },
-  waf: {},
-  observability: {
-    load_balancer_arn_suffix: "app/quilt-mcp/0123456789abcdef",
-    target_group_arn_suffix: "targetgroup/quilt-mcp/0123456789abcdef",
-  },
-};
 
 Deno.test("every example of the table: Terraform's own validations agree", async () => {
   const cases: Record<string, ValidationCase[]> = Object.fromEntries(MODULES.map((m) => [m, []]));
@@ -199,8 +184,9 @@ Deno.test("every example of the table: Terraform's own validations agree", async
       });
     }
   }
-  const wrong = (await Promise.all(MODULES.map((m) => validationRuns(m, TF_BASE[m], cases[m]))))
-    .flat();
+  const wrong =
+    (await Promise.all(MODULES.map((m) => validationRuns(m, TERRAFORM_BASE[m], cases[m]))))
+      .flat();
   // Valid examples must pass everywhere; an invalid one fed to several modules (a shared name or
   // key) must be refused by at least one of them: the composition then refuses it.
   const validWrong = wrong.filter((w) => w.label.startsWith("valid"));
@@ -239,14 +225,14 @@ Deno.test("every value the Terraform modules' own tests refuse is refused by CDK
           );
           if (spec.validation?.integer && typeof value === "number" && !Number.isInteger(value)) {
             // The documented gap (cloudformation_encoding): a Number parameter takes fractions.
-            assert(!cfnRefuses(spec, value), runName);
+            assert(!(await cfnRefuses(spec, value)), runName);
             assert(
               /fraction/.test(spec.cloudformation_encoding ?? ""),
               `${spec.name}: document it`,
             );
           } else {
             assert(
-              cfnRefuses(spec, value),
+              await cfnRefuses(spec, value),
               `${module}/${runName}: CloudFormation accepts ${spec.cloudformation} = ${
                 JSON.stringify(value)
               }`,
@@ -260,7 +246,8 @@ Deno.test("every value the Terraform modules' own tests refuse is refused by CDK
   assert(checked >= 40, `only ${checked} refused values found in the modules' tests`);
 });
 
-Deno.test("rules between parameters: the CDK refuses each, CloudFormation too unless it cannot say so", () => {
+Deno.test("rules between parameters: the CDK refuses each, CloudFormation too unless it cannot say so", async () => {
+  const t = await template();
   for (const rule of PARAMETER_TABLE.rules) {
     for (const overlay of rule.invalid) {
       const values = { ...FIXTURE, ...overlay };
@@ -275,7 +262,7 @@ Deno.test("rules between parameters: the CDK refuses each, CloudFormation too un
       const cfn = cfnParameters(Object.fromEntries(
         Object.entries(values).map(([k, v]) => [k, v === null ? "" : v]),
       ));
-      const errors = parameterErrors(template, cfn);
+      const errors = parameterErrors(t, cfn);
       const refused = errors.some((e) => e.includes(`${rule.id}:`));
       if (rule.cloudformation.startsWith("Rules.")) {
         assert(
@@ -302,8 +289,8 @@ Deno.test("the shipped examples configure the tested fixture", async () => {
   }[];
   assertEquals(
     Object.fromEntries(sample.map((s) => [s.ParameterKey, s.ParameterValue])),
-    fixtureCfn,
+    fixtureCfn(),
   );
-  assertEquals(parameterErrors(template, fixtureCfn), []);
+  assertEquals(parameterErrors(await template(), fixtureCfn()), []);
   for (const name of Object.keys(FIXTURE)) assert(PARAMETERS_BY_NAME.has(name), name);
 });

@@ -63,6 +63,38 @@ export interface Profile {
   readonly routes: { hosts: string[]; paths: string[] };
 }
 
+/** Every field of {@linkcode Profile}; the type makes it complete, so test names need no plan. */
+const PROFILE_FIELDS: Readonly<Record<keyof Profile, true>> = {
+  container: true,
+  environment: true,
+  secretNames: true,
+  serviceEgress: true,
+  serviceIngress: true,
+  defaultEgressRemoved: true,
+  logGroups: true,
+  keysRotate: true,
+  listeners: true,
+  loadBalancer: true,
+  wafRules: true,
+  wafAssociated: true,
+  wafLogDestinations: true,
+  wafRedactedHeaders: true,
+  alarms: true,
+  executionStatements: true,
+  taskAssumeStatements: true,
+  trustConditions: true,
+  categoryPolicies: true,
+  attachedCategories: true,
+  service: true,
+  targetGroupHealthCheck: true,
+  routes: true,
+};
+
+/** The field names of {@linkcode Profile}, in declaration order. */
+export const PROFILE_KEYS: readonly (keyof Profile)[] = Object.keys(
+  PROFILE_FIELDS,
+) as (keyof Profile)[];
+
 const asList = <T>(x: T | T[] | undefined | null): T[] =>
   x === undefined || x === null ? [] : Array.isArray(x) ? x : [x];
 

@@ -1,37 +1,34 @@
 /**
  * Scanners on the CDK and CloudFormation flavours: cdk-nag (AwsSolutions and NIST 800-53 R5)
- * with no unacknowledged finding and no acknowledgement without a finding; cfn-lint clean on
+ * with no unacknowledged finding (skips_test.ts: no acknowledgement without one); cfn-lint clean on
  * the synthesized template (`make test` lints the committed template in its own section);
  * checkov's CloudFormation framework with 0 failed checks on the synthesized template, the
  * committed template and that template resolved for the sample parameters (checkov does not
  * evaluate conditions), every skip carrying its reason.
  * @module
  */
-import { Validations } from "aws-cdk-lib";
-import { AwsSolutionsChecks, NIST80053R5Checks } from "cdk-nag";
 import { join } from "node:path";
 import { assert, assertEquals } from "../harness/assert.ts";
 import { PYTHON, REPO_ROOT, VENV } from "../harness/paths.ts";
-import { acknowledgementsFor } from "../../modules/cdk/mod.ts";
 import { buildApp, EXAMPLE_PROPS } from "../../modules/cdk/example/app.ts";
 import { evaluate, readTemplate } from "./cfn_eval.ts";
 import { cfnParameters, FIXTURE } from "./flavours.ts";
+import { checkov } from "./checkov.ts";
+import { setUpOnce } from "../harness/set_up.ts";
 
-const work = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-scan-" });
-globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: true }));
+/** A work directory (removed when the module unloads) and the example app, synthesized. */
+const setUp = setUpOnce(async () => {
+  const work = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-scan-" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: true }));
+  // The example app as a user runs it: both packs registered, acknowledgements applied.
+  const example = buildApp(EXAMPLE_PROPS, join(work, "cdk.out"));
+  const synthesized: Record<string, unknown> =
+    example.app.synth().getStackByName("QuiltMcp").template;
+  return { work, example, synthesized };
+});
 
-// The example app as a user runs it: both packs registered, acknowledgements applied.
-const example = buildApp(EXAMPLE_PROPS, join(work, "cdk.out"));
-let synthError: unknown;
-let synthesized: Record<string, unknown> = {};
-try {
-  synthesized = example.app.synth().getStackByName("QuiltMcp").template;
-} catch (e) {
-  synthError = e;
-}
-
-Deno.test("cdk-nag: the example app synthesizes with no unacknowledged AwsSolutions or NIST 800-53 R5 finding", () => {
-  assertEquals(synthError, undefined);
+Deno.test("cdk-nag: the example app synthesizes with no unacknowledged AwsSolutions or NIST 800-53 R5 finding", async () => {
+  const { work } = await setUp();
   const report = join(work, "cdk.out", "validation-report.json");
   let violations: string[] = [];
   try {
@@ -46,32 +43,6 @@ Deno.test("cdk-nag: the example app synthesizes with no unacknowledged AwsSoluti
   assertEquals(violations, []);
 });
 
-Deno.test("cdk-nag: every acknowledgement matches a finding, each with its reason", () => {
-  // The same app without the construct's acknowledgements: the raw findings of both packs.
-  const proto = Object.getPrototypeOf(Validations.of(example.app));
-  const acknowledge = proto.acknowledge;
-  proto.acknowledge = () => {};
-  let raw: string[];
-  let acks: { id: string; construct: string; reason: string }[];
-  try {
-    const bare = buildApp(EXAMPLE_PROPS, join(work, "bare.out"));
-    raw = [new AwsSolutionsChecks(), new NIST80053R5Checks()].flatMap((pack) =>
-      pack.validateScope(bare.app).violations.flatMap((v) =>
-        v.violatingResources.map((r) =>
-          `${v.ruleName} on ${String(r.constructPath).split("/").pop()}`
-        )
-      )
-    );
-    acks = acknowledgementsFor(bare.server);
-  } finally {
-    proto.acknowledge = acknowledge;
-  }
-  for (const a of acks) assert(a.reason.length >= 40, `${a.id} on ${a.construct}: a real reason`);
-  const acknowledged = acks.map((a) => `${a.id} on ${a.construct}`).sort();
-  assertEquals([...new Set(raw)].sort(), acknowledged, "findings and acknowledgements differ");
-  assert(raw.length >= 10, `only ${raw.length} raw findings: did the packs run?`);
-});
-
 async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
   const { code, stdout, stderr } = await new Deno.Command(cmd, {
     args,
@@ -83,6 +54,7 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
 }
 
 Deno.test("cfn-lint: the synthesized CDK template is clean", async () => {
+  const { work, synthesized } = await setUp();
   const path = join(work, "cdk.template.json");
   await Deno.writeTextFile(path, JSON.stringify(synthesized));
   const { code, out } = await run(join(VENV, "bin", "cfn-lint"), [path]);
@@ -108,6 +80,7 @@ function toTemplate(resolved: unknown): unknown {
 }
 
 Deno.test("checkov: 0 failed checks on the synthesized, committed and resolved templates; skips reasoned", async () => {
+  const { work, synthesized } = await setUp();
   const dir = join(work, "checkov");
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(join(dir, "cdk-synth.template.json"), JSON.stringify(synthesized));
@@ -131,41 +104,13 @@ Deno.test("checkov: 0 failed checks on the synthesized, committed and resolved t
       ),
     }),
   );
-  const { code, out } = await run(join(VENV, "bin", "checkov"), [
-    "-d",
-    dir,
-    "--framework",
-    "cloudformation",
-    "--output",
-    "json",
-  ]);
-  const start = out.indexOf("{") < out.indexOf("[") || out.indexOf("[") < 0
-    ? out.indexOf("{")
-    : out.indexOf("[");
-  const reports = [JSON.parse(out.slice(start))].flat() as {
-    results: {
-      failed_checks: { check_id: string; file_path: string; resource: string }[];
-      passed_checks: unknown[];
-      skipped_checks: {
-        check_id: string;
-        resource: string;
-        check_result: { suppress_comment?: string };
-      }[];
-    };
-  }[];
-  const failed = reports.flatMap((r) =>
-    r.results.failed_checks.map((c) => `${c.check_id} ${c.file_path} ${c.resource}`)
-  );
-  const skipped = reports.flatMap((r) => r.results.skipped_checks);
-  const passed = reports.reduce((n, r) => n + r.results.passed_checks.length, 0);
+  const report = await checkov(["-d", dir, "--framework", "cloudformation"]);
+  const failed = report.failed.map((c) => `${c.checkId} ${c.file} ${c.resource}`);
+  const { skipped, passed } = report;
   console.log(`checkov: ${passed} passed, ${failed.length} failed, ${skipped.length} skipped`);
-  for (const s of skipped) {
-    console.log(`  skip ${s.check_id} ${s.resource}: ${s.check_result.suppress_comment}`);
-  }
+  for (const s of skipped) console.log(`  skip ${s.checkId} ${s.resource}: ${s.reason}`);
   assertEquals(failed, []);
-  assertEquals(code, 0, out.slice(0, 2000));
+  assertEquals(report.code, 0, report.out.slice(0, 2000));
   assert(passed > 200, `checkov passed only ${passed} checks: did it read the templates?`);
-  for (const s of skipped) {
-    assert((s.check_result.suppress_comment ?? "").length >= 40, `${s.check_id}: a real reason`);
-  }
+  for (const s of skipped) assert(s.reason.length >= 40, `${s.checkId}: a real reason`);
 });

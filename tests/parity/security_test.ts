@@ -17,56 +17,30 @@ import { TELEMETRY_CATALOG } from "../../modules/cdk/lib/shared.ts";
 import { findPlaceholders, renderTemplate } from "../../policies/render.ts";
 import { PYTHON, REPO_ROOT } from "../harness/paths.ts";
 import { evaluate, parameterErrors, readTemplate } from "./cfn_eval.ts";
-import { cdkProps, cfnParameters, FIXTURE, terraformInputs } from "./flavours.ts";
+import {
+  cdkProps,
+  cfnParameters,
+  FEATURES,
+  FIXTURE,
+  TERRAFORM_BASE,
+  terraformInputs,
+} from "./flavours.ts";
 import {
   canonical,
   fromCloudFormation,
   fromTerraform,
   type Profile,
+  PROFILE_KEYS,
   statements,
   TASK_ROLE,
   UNKNOWN_AT_PLAN,
 } from "./profile.ts";
-import { planComposition, validationRuns } from "./terraform.ts";
+import { planComposition, type TerraformPlan, validationRuns } from "./terraform.ts";
+import { setUpOnce } from "../harness/set_up.ts";
 
-/** Everything switched on that the fixture leaves off. */
-const FEATURES: Record<string, unknown> = {
-  ...FIXTURE,
-  role_mode: "single-tenant",
-  tool_categories: [
-    "s3-read",
-    "s3-write",
-    "packages-read",
-    "packages-write",
-    "search",
-    "governance",
-    "athena",
-    "catalog",
-  ],
-  athena_output_location: "s3://acme-athena-results/quilt-mcp/",
-  glue_databases: ["genomics", "clinical"],
-  allow_internet_egress: true,
-  egress_cidr_blocks: ["203.0.113.10/32", "2001:db8::/48"],
-  http_redirect: true,
-  waf_blocked_ip_cidrs: ["192.0.2.0/24", "2001:db8:dead::/48"],
-  waf_allowed_ip_cidrs: ["198.51.100.0/24"],
-  waf_anonymous_ip_action: "count",
-  auth_jwks_url: null,
-  auth_hs256_secret_value_from:
-    "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-hs256-AbCdEf:key:AWSCURRENT:",
-  auth_hs256_secret_previous_value_from:
-    "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/hs256-previous",
-  extra_secrets: {
-    PROXY_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:proxy-AbCdEf",
-  },
-  secrets_kms_key_arns: [
-    "arn:aws:kms:us-east-1:123456789012:key/22222222-3333-4444-5555-666666666666",
-  ],
-  extra_environment: { HTTPS_PROXY: "http://proxy.internal:3128" },
-  log_retention_in_days: 731,
-};
-
-const template = await readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON);
+const template = setUpOnce(() =>
+  readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON)
+);
 
 function cdkProfile(values: Record<string, unknown>): Profile {
   const app = new App({ outdir: Deno.makeTempDirSync({ prefix: "quilt-mcp-parity-cdk-" }) });
@@ -82,37 +56,54 @@ function cdkProfile(values: Record<string, unknown>): Profile {
   }
 }
 
-function cfnProfile(values: Record<string, unknown>): Profile {
+async function cfnProfile(values: Record<string, unknown>): Promise<Profile> {
   const parameters = cfnParameters(values);
-  assertEquals(parameterErrors(template, parameters), [], "CloudFormation refuses the parameters");
-  return fromCloudFormation(evaluate(template, parameters));
+  const t = await template();
+  assertEquals(parameterErrors(t, parameters), [], "CloudFormation refuses the parameters");
+  return fromCloudFormation(evaluate(t, parameters));
 }
 
 const mcpPath = (values: Record<string, unknown>) =>
   /^https:\/\/[^/]+(\/.*)$/.exec(values.public_url as string)![1];
 
-// Plan both Terraform configurations at once (each starts the provider once).
-const [tfBase, tfFeatures] = await Promise.all([
-  planComposition(terraformInputs(FIXTURE), mcpPath(FIXTURE)),
-  planComposition(terraformInputs(FEATURES), mcpPath(FEATURES)),
-]);
-const profiles: Record<string, Record<"terraform" | "cdk" | "cloudformation", Profile>> = {
-  fixture: {
-    terraform: fromTerraform(tfBase),
-    cdk: cdkProfile(FIXTURE),
-    cloudformation: cfnProfile(FIXTURE),
-  },
-  features: {
-    terraform: fromTerraform(tfFeatures),
-    cdk: cdkProfile(FEATURES),
-    cloudformation: cfnProfile(FEATURES),
-  },
-};
+const SCENARIOS = { fixture: FIXTURE, features: FEATURES } as const;
+type Scenario = keyof typeof SCENARIOS;
 const FLAVOURS = ["terraform", "cdk", "cloudformation"] as const;
+type ByFlavour = Record<(typeof FLAVOURS)[number], Profile>;
 
-for (const [scenario, byFlavour] of Object.entries(profiles)) {
-  for (const key of Object.keys(byFlavour.terraform) as (keyof Profile)[]) {
-    Deno.test(`${scenario}: ${key} is the same in Terraform, CDK and CloudFormation`, () => {
+/** Each scenario's profile in each flavour, made in the first test that needs them. */
+const profiles = setUpOnce(async (): Promise<Record<Scenario, ByFlavour>> => {
+  // Both Terraform plans at once (each starts the provider once); terraform_cli.ts serializes
+  // what must not overlap (the inits into the shared plugin cache).
+  const [tfFixture, tfFeatures] = await Promise.all([
+    planComposition(terraformInputs(FIXTURE), mcpPath(FIXTURE)),
+    planComposition(terraformInputs(FEATURES), mcpPath(FEATURES)),
+  ]);
+  const plans: Record<Scenario, TerraformPlan> = { fixture: tfFixture, features: tfFeatures };
+  const out = {} as Record<Scenario, ByFlavour>;
+  for (const [scenario, values] of Object.entries(SCENARIOS) as [Scenario, typeof FIXTURE][]) {
+    out[scenario] = {
+      terraform: fromTerraform(plans[scenario]),
+      cdk: cdkProfile(values),
+      cloudformation: await cfnProfile(values),
+    };
+  }
+  return out;
+});
+
+for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
+  Deno.test(`${scenario}: every flavour's profile has exactly the compared fields`, async () => {
+    for (const flavour of FLAVOURS) {
+      assertEquals(
+        Object.keys((await profiles())[scenario][flavour]).sort(),
+        [...PROFILE_KEYS].sort(),
+        flavour,
+      );
+    }
+  });
+  for (const key of PROFILE_KEYS) {
+    Deno.test(`${scenario}: ${key} is the same in Terraform, CDK and CloudFormation`, async () => {
+      const byFlavour = (await profiles())[scenario];
       const reference = canonical(byFlavour.terraform[key]);
       for (const flavour of ["cdk", "cloudformation"] as const) {
         assertEquals(
@@ -141,10 +132,11 @@ function unknownAsTerraform(p: Profile, terraform: Profile): Profile["categoryPo
 const SECRET_WORDS =
   /SECRET|TOKEN|PASSW|PWD|PASSPHRASE|KEY|CREDENTIAL|PRIVATE|SIGNING|BEARER|JWT|SALT|COOKIE|SESSION|AUTH/i;
 
-for (const [scenario, byFlavour] of Object.entries(profiles)) {
+for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
   for (const flavour of FLAVOURS) {
-    const p = byFlavour[flavour];
-    Deno.test(`${scenario}/${flavour}: hardened container, secrets by reference only`, () => {
+    const profile = async () => (await profiles())[scenario][flavour];
+    Deno.test(`${scenario}/${flavour}: hardened container, secrets by reference only`, async () => {
+      const p = await profile();
       assertEquals(p.container.readonlyRootFilesystem, true);
       assertEquals(p.container.privileged, false);
       assert(/^[1-9][0-9]*:[1-9][0-9]*$/.test(String(p.container.user)), "non-root numeric user");
@@ -165,7 +157,8 @@ for (const [scenario, byFlavour] of Object.entries(profiles)) {
       assertEquals(p.service.enableExecuteCommand, false);
       assertEquals(p.service.assignPublicIp, "DISABLED");
     });
-    Deno.test(`${scenario}/${flavour}: egress only on 443, to endpoints, S3 and listed CIDRs`, () => {
+    Deno.test(`${scenario}/${flavour}: egress only on 443, to endpoints, S3 and listed CIDRs`, async () => {
+      const p = await profile();
       assert(p.defaultEgressRemoved, "the default allow-all egress rule must be gone");
       for (const rule of p.serviceEgress) {
         assertEquals([rule.protocol, rule.from, rule.to], ["tcp", 443, 443], JSON.stringify(rule));
@@ -178,7 +171,8 @@ for (const [scenario, byFlavour] of Object.entries(profiles)) {
       }
       assertEquals(p.serviceIngress.map((r) => r.destination), ["sg:alb"]);
     });
-    Deno.test(`${scenario}/${flavour}: KMS-encrypted log groups kept at least a year`, () => {
+    Deno.test(`${scenario}/${flavour}: KMS-encrypted log groups kept at least a year`, async () => {
+      const p = await profile();
       assertEquals(p.logGroups.map((g) => g.name), ["/ecs/quilt-mcp", "aws-waf-logs-quilt-mcp"]);
       for (const g of p.logGroups) {
         assert(g.encrypted, `${g.name} must use a KMS key`);
@@ -186,7 +180,8 @@ for (const [scenario, byFlavour] of Object.entries(profiles)) {
       }
       assert(p.keysRotate.length >= 3 && p.keysRotate.every(Boolean), "every created key rotates");
     });
-    Deno.test(`${scenario}/${flavour}: HTTPS-only TLS 1.3 listener on a hardened load balancer`, () => {
+    Deno.test(`${scenario}/${flavour}: HTTPS-only TLS 1.3 listener on a hardened load balancer`, async () => {
+      const p = await profile();
       const https = p.listeners.filter((l) => l.protocol === "HTTPS");
       assertEquals(https, [{
         protocol: "HTTPS",
@@ -202,7 +197,8 @@ for (const [scenario, byFlavour] of Object.entries(profiles)) {
       assertEquals(p.loadBalancer.desyncMitigation, "strictest");
       assertEquals(p.loadBalancer.wafFailOpen, "false");
     });
-    Deno.test(`${scenario}/${flavour}: WAF associated, logged redacted, managed rules with the MCP body exception`, () => {
+    Deno.test(`${scenario}/${flavour}: WAF associated, logged redacted, managed rules with the MCP body exception`, async () => {
+      const p = await profile();
       assert(p.wafAssociated, "the web ACL must be associated with the load balancer");
       assert(
         p.wafLogDestinations.every((d) => d.includes(":log-group:aws-waf-logs-")),
@@ -235,7 +231,8 @@ for (const [scenario, byFlavour] of Object.entries(profiles)) {
       ]);
       assertEquals(byName.RateLimitPerIp.detail, ["rate:2000/300/IP"]);
     });
-    Deno.test(`${scenario}/${flavour}: alarms from the telemetry catalog`, () => {
+    Deno.test(`${scenario}/${flavour}: alarms from the telemetry catalog`, async () => {
+      const p = await profile();
       const names = p.alarms.map((a) => a.name);
       assertEquals(
         names,
@@ -256,7 +253,8 @@ for (const [scenario, byFlavour] of Object.entries(profiles)) {
       assertEquals(p.service.rollbackAlarms, 3);
       assertEquals(p.service.circuitBreaker, { Enable: true, Rollback: true });
     });
-    Deno.test(`${scenario}/${flavour}: ECS trust guards the confused deputy`, () => {
+    Deno.test(`${scenario}/${flavour}: ECS trust guards the confused deputy`, async () => {
+      const p = await profile();
       for (const conditions of p.trustConditions as unknown[][]) {
         assertEquals(
           canonical(conditions),
@@ -299,31 +297,45 @@ function referencePolicy(category: string, values: Record<string, unknown>, task
   return statements(rendered);
 }
 
-Deno.test("per-user: each enabled category's policy is policies/ rendered, never attached to the task role", () => {
+/**
+ * Each category policy of a profile is the reference rendering of policies/ for `values`; only
+ * Terraform's self-referencing governance policy may be unknown at plan.
+ */
+function assertRenderedPolicies(
+  flavour: string,
+  p: Profile,
+  values: Record<string, unknown>,
+  taskRoleArn: string,
+): void {
+  for (const [category, actual] of Object.entries(p.categoryPolicies)) {
+    if (actual === UNKNOWN_AT_PLAN) {
+      assertEquals(
+        [flavour, category],
+        ["terraform", "governance"],
+        "only the self-referencing policy is unknown at plan",
+      );
+      continue;
+    }
+    assertEquals(
+      canonical(actual),
+      canonical(referencePolicy(category, values, taskRoleArn)),
+      `${flavour} ${category}`,
+    );
+  }
+}
+
+Deno.test("per-user: each enabled category's policy is policies/ rendered, never attached to the task role", async () => {
+  const all = await profiles();
   const enabled = (FIXTURE.tool_categories as string[] | undefined) ??
     ["s3-read", "packages-read", "search", "governance", "catalog"];
   for (const flavour of FLAVOURS) {
-    const p = profiles.fixture[flavour];
+    const p = all.fixture[flavour];
     assertEquals(
       Object.keys(p.categoryPolicies).sort(),
       enabled.filter((c) => c in CATEGORY_TEMPLATES).sort(),
       flavour,
     );
-    for (const [category, actual] of Object.entries(p.categoryPolicies)) {
-      if (actual === UNKNOWN_AT_PLAN) {
-        assertEquals(
-          [flavour, category],
-          ["terraform", "governance"],
-          "only the self-referencing policy is unknown at plan",
-        );
-        continue;
-      }
-      assertEquals(
-        canonical(actual),
-        canonical(referencePolicy(category, FIXTURE, "")),
-        `${flavour} ${category}`,
-      );
-    }
+    assertRenderedPolicies(flavour, p, FIXTURE, "");
     // The task role may only assume, tag and set the source identity on the allow-listed roles.
     assertEquals(
       p.taskAssumeStatements,
@@ -334,39 +346,27 @@ Deno.test("per-user: each enabled category's policy is policies/ rendered, never
   }
 });
 
-Deno.test("single-tenant: the task role holds exactly the enabled categories' policies", () => {
+Deno.test("single-tenant: the task role holds exactly the enabled categories' policies", async () => {
+  const all = await profiles();
   const expected = (FEATURES.tool_categories as string[]).filter((c) => c in CATEGORY_TEMPLATES)
     .sort();
   for (const flavour of FLAVOURS) {
-    const p = profiles.features[flavour];
+    const p = all.features[flavour];
     assertEquals(p.attachedCategories, expected, flavour);
-    for (const [category, actual] of Object.entries(p.categoryPolicies)) {
-      if (actual === UNKNOWN_AT_PLAN) {
-        assertEquals(
-          [flavour, category],
-          ["terraform", "governance"],
-          "only the self-referencing policy is unknown at plan",
-        );
-        continue;
-      }
-      assertEquals(
-        canonical(actual),
-        canonical(referencePolicy(category, FEATURES, TASK_ROLE)),
-        `${flavour} ${category}`,
-      );
-    }
+    assertRenderedPolicies(flavour, p, FEATURES, TASK_ROLE);
     assertEquals(
-      profiles.fixture[flavour].attachedCategories,
+      all.fixture[flavour].attachedCategories,
       [],
       `${flavour}: per-user attaches nothing`,
     );
   }
 });
 
-Deno.test("execution role reads exactly the container secrets, suffixes stripped, and their keys", () => {
+Deno.test("execution role reads exactly the container secrets, suffixes stripped, and their keys", async () => {
+  const all = await profiles();
   for (const flavour of FLAVOURS) {
     const s = Object.fromEntries(
-      profiles.features[flavour].executionStatements.map((x) => [x.sid, x]),
+      all.features[flavour].executionStatements.map((x) => [x.sid, x]),
     );
     assertEquals(s.ReadContainerSecrets.resources, [
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-hs256-AbCdEf",
@@ -380,7 +380,7 @@ Deno.test("execution role reads exactly the container secrets, suffixes stripped
       FEATURES.secrets_kms_key_arns as string[],
       flavour,
     );
-    assertEquals(profiles.features[flavour].secretNames, [
+    assertEquals(all.features[flavour].secretNames, [
       "PROXY_PASSWORD",
       "QUILT_MCP_AUTH_HS256_SECRET",
       "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
@@ -391,17 +391,7 @@ Deno.test("execution role reads exactly the container secrets, suffixes stripped
 // --- a dangerous input, refused by each flavour ------------------------------------------
 
 Deno.test("Terraform refuses open egress without allow_internet_egress (variable validation)", async () => {
-  const base = {
-    vpc_id: "vpc-0123456789abcdef0",
-    subnet_ids: ["subnet-0123456789abcdef0"],
-    listener_arn:
-      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef",
-    alb_security_group_id: "sg-0123456789abcdef0",
-    container_image: FIXTURE.container_image,
-    public_url: FIXTURE.public_url,
-    auth_issuer: FIXTURE.auth_issuer,
-  };
-  const wrong = await validationRuns("mcp-server", base, [
+  const wrong = await validationRuns("mcp-server", TERRAFORM_BASE["mcp-server"], [
     {
       label: "0.0.0.0/0",
       values: { egress_cidr_blocks: ["0.0.0.0/0"] },
@@ -441,7 +431,8 @@ Deno.test("the CDK construct refuses open egress and secret-looking environment 
   }
 });
 
-Deno.test("the CloudFormation template refuses open egress at parameter validation", () => {
+Deno.test("the CloudFormation template refuses open egress at parameter validation", async () => {
+  const t = await template();
   for (
     const [name, value] of [
       ["EgressCidrBlocks", "0.0.0.0/0"],
@@ -450,12 +441,53 @@ Deno.test("the CloudFormation template refuses open egress at parameter validati
       ["ExtraEnvironment", "DB_PASSWORD=x"],
     ]
   ) {
-    const errors = parameterErrors(template, { ...cfnParameters(FIXTURE), [name]: value });
+    const errors = parameterErrors(t, { ...cfnParameters(FIXTURE), [name]: value });
     assert(errors.some((e) => e.startsWith(`${name}:`)), `${name}=${value} accepted: ${errors}`);
   }
   // With the conscious exception the template opens exactly 443 to the internet.
-  const open = cfnProfile({ ...FIXTURE, allow_internet_egress: true }).serviceEgress.filter((r) =>
-    r.destination === "cidr:0.0.0.0/0"
-  );
+  const open = (await cfnProfile({ ...FIXTURE, allow_internet_egress: true })).serviceEgress
+    .filter((r) => r.destination === "cidr:0.0.0.0/0");
   assertEquals(open, [{ protocol: "tcp", from: 443, to: 443, destination: "cidr:0.0.0.0/0" }]);
+});
+
+// --- no load balancer without WAF by accident (issue 19) --------------------------------
+
+/** The fixture with the web ACL left off the load balancer, and with the explicit opt-out too. */
+const WITHOUT_WAF = { ...FIXTURE, associate_web_acl: false };
+const WITHOUT_WAF_ACCEPTED = { ...WITHOUT_WAF, allow_without_waf: true };
+
+Deno.test("each flavour refuses a load balancer without a web ACL unless allow_without_waf", async () => {
+  const [refused, accepted] = await Promise.allSettled([
+    planComposition(terraformInputs(WITHOUT_WAF), mcpPath(WITHOUT_WAF)),
+    planComposition(terraformInputs(WITHOUT_WAF_ACCEPTED), mcpPath(WITHOUT_WAF_ACCEPTED)),
+  ]);
+  assertEquals(refused.status, "rejected", "Terraform planned a load balancer without WAF");
+  assert(
+    /allow_without_waf/.test(String((refused as PromiseRejectedResult).reason)),
+    `Terraform refused it for another reason: ${(refused as PromiseRejectedResult).reason}`,
+  );
+  if (accepted.status === "rejected") throw accepted.reason;
+  assertThrows(
+    () =>
+      new QuiltMcpServer(new Stack(new App(), "Refused"), "Server", cdkProps(WITHOUT_WAF) as never),
+    QuiltMcpPropsError,
+    "waf_opt_out",
+  );
+  const errors = parameterErrors(await template(), cfnParameters(WITHOUT_WAF));
+  assert(errors.some((e) => e.includes("waf_opt_out:")), `CloudFormation accepts it: ${errors}`);
+  // With the opt-out, every flavour leaves the web ACL unassociated, and only that differs.
+  const withWaf = (await profiles()).fixture;
+  const withoutWaf: ByFlavour = {
+    terraform: fromTerraform(accepted.value),
+    cdk: cdkProfile(WITHOUT_WAF_ACCEPTED),
+    cloudformation: await cfnProfile(WITHOUT_WAF_ACCEPTED),
+  };
+  for (const flavour of FLAVOURS) {
+    assertEquals(withoutWaf[flavour].wafAssociated, false, flavour);
+    assertEquals(
+      canonical({ ...withoutWaf[flavour], wafAssociated: true }),
+      canonical(withWaf[flavour]),
+      `${flavour}: the opt-out changes more than the association`,
+    );
+  }
 });

@@ -10,44 +10,13 @@
  *   refused: Terraform's own validation decides, in well under a second, with no provider.
  * @module
  */
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { REPO_ROOT } from "../harness/paths.ts";
+import { runTerraform, type TerraformResult } from "../terraform/terraform_cli.ts";
 
-/** Environment for every terraform call: the project's offline CLI configuration. */
-export function terraformEnv(): Record<string, string> {
-  const given = Deno.env.get("TF_CLI_CONFIG_FILE");
-  const exists = (path: string) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  };
-  return {
-    TF_CLI_CONFIG_FILE: given !== undefined && exists(given)
-      ? given
-      : join(REPO_ROOT, ".tools", "terraformrc"),
-    TF_IN_AUTOMATION: "1",
-    CHECKPOINT_DISABLE: "1",
-    NO_COLOR: "1",
-  };
-}
-
-async function terraform(
-  dir: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { code, stdout, stderr } = await new Deno.Command("terraform", {
-    args: [`-chdir=${dir}`, ...args],
-    env: terraformEnv(),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code,
-    stdout: new TextDecoder().decode(stdout),
-    stderr: new TextDecoder().decode(stderr),
-  };
+/** `terraform -chdir=<dir> <args>`, under the plugin-cache and data-directory locks. */
+function terraform(dir: string, args: string[]): Promise<TerraformResult> {
+  return runTerraform([`-chdir=${dir}`, ...args]);
 }
 
 /** An HCL literal for a JSON value (HCL accepts JSON-style lists and objects). */
@@ -87,7 +56,10 @@ export async function planComposition(
 ): Promise<TerraformPlan> {
   const dir = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-tf-" });
   try {
-    const modules = join(REPO_ROOT, "modules");
+    // A relative path: Terraform reads a local module in place, so modules/kms-key, which the
+    // modules call as ../kms-key, stays inside the same package (an absolute path is copied
+    // like a remote package, and ../ would escape it).
+    const modules = relative(dir, join(REPO_ROOT, "modules"));
     const block = (name: string, source: string, values: Record<string, unknown>, wiring: string) =>
       `module "${name}" {\n  source = ${JSON.stringify(join(modules, source))}\n${
         Object.entries(values).map(([k, v]) => `  ${k} = ${hcl(v)}\n`).join("")
@@ -122,7 +94,7 @@ export async function planComposition(
     await Deno.writeTextFile(
       join(dir, "tests", "plan.tftest.hcl"),
       `mock_provider "aws" {\n  source = ${
-        JSON.stringify(join(REPO_ROOT, "tests", "parity", "terraform", "mocks"))
+        JSON.stringify(join(REPO_ROOT, "tests", "terraform", "mocks"))
       }\n}\n\nrun "plan" {\n  command = plan\n}\n`,
     );
     const init = await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]);

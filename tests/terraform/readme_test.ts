@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { REPO_ROOT } from "../harness/paths.ts";
+import { assertEquals } from "../harness/assert.ts";
 import { expectedReadme } from "./gen_readme.ts";
 import { moduleOutputs, moduleVariables, terraformDirs } from "./tf.ts";
 
@@ -11,7 +12,6 @@ function assert(cond: unknown, message: string): asserts cond {
   if (!cond) throw new Error(message);
 }
 
-const DIRS = terraformDirs().filter((d) => !d.startsWith("modules/cdk"));
 /** The modules this product ships and the examples that compose them. */
 const EXPECTED = [
   "examples/complete",
@@ -23,9 +23,29 @@ const EXPECTED = [
   "modules/waf",
 ];
 
+/**
+ * Internal modules: called only by the modules above, so no README (the Terraform Registry's mark
+ * of a module not meant for direct use); typed, described and pinned all the same.
+ */
+const INTERNAL = ["modules/kms-key"];
+
 Deno.test("every Terraform module and example is covered", () => {
-  for (const d of EXPECTED) assert(DIRS.includes(d), `${d} holds no .tf files`);
+  const dirs = terraformDirs().filter((d) => !d.startsWith("modules/cdk"));
+  assertEquals(dirs, [...EXPECTED, ...INTERNAL].sort());
 });
+
+for (const dir of INTERNAL) {
+  Deno.test(`${dir}: internal, so no README`, () => {
+    let readme = true;
+    try {
+      Deno.statSync(join(REPO_ROOT, dir, "README.md"));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      readme = false;
+    }
+    assert(!readme, `${dir} is internal: a README would make the Registry list it as public`);
+  });
+}
 
 for (const dir of EXPECTED) {
   Deno.test(`${dir}: README tables match variables.tf and outputs.tf`, async () => {
@@ -36,7 +56,9 @@ for (const dir of EXPECTED) {
       `${dir}/README.md is stale: run deno run -A tests/terraform/gen_readme.ts`,
     );
   });
+}
 
+for (const dir of [...EXPECTED, ...INTERNAL]) {
   Deno.test(`${dir}: every variable typed and described, every output described`, async () => {
     const abs = join(REPO_ROOT, dir);
     const problems: string[] = [];

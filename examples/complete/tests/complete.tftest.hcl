@@ -2,7 +2,7 @@
 # the service behind the WAF-protected HTTPS listener, HTTPS-only egress to the VPC endpoints and
 # S3, alarms that roll deployments back, and a data role that trusts only the task role.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
 # Distinct IDs, so the wiring asserts below cannot pass by coincidence of mock values.

@@ -1,7 +1,7 @@
 # The existing-ALB example plans under mocks, attaches only to an HTTPS listener with a TLS 1.3
 # policy, and wires the alarms to the listener's load balancer and the service's rollback.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -18,6 +18,7 @@ variables {
   auth_jwks_url                   = "https://issuer.example.com/.well-known/jwks.json"
   allowed_role_arns               = ["arn:aws:iam::123456789012:role/analytics-reader"]
   buckets                         = ["corp-data"]
+  waf_web_acl_name                = "corp-web-acl"
 }
 
 run "plans" {
@@ -82,4 +83,28 @@ run "refuses_open_egress" {
   }
 
   expect_failures = [var.identity_provider_cidr_blocks]
+}
+
+run "refuses_a_load_balancer_without_waf" {
+  command = plan
+
+  variables {
+    waf_web_acl_name = null
+  }
+
+  expect_failures = [data.aws_lb_listener.existing]
+}
+
+run "no_waf_is_a_conscious_exception" {
+  command = plan
+
+  variables {
+    waf_web_acl_name  = null
+    allow_without_waf = true
+  }
+
+  assert {
+    condition     = !contains(keys(module.observability.alarm_arns), "waf-blocked-spike")
+    error_message = "Without a web ACL there is no WAF alarm to raise."
+  }
 }

@@ -1,15 +1,6 @@
 # Load balancer hardening: header and desync protection, deletion protection, access logs, WAF.
 mock_provider "aws" {
-  source = "./tests/mocks"
-}
-
-variables {
-  internal            = false
-  vpc_id              = "vpc-0123456789abcdef0"
-  subnet_ids          = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-  certificate_arn     = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
-  ingress_cidr_blocks = ["0.0.0.0/0"]
-  web_acl_arn         = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/quilt-mcp/11111111-2222-3333-4444-555555555555"
+  source = "../../tests/terraform/mocks"
 }
 
 run "hardened_load_balancer" {
@@ -49,11 +40,12 @@ run "no_waf_is_a_conscious_exception" {
   variables {
     web_acl_arn       = null
     associate_web_acl = false
+    allow_without_waf = true
   }
 
   assert {
     condition     = length(aws_wafv2_web_acl_association.this) == 0
-    error_message = "associate_web_acl = false must skip the association."
+    error_message = "associate_web_acl = false with allow_without_waf = true must skip the association."
   }
 }
 

@@ -1,15 +1,6 @@
 # One negative run per validation and precondition.
 mock_provider "aws" {
-  source = "./tests/mocks"
-}
-
-variables {
-  internal            = false
-  vpc_id              = "vpc-0123456789abcdef0"
-  subnet_ids          = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-  certificate_arn     = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
-  ingress_cidr_blocks = ["0.0.0.0/0"]
-  web_acl_arn         = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/quilt-mcp/11111111-2222-3333-4444-555555555555"
+  source = "../../tests/terraform/mocks"
 }
 
 run "rejects_name_uppercase" {
@@ -190,4 +181,15 @@ run "rejects_waf_association_without_acl" {
   }
 
   expect_failures = [aws_wafv2_web_acl_association.this]
+}
+
+run "rejects_no_waf_without_opt_out" {
+  command = plan
+
+  variables {
+    web_acl_arn       = null
+    associate_web_acl = false
+  }
+
+  expect_failures = [aws_lb.this]
 }

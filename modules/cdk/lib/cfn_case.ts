@@ -15,13 +15,19 @@ export function camelKey(key: string): string {
   return key.charAt(0).toLowerCase() + key.slice(1);
 }
 
-/** Converts every object key of a CloudFormation-shaped value to camelCase (values untouched). */
+/** Properties holding IAM JSON, whose keys (`Statement`, `Effect`) stay as they are. */
+const DOCUMENTS = new Set(["KeyPolicy", "PolicyDocument", "AssumeRolePolicyDocument"]);
+
+/**
+ * Converts every object key of a CloudFormation-shaped value to camelCase (values untouched, and
+ * policy documents kept whole).
+ */
 export function toCdkProps<T = unknown>(value: unknown): T {
   if (Array.isArray(value)) return value.map((v) => toCdkProps(v)) as T;
   if (value !== null && typeof value === "object" && isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[camelKey(k)] = toCdkProps(v);
+      out[camelKey(k)] = DOCUMENTS.has(k) ? v : toCdkProps(v);
     }
     return out as T;
   }

@@ -64,6 +64,12 @@ const FIXED: readonly {
       "Application Load Balancer access logs can only be written to buckets encrypted with SSE-S3 (AES256); SSE-KMS is not supported for this destination (Terraform: CKV_AWS_145).",
   },
   {
+    on: "HttpRedirectListener",
+    id: "NIST.800.53.R5-ELBv2ACMCertificateRequired",
+    reason:
+      "Port 80 only answers with a 301 redirect to HTTPS (created only when httpRedirect is true); the ACM certificate is on the HTTPS listener, where TLS applies.",
+  },
+  {
     on: "TaskDefinition",
     id: "AwsSolutions-ECS2",
     reason:
@@ -99,7 +105,10 @@ function wildcardReason(
   if (/:iam::\d{12}:role\/[^*]*\*/.test(resource)) {
     return "The allow-listed data roles (allowed_role_arns) may name a role prefix with '*', as the server's own allow-list does; the task role can use nothing else.";
   }
-  if (/:glue:[^:]+:\d{12}:table\/[^/*]+\/\*$/.test(resource)) {
+  // Region and account are concrete or the stack's pseudo parameters (`<AWS::Region>`).
+  if (
+    /:glue:([a-z0-9-]+|<AWS::Region>):(\d{12}|<AWS::AccountId>):table\/[^/*]+\/\*$/.test(resource)
+  ) {
     return "The athena category may read every table of the configured Glue databases (policies/README.md, athena).";
   }
   return undefined;

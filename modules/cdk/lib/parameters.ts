@@ -325,6 +325,12 @@ export function crossRuleProblems(
       "give at least one ingress source (ingressCidrBlocks, ingressIpv6CidrBlocks or ingressPrefixListIds)",
     );
   }
+  if (p.associateWebAcl !== true && p.allowWithoutWaf !== true) {
+    add(
+      "waf_opt_out",
+      "associateWebAcl false leaves the load balancer without a web ACL: keep it, or accept the risk explicitly with allowWithoutWaf true",
+    );
+  }
   return out;
 }
 

@@ -61,6 +61,10 @@ export interface QuiltMcpServerProps {
   readonly wafRedactedHeaders?: readonly string[];
   /** Create the CloudWatch Logs resource policy letting WAF deliver to the log group (an account holds at most 10; set false where one already covers aws-waf-logs-*). Default: `true`. (Terraform `waf.create_log_resource_policy`) */
   readonly wafCreateLogResourcePolicy?: boolean;
+  /** Associate the web ACL with the load balancer. false leaves the load balancer without one and is refused unless allow_without_waf is true. (In Terraform a separate flag because the ARN is often unknown until apply, and resource counts must be known at plan.) Default: `true`. (Terraform `alb.associate_web_acl`) */
+  readonly associateWebAcl?: boolean;
+  /** RISK, a conscious exception: accept a load balancer without this deployment's web ACL (associate_web_acl = false), so no managed rules, IP reputation list, rate limit or body-size rule stand in front of the endpoint. Only for a web ACL associated by other means (e.g. AWS Firewall Manager) or a short-lived test stack. Default: `false`. (Terraform `alb.allow_without_waf`) */
+  readonly allowWithoutWaf?: boolean;
   /** Container image of quilt-mcp. Pin it by digest (repo@sha256:...) or an immutable tag; `latest` and untagged images are refused. (Terraform `mcp-server.container_image`) */
   readonly containerImage: string;
   /** UID:GID the container runs as; root (0) is refused. Default: `"65532:65532"`. (Terraform `mcp-server.container_user`) */

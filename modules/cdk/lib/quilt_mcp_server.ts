@@ -44,6 +44,7 @@ import {
 } from "./policies.ts";
 import type { QuiltMcpServerProps } from "./props.ts";
 import { buildAlarms, buildWafRules, dashboardWidgets, type Flavour } from "./shared.ts";
+import * as profile from "./security_profile.ts";
 import {
   CONTAINER_NAME,
   containerEnvironment,
@@ -53,15 +54,6 @@ import {
   executionSecretArns,
   routes,
 } from "./values.ts";
-
-/** The egress rule CloudFormation needs to drop a security group's default allow-all egress. */
-const NO_DEFAULT_EGRESS = {
-  cidrIp: "255.255.255.255/32",
-  ipProtocol: "icmp",
-  fromPort: 252,
-  toPort: 86,
-  description: "Disallow all traffic (removes the default allow-all egress rule)",
-};
 
 /** Resolved props: validated, defaults filled in. */
 type Values =
@@ -108,45 +100,23 @@ export class QuiltMcpServer extends Construct {
     const wafLogGroupArn =
       `arn:${partition}:logs:${region}:${account}:log-group:${wafLogGroupName}`;
     const retention = num("logRetentionInDays") === 0 ? undefined : num("logRetentionInDays");
-    const rootPrincipal = { AWS: `arn:${partition}:iam::${account}:root` };
-    const adminStatement = {
-      Sid: "AccountAdministersKeyThroughIam",
-      Effect: "Allow",
-      Principal: rootPrincipal,
-      Action: "kms:*",
-      Resource: "*",
-    };
-    const logsKeyPolicy = (sid: string, groupArn: string) => ({
-      Version: "2012-10-17",
-      Statement: [adminStatement, {
-        Sid: sid,
-        Effect: "Allow",
-        Principal: { Service: `logs.${region}.${urlSuffix}` },
-        Action: [
-          "kms:Encrypt",
-          "kms:Decrypt",
-          "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-          "kms:Describe*",
-        ],
-        Resource: "*",
-        Condition: {
-          ArnLike: { "kms:EncryptionContext:aws:logs:arn": groupArn },
-        },
-      }],
-    });
+    const logsServicePrincipal = `logs.${region}.${urlSuffix}`;
     const newKey = (
       id: string,
       description: string,
-      policy: unknown,
+      statements: unknown[],
       alias: string,
     ) => {
-      const key = new kms.CfnKey(this, id, {
-        description: `${name}: ${description}`,
-        enableKeyRotation: true,
-        pendingWindowInDays: num("kmsDeletionWindowInDays"),
-        keyPolicy: policy,
-      });
+      const key = new kms.CfnKey(
+        this,
+        id,
+        toCdkProps(profile.kmsKeyProperties({
+          description: `${name}: ${description}`,
+          deletionWindowInDays: num("kmsDeletionWindowInDays"),
+          accountRootArn: `arn:${partition}:iam::${account}:root`,
+          statements,
+        })),
+      );
       new kms.CfnAlias(this, `${id}Alias`, {
         aliasName: `alias/${name}-${alias}`,
         targetKeyId: key.ref,
@@ -160,7 +130,10 @@ export class QuiltMcpServer extends Construct {
       newKey(
         "LogsKey",
         "CloudWatch Logs of the MCP service and its ECS Exec sessions",
-        logsKeyPolicy("CloudWatchLogsOfThisServiceOnly", logGroupArn),
+        [profile.logsKeyStatement("CloudWatchLogsOfThisServiceOnly", {
+          logsServicePrincipal,
+          groupArn: logGroupArn,
+        })],
         "logs",
       );
     const logGroup = new logs.CfnLogGroup(this, "LogGroup", {
@@ -176,7 +149,7 @@ export class QuiltMcpServer extends Construct {
       secretsKeyArn = newKey(
         "SecretsKey",
         "HS256 token signing secret",
-        { Version: "2012-10-17", Statement: [adminStatement] },
+        [],
         "secrets",
       );
       const secret = new secretsmanager.CfnSecret(this, "Hs256Secret", {
@@ -347,31 +320,13 @@ export class QuiltMcpServer extends Construct {
       new iam.CfnRolePolicy(this, "SigningSecretPolicy", {
         roleName: taskRole.ref,
         policyName: "read-token-signing-secret",
-        policyDocument: {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "ReadTokenSigningSecret",
-              Effect: "Allow",
-              Action: [
-                "secretsmanager:GetSecretValue",
-                "secretsmanager:DescribeSecret",
-              ],
-              Resource: [str("authHs256SecretArn")],
-            },
-            ...(optStr("authHs256SecretKmsKeyArn") === undefined ? [] : [{
-              Sid: "DecryptTokenSigningSecret",
-              Effect: "Allow",
-              Action: "kms:Decrypt",
-              Resource: str("authHs256SecretKmsKeyArn"),
-              Condition: {
-                StringEquals: {
-                  "kms:ViaService": `secretsmanager.${region}.${urlSuffix}`,
-                },
-              },
-            }]),
-          ],
-        },
+        policyDocument: profile.signingSecretPolicy({
+          secretArn: str("authHs256SecretArn"),
+          keyArn: optStr("authHs256SecretKmsKeyArn"),
+          secretsManagerService: `secretsmanager.${region}.${urlSuffix}`,
+          keyStatements: (statement) =>
+            optStr("authHs256SecretKmsKeyArn") === undefined ? [] : [statement],
+        }),
       });
     }
     const athena = optStr("athenaOutputLocation") === undefined
@@ -434,7 +389,7 @@ export class QuiltMcpServer extends Construct {
       groupDescription:
         "quilt-mcp load balancer: HTTPS from the listed sources; egress only to the tasks",
       vpcId: str("vpcId"),
-      securityGroupEgress: [NO_DEFAULT_EGRESS],
+      securityGroupEgress: [toCdkProps(profile.NO_DEFAULT_EGRESS)],
       tags: [{ key: "Name", value: `${name}-alb` }],
     });
     const listenerPorts = bool("httpRedirect") ? [443, 80] : [443];
@@ -458,33 +413,14 @@ export class QuiltMcpServer extends Construct {
       )
     );
     const logsBucketName = `${name}-logs-${account}-${region}`;
-    const logsBucket = new s3.CfnBucket(this, "AccessLogsBucket", {
-      bucketName: logsBucketName,
-      publicAccessBlockConfiguration: {
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      ownershipControls: {
-        rules: [{ objectOwnership: "BucketOwnerEnforced" }],
-      },
-      versioningConfiguration: { status: "Enabled" },
-      bucketEncryption: {
-        serverSideEncryptionConfiguration: [{
-          serverSideEncryptionByDefault: { sseAlgorithm: "AES256" },
-        }],
-      },
-      lifecycleConfiguration: {
-        rules: [{
-          id: "expire-logs",
-          status: "Enabled",
-          expirationInDays: num("accessLogsRetentionDays"),
-          noncurrentVersionExpiration: { noncurrentDays: 30 },
-          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-        }],
-      },
-    });
+    const logsBucket = new s3.CfnBucket(
+      this,
+      "AccessLogsBucket",
+      toCdkProps(profile.accessLogsBucketProperties({
+        bucketName: logsBucketName,
+        retentionDays: num("accessLogsRetentionDays"),
+      })),
+    );
     logsBucket.addMetadata("checkov", {
       skip: [{
         id: "CKV_AWS_18",
@@ -515,45 +451,16 @@ export class QuiltMcpServer extends Construct {
       "AccessLogsBucketPolicy",
       {
         bucket: logsBucket.ref,
-        policyDocument: {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "DenyInsecureTransport",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:*",
-              Resource: [logsBucketArn, `${logsBucketArn}/*`],
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-            {
-              Sid: "DenyOutdatedTls",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:*",
-              Resource: [logsBucketArn, `${logsBucketArn}/*`],
-              Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-            },
-            {
-              Sid: "ElbLogDelivery",
-              Effect: "Allow",
-              Principal: {
-                Service: "logdelivery.elasticloadbalancing.amazonaws.com",
-              },
-              Action: "s3:PutObject",
-              Resource: `${logsBucketArn}/*/AWSLogs/${account}/*`,
-            },
-            Fn.conditionIf(legacyRegion.logicalId, {
-              Sid: "ElbLogDeliveryLegacyRegions",
-              Effect: "Allow",
-              Principal: {
-                AWS: `arn:${partition}:iam::${elbAccounts.findInMap(region, "account")}:root`,
-              },
-              Action: "s3:PutObject",
-              Resource: `${logsBucketArn}/*/AWSLogs/${account}/*`,
-            }, Aws.NO_VALUE),
-          ],
-        },
+        policyDocument: profile.accessLogsBucketPolicy({
+          bucketArn: logsBucketArn,
+          bucketObjectsArn: `${logsBucketArn}/*`,
+          logDeliveryArn: `${logsBucketArn}/*/AWSLogs/${account}/*`,
+          legacyElbAccountRootArn: `arn:${partition}:iam::${
+            elbAccounts.findInMap(region, "account")
+          }:root`,
+          legacyRegion: (statement) =>
+            Fn.conditionIf(legacyRegion.logicalId, statement, Aws.NO_VALUE),
+        }),
       },
     );
     const alb = new elbv2.CfnLoadBalancer(this, "LoadBalancer", {
@@ -563,24 +470,11 @@ export class QuiltMcpServer extends Construct {
       ipAddressType: str("ipAddressType"),
       securityGroups: [albSg.attrGroupId],
       subnets: list("albSubnetIds"),
-      loadBalancerAttributes: [
-        ["idle_timeout.timeout_seconds", String(num("idleTimeout"))],
-        // Request smuggling and header abuse: drop malformed headers, refuse ambiguous requests.
-        ["routing.http.drop_invalid_header_fields.enabled", "true"],
-        ["routing.http.desync_mitigation_mode", "strictest"],
-        ["deletion_protection.enabled", String(bool("deletionProtection"))],
-        ["routing.http2.enabled", "true"],
-        // If WAF cannot be reached, requests are refused rather than let through unfiltered.
-        ["waf.fail_open.enabled", "false"],
-        ["routing.http.preserve_host_header.enabled", "false"],
-        ["routing.http.xff_header_processing.mode", "append"],
-        ["access_logs.s3.enabled", "true"],
-        ["access_logs.s3.bucket", logsBucket.ref],
-        ["access_logs.s3.prefix", "access"],
-        ["connection_logs.s3.enabled", "true"],
-        ["connection_logs.s3.bucket", logsBucket.ref],
-        ["connection_logs.s3.prefix", "connection"],
-      ].map(([key, value]) => ({ key, value })),
+      loadBalancerAttributes: toCdkProps(profile.loadBalancerAttributes({
+        idleTimeout: String(num("idleTimeout")),
+        deletionProtection: String(bool("deletionProtection")),
+        logsBucket: logsBucket.ref,
+      })),
     });
     alb.node.addDependency(bucketPolicy);
     const listener = new elbv2.CfnListener(this, "HttpsListener", {
@@ -589,15 +483,7 @@ export class QuiltMcpServer extends Construct {
       protocol: "HTTPS",
       sslPolicy: str("sslPolicy"),
       certificates: [{ certificateArn: str("certificateArn") }],
-      // Only the MCP listener rule routes anywhere; everything else is a plain 404.
-      defaultActions: [{
-        type: "fixed-response",
-        fixedResponseConfig: {
-          contentType: "text/plain",
-          messageBody: "Not found",
-          statusCode: "404",
-        },
-      }],
+      defaultActions: toCdkProps(profile.HTTPS_DEFAULT_ACTIONS),
     });
     list("additionalCertificateArns").forEach((arn, n) =>
       new elbv2.CfnListenerCertificate(this, `AdditionalCertificate${n}`, {
@@ -606,29 +492,11 @@ export class QuiltMcpServer extends Construct {
       })
     );
     if (bool("httpRedirect")) {
-      const redirect = new elbv2.CfnListener(this, "HttpRedirectListener", {
+      new elbv2.CfnListener(this, "HttpRedirectListener", {
         loadBalancerArn: alb.ref,
         port: 80,
         protocol: "HTTP",
-        defaultActions: [{
-          type: "redirect",
-          redirectConfig: {
-            port: "443",
-            protocol: "HTTPS",
-            statusCode: "HTTP_301",
-          },
-        }],
-      });
-      redirect.addMetadata("checkov", {
-        skip: [{
-          id: "CKV_AWS_2",
-          comment:
-            "Port 80 only answers with a 301 redirect to HTTPS (created only when httpRedirect is true).",
-        }, {
-          id: "CKV_AWS_103",
-          comment:
-            "Port 80 only answers with a 301 redirect to HTTPS; TLS applies to the HTTPS listener.",
-        }],
+        defaultActions: toCdkProps(profile.REDIRECT_DEFAULT_ACTIONS),
       });
     }
     this.loadBalancerDnsName = alb.attrDnsName;
@@ -638,7 +506,10 @@ export class QuiltMcpServer extends Construct {
       newKey(
         "WafLogsKey",
         "WAF logs",
-        logsKeyPolicy("CloudWatchLogsOfTheWafLogGroupOnly", wafLogGroupArn),
+        [profile.logsKeyStatement("CloudWatchLogsOfTheWafLogGroupOnly", {
+          logsServicePrincipal,
+          groupArn: wafLogGroupArn,
+        })],
         "waf-logs",
       );
     const ipSet = (
@@ -717,22 +588,11 @@ export class QuiltMcpServer extends Construct {
       loggingDependencies.push(
         new logs.CfnResourcePolicy(this, "WafLogResourcePolicy", {
           policyName: `${name}-waf-log-delivery`,
-          policyDocument: Stack.of(this).toJsonString({
-            Version: "2012-10-17",
-            Statement: [{
-              Sid: "WafLogDeliveryOfThisAccount",
-              Effect: "Allow",
-              Principal: { Service: "delivery.logs.amazonaws.com" },
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-              Resource: `${wafLogGroupArn}:*`,
-              Condition: {
-                StringEquals: { "aws:SourceAccount": account },
-                ArnLike: {
-                  "aws:SourceArn": `arn:${partition}:logs:${region}:${account}:*`,
-                },
-              },
-            }],
-          }),
+          policyDocument: Stack.of(this).toJsonString(profile.wafLogDeliveryPolicy({
+            logStreamsArn: `${wafLogGroupArn}:*`,
+            accountId: account,
+            logsArnPattern: `arn:${partition}:logs:${region}:${account}:*`,
+          })),
         }),
       );
     }
@@ -746,27 +606,19 @@ export class QuiltMcpServer extends Construct {
       ) => ({ singleHeader: { Name: h } })),
     });
     loggingDependencies.forEach((d) => wafLogging.node.addDependency(d));
-    new wafv2.CfnWebACLAssociation(this, "WebAclAssociation", {
-      resourceArn: alb.ref,
-      webAclArn: webAcl.attrArn,
-    });
+    // Without the association the props needed allowWithoutWaf (rule waf_opt_out).
+    if (bool("associateWebAcl")) {
+      new wafv2.CfnWebACLAssociation(this, "WebAclAssociation", {
+        resourceArn: alb.ref,
+        webAclArn: webAcl.attrArn,
+      });
+    }
 
     // --- observability ----------------------------------------------------------------------
     const topicKeyArn = givenKey ?? newKey(
       "AlarmsKey",
       "alarm notifications",
-      {
-        Version: "2012-10-17",
-        Statement: [adminStatement, {
-          // Alarms publish to the encrypted topic as CloudWatch itself.
-          Sid: "CloudWatchAlarmsOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "cloudwatch.amazonaws.com" },
-          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": account } },
-        }],
-      },
+      [profile.alarmsKeyStatement(account)],
       "alarms",
     );
     const topic = new sns.CfnTopic(this, "AlarmTopic", {
@@ -775,32 +627,11 @@ export class QuiltMcpServer extends Construct {
     });
     new sns.CfnTopicPolicy(this, "AlarmTopicPolicy", {
       topics: [topic.ref],
-      policyDocument: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "CloudWatchAlarmsOfThisAccount",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topic.ref,
-            Condition: {
-              StringEquals: { "aws:SourceAccount": account },
-              ArnLike: {
-                "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
-              },
-            },
-          },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sns:Publish",
-            Resource: topic.ref,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      },
+      policyDocument: profile.alarmTopicPolicy({
+        topic: topic.ref,
+        accountId: account,
+        alarmArnPattern: `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
+      }),
     });
     list("alarmEmailAddresses").forEach((address, n) =>
       new sns.CfnSubscription(this, `AlarmEmail${n}`, {
@@ -820,15 +651,7 @@ export class QuiltMcpServer extends Construct {
         key: "deregistration_delay.timeout_seconds",
         value: String(num("deregistrationDelay")),
       }],
-      healthCheckEnabled: true,
-      healthCheckPath: "/healthz",
-      healthCheckPort: "traffic-port",
-      healthCheckProtocol: "HTTP",
-      matcher: { httpCode: "200" },
-      healthCheckIntervalSeconds: 15,
-      healthCheckTimeoutSeconds: 5,
-      healthyThresholdCount: 2,
-      unhealthyThresholdCount: 3,
+      ...toCdkProps<Record<string, unknown>>(profile.TARGET_HEALTH_CHECK),
     });
     const alarms = buildAlarms(concrete, {
       name,
@@ -882,54 +705,28 @@ export class QuiltMcpServer extends Construct {
         operatingSystemFamily: "LINUX",
         cpuArchitecture: str("cpuArchitecture"),
       },
-      containerDefinitions: [{
+      containerDefinitions: [toCdkProps(profile.containerDefinition({
         name: CONTAINER_NAME,
         image: str("containerImage"),
-        essential: true,
         user: str("containerUser"),
-        readonlyRootFilesystem: true,
-        privileged: false,
-        linuxParameters: {
-          initProcessEnabled: true,
-          capabilities: { add: [], drop: ["ALL"] },
-        },
-        portMappings: [{ containerPort: num("port"), protocol: "tcp" }],
+        port: num("port"),
         environment: Object.keys(environment).sort().map((k) => ({
-          name: k,
-          value: environment[k],
+          Name: k,
+          Value: environment[k],
         })),
-        secrets: Object.keys(secrets).sort().map((k) => ({
-          name: k,
-          valueFrom: secrets[k],
-        })),
-        healthCheck: {
-          command: ["CMD", str("healthcheckBinary"), "healthcheck"],
-          interval: 15,
-          timeout: 5,
-          retries: 3,
-          startPeriod: 15,
-        },
+        secrets: Object.keys(secrets).sort().map((k) => ({ Name: k, ValueFrom: secrets[k] })),
+        healthcheckBinary: str("healthcheckBinary"),
         stopTimeout: num("stopTimeout"),
-        mountPoints: [],
-        volumesFrom: [],
-        logConfiguration: {
-          logDriver: "awslogs",
-          options: {
-            "awslogs-group": logGroupName,
-            "awslogs-region": region,
-            "awslogs-stream-prefix": "mcp",
-            "mode": "non-blocking",
-            "max-buffer-size": "25m",
-          },
-        },
-      }],
+        logGroupName,
+        region,
+      }))],
     });
     taskDefinition.node.addDependency(logGroup);
     const serviceSg = new ec2.CfnSecurityGroup(this, "ServiceSecurityGroup", {
       groupDescription:
         "quilt-mcp tasks: ingress from the load balancer only; egress 443 to VPC endpoints, S3 and listed CIDRs",
       vpcId: str("vpcId"),
-      securityGroupEgress: [NO_DEFAULT_EGRESS],
+      securityGroupEgress: [toCdkProps(profile.NO_DEFAULT_EGRESS)],
       tags: [{ key: "Name", value: `${name}-service` }],
     });
     new ec2.CfnSecurityGroupIngress(this, "ServiceIngressFromAlb", {

@@ -20,6 +20,7 @@ import {
   type Flavour,
 } from "../../cdk/lib/shared.ts";
 import { ELB_LOG_ACCOUNTS } from "../../cdk/lib/elb_accounts.ts";
+import * as profile from "../../cdk/lib/security_profile.ts";
 import { CONTAINER_NAME, FIXED_ENVIRONMENT } from "../../cdk/lib/values.ts";
 import { FARGATE_MEMORY, PARAMETER_TABLE as TABLE } from "../../cdk/lib/parameters.ts";
 import type { Json } from "../../../policies/render.ts";
@@ -50,14 +51,6 @@ import {
   presenceConditions,
   spec,
 } from "./parameters.ts";
-
-const NO_DEFAULT_EGRESS = {
-  CidrIp: "255.255.255.255/32",
-  IpProtocol: "icmp",
-  FromPort: 252,
-  ToPort: 86,
-  Description: "Disallow all traffic (removes the default allow-all egress rule)",
-};
 
 /** Depth of an Athena result prefix the template can split (as many as the table's pattern allows). */
 const ATHENA_PREFIX_SEGMENTS = 5;
@@ -171,47 +164,23 @@ export function buildTemplate(): Record<string, unknown> {
   );
 
   // --- keys and logs ----------------------------------------------------------------------
-  const admin = {
-    Sid: "AccountAdministersKeyThroughIam",
-    Effect: "Allow",
-    Principal: {
-      AWS: sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
-    },
-    Action: "kms:*",
-    Resource: "*",
-  };
-  const logsKeyPolicy = (sid: string, groupArn: Cfn) => ({
-    Version: "2012-10-17",
-    Statement: [admin, {
-      Sid: sid,
-      Effect: "Allow",
-      Principal: { Service: sub("logs.${AWS::Region}.${AWS::URLSuffix}") },
-      Action: [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:Describe*",
-      ],
-      Resource: "*",
-      Condition: {
-        ArnLike: { "kms:EncryptionContext:aws:logs:arn": groupArn },
-      },
-    }],
-  });
+  const accountRootArn = sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
+  const logsServicePrincipal = sub("logs.${AWS::Region}.${AWS::URLSuffix}");
+  const keyProperties = (description: string, statements: Cfn[]) =>
+    profile.kmsKeyProperties({
+      description: sub(`\${Name}: ${description}`, { Name: name }),
+      deletionWindowInDays: P("kms_deletion_window_in_days"),
+      accountRootArn,
+      statements,
+    });
   const key = (
     id: string,
     condition: string,
     description: string,
-    policy: unknown,
+    statements: Cfn[],
     alias: string,
   ) => {
-    add(id, "AWS::KMS::Key", {
-      Description: sub(`\${Name}: ${description}`, { Name: name }),
-      EnableKeyRotation: true,
-      PendingWindowInDays: P("kms_deletion_window_in_days"),
-      KeyPolicy: policy,
-    }, { Condition: condition });
+    add(id, "AWS::KMS::Key", keyProperties(description, statements), { Condition: condition });
     add(`${id}Alias`, "AWS::KMS::Alias", {
       AliasName: sub(`alias/\${Name}-${alias}`, { Name: name }),
       TargetKeyId: ref(id),
@@ -222,7 +191,10 @@ export function buildTemplate(): Record<string, unknown> {
     "LogsKey",
     "CreateKeys",
     "CloudWatch Logs of the MCP service and its ECS Exec sessions",
-    logsKeyPolicy("CloudWatchLogsOfThisServiceOnly", logGroupArn),
+    [profile.logsKeyStatement("CloudWatchLogsOfThisServiceOnly", {
+      logsServicePrincipal,
+      groupArn: logGroupArn,
+    })],
     "logs",
   );
   add("LogGroup", "AWS::Logs::LogGroup", {
@@ -240,12 +212,9 @@ export function buildTemplate(): Record<string, unknown> {
       cond(has("hs256_secret_rotation_lambda_arn")),
     ),
   );
-  add("SecretsKey", "AWS::KMS::Key", {
-    Description: sub("${Name}: HS256 token signing secret", { Name: name }),
-    EnableKeyRotation: true,
-    PendingWindowInDays: P("kms_deletion_window_in_days"),
-    KeyPolicy: { Version: "2012-10-17", Statement: [admin] },
-  }, { Condition: "CreateHs256Secret" });
+  add("SecretsKey", "AWS::KMS::Key", keyProperties("HS256 token signing secret", []), {
+    Condition: "CreateHs256Secret",
+  });
   add("SecretsKeyAlias", "AWS::KMS::Alias", {
     AliasName: sub("alias/${Name}-secrets", { Name: name }),
     TargetKeyId: ref("SecretsKey"),
@@ -487,33 +456,12 @@ export function buildTemplate(): Record<string, unknown> {
   add("SigningSecretPolicy", "AWS::IAM::RolePolicy", {
     RoleName: ref("TaskRole"),
     PolicyName: "read-token-signing-secret",
-    PolicyDocument: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "ReadTokenSigningSecret",
-          Effect: "Allow",
-          Action: [
-            "secretsmanager:GetSecretValue",
-            "secretsmanager:DescribeSecret",
-          ],
-          Resource: [P("auth_hs256_secret_arn")],
-        },
-        iff("SigningSecretKey", {
-          Sid: "DecryptTokenSigningSecret",
-          Effect: "Allow",
-          Action: "kms:Decrypt",
-          Resource: P("auth_hs256_secret_kms_key_arn"),
-          Condition: {
-            StringEquals: {
-              "kms:ViaService": sub(
-                "secretsmanager.${AWS::Region}.${AWS::URLSuffix}",
-              ),
-            },
-          },
-        }),
-      ],
-    },
+    PolicyDocument: profile.signingSecretPolicy({
+      secretArn: P("auth_hs256_secret_arn"),
+      keyArn: P("auth_hs256_secret_kms_key_arn"),
+      secretsManagerService: sub("secretsmanager.${AWS::Region}.${AWS::URLSuffix}"),
+      keyStatements: (statement) => [iff("SigningSecretKey", statement)],
+    }),
   }, { Condition: has("auth_hs256_secret_arn") });
 
   // Category policies: rendered from policies/ with slots for the bucket and database lists.
@@ -609,7 +557,7 @@ export function buildTemplate(): Record<string, unknown> {
     GroupDescription:
       "quilt-mcp load balancer: HTTPS from the listed sources; egress only to the tasks",
     VpcId: P("vpc_id"),
-    SecurityGroupEgress: [NO_DEFAULT_EGRESS],
+    SecurityGroupEgress: [profile.NO_DEFAULT_EGRESS],
     Tags: [{ Key: "Name", Value: sub("${Name}-alb", { Name: name }) }],
   });
   const ingressSources: { prefix: string; list: string; property: string }[] = [
@@ -648,31 +596,10 @@ export function buildTemplate(): Record<string, unknown> {
     });
   }
   add("AccessLogsBucket", "AWS::S3::Bucket", {
-    BucketName: sub("${Name}-logs-${AWS::AccountId}-${AWS::Region}", {
-      Name: name,
+    ...profile.accessLogsBucketProperties({
+      bucketName: sub("${Name}-logs-${AWS::AccountId}-${AWS::Region}", { Name: name }),
+      retentionDays: P("access_logs_retention_days"),
     }),
-    PublicAccessBlockConfiguration: {
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    },
-    OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
-    VersioningConfiguration: { Status: "Enabled" },
-    BucketEncryption: {
-      ServerSideEncryptionConfiguration: [{
-        ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" },
-      }],
-    },
-    LifecycleConfiguration: {
-      Rules: [{
-        Id: "expire-logs",
-        Status: "Enabled",
-        ExpirationInDays: P("access_logs_retention_days"),
-        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-      }],
-    },
     // CloudFormation cannot make the deletion policy conditional without a transform, so the
     // bucket is always retained; the tag records the choice for whoever cleans up.
     Tags: [{
@@ -705,55 +632,16 @@ export function buildTemplate(): Record<string, unknown> {
   });
   add("AccessLogsBucketPolicy", "AWS::S3::BucketPolicy", {
     Bucket: ref("AccessLogsBucket"),
-    PolicyDocument: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucketArn, sub("${Bucket}/*", { Bucket: bucketArn })],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          Sid: "DenyOutdatedTls",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucketArn, sub("${Bucket}/*", { Bucket: bucketArn })],
-          Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-        },
-        {
-          Sid: "ElbLogDelivery",
-          Effect: "Allow",
-          Principal: {
-            Service: "logdelivery.elasticloadbalancing.amazonaws.com",
-          },
-          Action: "s3:PutObject",
-          Resource: logDelivery,
-        },
-        iff("LegacyElbLogRegion", {
-          Sid: "ElbLogDeliveryLegacyRegions",
-          Effect: "Allow",
-          Principal: {
-            AWS: sub("arn:${AWS::Partition}:iam::${Account}:root", {
-              Account: {
-                "Fn::FindInMap": [
-                  "ElbLogAccounts",
-                  ref("AWS::Region"),
-                  "account",
-                ],
-              },
-            }),
-          },
-          Action: "s3:PutObject",
-          Resource: logDelivery,
-        }),
-      ],
-    },
+    PolicyDocument: profile.accessLogsBucketPolicy({
+      bucketArn,
+      bucketObjectsArn: sub("${Bucket}/*", { Bucket: bucketArn }),
+      logDeliveryArn: logDelivery,
+      legacyElbAccountRootArn: sub("arn:${AWS::Partition}:iam::${Account}:root", {
+        Account: { "Fn::FindInMap": ["ElbLogAccounts", ref("AWS::Region"), "account"] },
+      }),
+      legacyRegion: (statement) => iff("LegacyElbLogRegion", statement),
+    }),
   });
-  const attribute = (Key: string, Value: Cfn) => ({ Key, Value });
   add("LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer", {
     Name: name,
     Type: "application",
@@ -761,24 +649,11 @@ export function buildTemplate(): Record<string, unknown> {
     IpAddressType: P("ip_address_type"),
     SecurityGroups: [getAtt("AlbSecurityGroup", "GroupId")],
     Subnets: listOf("alb_subnet_ids"),
-    LoadBalancerAttributes: [
-      attribute("idle_timeout.timeout_seconds", P("idle_timeout")),
-      // Request smuggling and header abuse: drop malformed headers, refuse ambiguous requests.
-      attribute("routing.http.drop_invalid_header_fields.enabled", "true"),
-      attribute("routing.http.desync_mitigation_mode", "strictest"),
-      attribute("deletion_protection.enabled", P("deletion_protection")),
-      attribute("routing.http2.enabled", "true"),
-      // If WAF cannot be reached, requests are refused rather than let through unfiltered.
-      attribute("waf.fail_open.enabled", "false"),
-      attribute("routing.http.preserve_host_header.enabled", "false"),
-      attribute("routing.http.xff_header_processing.mode", "append"),
-      attribute("access_logs.s3.enabled", "true"),
-      attribute("access_logs.s3.bucket", ref("AccessLogsBucket")),
-      attribute("access_logs.s3.prefix", "access"),
-      attribute("connection_logs.s3.enabled", "true"),
-      attribute("connection_logs.s3.bucket", ref("AccessLogsBucket")),
-      attribute("connection_logs.s3.prefix", "connection"),
-    ],
+    LoadBalancerAttributes: profile.loadBalancerAttributes({
+      idleTimeout: P("idle_timeout"),
+      deletionProtection: P("deletion_protection"),
+      logsBucket: ref("AccessLogsBucket"),
+    }),
   }, { DependsOn: ["AccessLogsBucketPolicy"] });
   add("HttpsListener", "AWS::ElasticLoadBalancingV2::Listener", {
     LoadBalancerArn: ref("LoadBalancer"),
@@ -786,15 +661,7 @@ export function buildTemplate(): Record<string, unknown> {
     Protocol: "HTTPS",
     SslPolicy: P("ssl_policy"),
     Certificates: [{ CertificateArn: P("certificate_arn") }],
-    // Only the MCP listener rule routes anywhere; everything else is a plain 404.
-    DefaultActions: [{
-      Type: "fixed-response",
-      FixedResponseConfig: {
-        ContentType: "text/plain",
-        MessageBody: "Not found",
-        StatusCode: "404",
-      },
-    }],
+    DefaultActions: profile.HTTPS_DEFAULT_ACTIONS,
   });
   const certificates = slots("additional_certificate_arns");
   certificates.items.forEach((item, i) =>
@@ -812,37 +679,18 @@ export function buildTemplate(): Record<string, unknown> {
     LoadBalancerArn: ref("LoadBalancer"),
     Port: 80,
     Protocol: "HTTP",
-    DefaultActions: [{
-      Type: "redirect",
-      RedirectConfig: {
-        Port: "443",
-        Protocol: "HTTPS",
-        StatusCode: "HTTP_301",
-      },
-    }],
-  }, {
-    Condition: "HttpRedirect",
-    Metadata: {
-      checkov: {
-        skip: [{
-          id: "CKV_AWS_2",
-          comment:
-            "Port 80 only answers with a 301 redirect to HTTPS (created only when http_redirect is true).",
-        }, {
-          id: "CKV_AWS_103",
-          comment:
-            "Port 80 only answers with a 301 redirect to HTTPS; TLS applies to the HTTPS listener.",
-        }],
-      },
-    },
-  });
+    DefaultActions: profile.REDIRECT_DEFAULT_ACTIONS,
+  }, { Condition: "HttpRedirect" });
 
   // --- WAF --------------------------------------------------------------------------------
   const wafKey = key(
     "WafLogsKey",
     "CreateKeys",
     "WAF logs",
-    logsKeyPolicy("CloudWatchLogsOfTheWafLogGroupOnly", wafLogGroupArn),
+    [profile.logsKeyStatement("CloudWatchLogsOfTheWafLogGroupOnly", {
+      logsServicePrincipal,
+      groupArn: wafLogGroupArn,
+    })],
     "waf-logs",
   );
   const ipSets = (list: string, label: string): { v4: Cfn; v6: Cfn } => {
@@ -934,23 +782,12 @@ export function buildTemplate(): Record<string, unknown> {
   add("WafLogResourcePolicy", "AWS::Logs::ResourcePolicy", {
     PolicyName: sub("${Name}-waf-log-delivery", { Name: name }),
     PolicyDocument: sub(
-      JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-          Sid: "WafLogDeliveryOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "delivery.logs.amazonaws.com" },
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource:
-            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-waf-logs-${Name}:*",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" },
-            ArnLike: {
-              "aws:SourceArn": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*",
-            },
-          },
-        }],
-      }),
+      JSON.stringify(profile.wafLogDeliveryPolicy({
+        logStreamsArn:
+          "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-waf-logs-${Name}:*",
+        accountId: "${AWS::AccountId}",
+        logsArnPattern: "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*",
+      })),
       { Name: name },
     ),
   }, { Condition: is("waf_create_log_resource_policy") });
@@ -964,30 +801,18 @@ export function buildTemplate(): Record<string, unknown> {
   }, {
     DependsOn: ["WafLogGroup"],
   });
+  // Without the association the parameters needed AllowWithoutWaf (Rules.WafOptOut).
   add("WebAclAssociation", "AWS::WAFv2::WebACLAssociation", {
     ResourceArn: ref("LoadBalancer"),
     WebACLArn: getAtt("WebAcl", "Arn"),
-  });
+  }, { Condition: is("associate_web_acl") });
 
   // --- observability ----------------------------------------------------------------------
   const topicKey = key(
     "AlarmsKey",
     "CreateKeys",
     "alarm notifications",
-    {
-      Version: "2012-10-17",
-      Statement: [admin, {
-        // Alarms publish to the encrypted topic as CloudWatch itself.
-        Sid: "CloudWatchAlarmsOfThisAccount",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        Resource: "*",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") },
-        },
-      }],
-    },
+    [profile.alarmsKeyStatement(ref("AWS::AccountId"))],
     "alarms",
   );
   add("AlarmTopic", "AWS::SNS::Topic", {
@@ -996,34 +821,13 @@ export function buildTemplate(): Record<string, unknown> {
   });
   add("AlarmTopicPolicy", "AWS::SNS::TopicPolicy", {
     Topics: [ref("AlarmTopic")],
-    PolicyDocument: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "CloudWatchAlarmsOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "cloudwatch.amazonaws.com" },
-          Action: "sns:Publish",
-          Resource: ref("AlarmTopic"),
-          Condition: {
-            StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") },
-            ArnLike: {
-              "aws:SourceArn": sub(
-                "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*",
-              ),
-            },
-          },
-        },
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "sns:Publish",
-          Resource: ref("AlarmTopic"),
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ],
-    },
+    PolicyDocument: profile.alarmTopicPolicy({
+      topic: ref("AlarmTopic"),
+      accountId: ref("AWS::AccountId"),
+      alarmArnPattern: sub(
+        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*",
+      ),
+    }),
   });
   const emails = slots("alarm_email_addresses");
   emails.items.forEach((item, i) =>
@@ -1044,15 +848,7 @@ export function buildTemplate(): Record<string, unknown> {
       Key: "deregistration_delay.timeout_seconds",
       Value: P("deregistration_delay"),
     }],
-    HealthCheckEnabled: true,
-    HealthCheckPath: "/healthz",
-    HealthCheckPort: "traffic-port",
-    HealthCheckProtocol: "HTTP",
-    Matcher: { HttpCode: "200" },
-    HealthCheckIntervalSeconds: 15,
-    HealthCheckTimeoutSeconds: 5,
-    HealthyThresholdCount: 2,
-    UnhealthyThresholdCount: 3,
+    ...profile.TARGET_HEALTH_CHECK,
   });
   const alarms = buildAlarms(flavour, {
     name,
@@ -1131,47 +927,24 @@ export function buildTemplate(): Record<string, unknown> {
       OperatingSystemFamily: "LINUX",
       CpuArchitecture: P("cpu_architecture"),
     },
-    ContainerDefinitions: [{
-      Name: CONTAINER_NAME,
-      Image: P("container_image"),
-      Essential: true,
-      User: P("container_user"),
-      ReadonlyRootFilesystem: true,
-      Privileged: false,
-      LinuxParameters: {
-        InitProcessEnabled: true,
-        Capabilities: { Add: [], Drop: ["ALL"] },
-      },
-      PortMappings: [{ ContainerPort: P("port"), Protocol: "tcp" }],
-      Environment: environment,
-      Secrets: containerSecrets,
-      HealthCheck: {
-        Command: ["CMD", P("healthcheck_binary"), "healthcheck"],
-        Interval: 15,
-        Timeout: 5,
-        Retries: 3,
-        StartPeriod: 15,
-      },
-      StopTimeout: P("stop_timeout"),
-      MountPoints: [],
-      VolumesFrom: [],
-      LogConfiguration: {
-        LogDriver: "awslogs",
-        Options: {
-          "awslogs-group": logGroupName,
-          "awslogs-region": ref("AWS::Region"),
-          "awslogs-stream-prefix": "mcp",
-          "mode": "non-blocking",
-          "max-buffer-size": "25m",
-        },
-      },
-    }],
+    ContainerDefinitions: [profile.containerDefinition({
+      name: CONTAINER_NAME,
+      image: P("container_image"),
+      user: P("container_user"),
+      port: P("port"),
+      environment,
+      secrets: containerSecrets,
+      healthcheckBinary: P("healthcheck_binary"),
+      stopTimeout: P("stop_timeout"),
+      logGroupName,
+      region: ref("AWS::Region"),
+    })],
   }, { DependsOn: ["LogGroup"] });
   add("ServiceSecurityGroup", "AWS::EC2::SecurityGroup", {
     GroupDescription:
       "quilt-mcp tasks: ingress from the load balancer only; egress 443 to VPC endpoints, S3 and listed CIDRs",
     VpcId: P("vpc_id"),
-    SecurityGroupEgress: [NO_DEFAULT_EGRESS],
+    SecurityGroupEgress: [profile.NO_DEFAULT_EGRESS],
     Tags: [{ Key: "Name", Value: sub("${Name}-service", { Name: name }) }],
   });
   add("ServiceIngressFromAlb", "AWS::EC2::SecurityGroupIngress", {
@@ -1633,6 +1406,14 @@ function buildRules(): Record<string, unknown> {
         ),
         AssertDescription:
           "alb_ingress_source: give at least one ingress source (IngressCidrBlocks, IngressIpv6CidrBlocks or IngressPrefixListIds).",
+      }],
+    },
+    WafOptOut: {
+      RuleCondition: equals(P("associate_web_acl"), "false"),
+      Assertions: [{
+        Assert: equals(P("allow_without_waf"), "true"),
+        AssertDescription:
+          "waf_opt_out: AssociateWebAcl false leaves the load balancer without a web ACL; keep it, or accept the risk explicitly with AllowWithoutWaf true.",
       }],
     },
   };

@@ -1,21 +1,8 @@
 # Logs and cluster: KMS-encrypted log group with at least a year of retention, Container
 # Insights, ECS Exec off on the service and encrypted logging should a session ever run.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
-
-variables {
-  vpc_id                = "vpc-0123456789abcdef0"
-  subnet_ids            = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-  listener_arn          = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef"
-  alb_security_group_id = "sg-0123456789abcdef0"
-  container_image       = "123456789012.dkr.ecr.us-east-1.amazonaws.com/quilt-mcp@sha256:0000000000000000000000000000000000000000000000000000000000000000"
-  public_url            = "https://mcp.example.com/mcp"
-  auth_issuer           = "https://issuer.example.com/"
-  auth_jwks_url         = "https://issuer.example.com/.well-known/jwks.json"
-  allowed_role_arns     = ["arn:aws:iam::123456789012:role/quilt-mcp-data-*"]
-}
-
 
 run "log_group_encrypted_with_created_key" {
   variables {
@@ -23,21 +10,21 @@ run "log_group_encrypted_with_created_key" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.this.kms_key_id == aws_kms_key.this[0].arn && aws_cloudwatch_log_group.this.retention_in_days == 731
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == module.logs_key[0].arn && aws_cloudwatch_log_group.this.retention_in_days == 731
     error_message = "The log group must use the module's CMK and the requested retention."
   }
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation == true && aws_kms_key.this[0].deletion_window_in_days == 30
+    condition     = module.logs_key[0].rotation_enabled == true && module.logs_key[0].deletion_window_in_days == 30
     error_message = "The created key must rotate and have the full deletion window."
   }
   assert {
-    condition = one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s if s.Sid == "CloudWatchLogsOfThisServiceOnly"]).Condition == {
+    condition = one([for s in jsondecode(module.logs_key[0].policy).Statement : s if s.Sid == "CloudWatchLogsOfThisServiceOnly"]).Condition == {
       ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/quilt-mcp" }
     }
     error_message = "CloudWatch Logs may use the key only for this service's log group."
   }
   assert {
-    condition     = alltrue([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s.Principal != "*" && try(s.Principal.AWS, "") != "*"])
+    condition     = alltrue([for s in jsondecode(module.logs_key[0].policy).Statement : s.Principal != "*" && try(s.Principal.AWS, "") != "*"])
     error_message = "The key policy must not have a wildcard principal."
   }
 }
@@ -59,7 +46,7 @@ run "given_key_is_used_and_none_created" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn
+    condition     = length(module.logs_key) == 0 && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn
     error_message = "A given key must be used instead of creating one."
   }
 }

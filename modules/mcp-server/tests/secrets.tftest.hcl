@@ -1,21 +1,8 @@
 # The HS256 signing secret the module can create: its own CMK, injected only by reference,
 # readable only by the execution role.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
-
-variables {
-  vpc_id                = "vpc-0123456789abcdef0"
-  subnet_ids            = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-  listener_arn          = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mcp/0123456789abcdef/0123456789abcdef"
-  alb_security_group_id = "sg-0123456789abcdef0"
-  container_image       = "123456789012.dkr.ecr.us-east-1.amazonaws.com/quilt-mcp@sha256:0000000000000000000000000000000000000000000000000000000000000000"
-  public_url            = "https://mcp.example.com/mcp"
-  auth_issuer           = "https://issuer.example.com/"
-  auth_jwks_url         = "https://issuer.example.com/.well-known/jwks.json"
-  allowed_role_arns     = ["arn:aws:iam::123456789012:role/quilt-mcp-data-*"]
-}
-
 
 run "created_secret_injected_by_reference" {
   variables {
@@ -24,7 +11,7 @@ run "created_secret_injected_by_reference" {
   }
 
   assert {
-    condition     = aws_secretsmanager_secret.hs256[0].kms_key_id == aws_kms_key.secrets[0].arn && aws_kms_key.secrets[0].enable_key_rotation == true
+    condition     = aws_secretsmanager_secret.hs256[0].kms_key_id == module.secrets_key[0].arn && module.secrets_key[0].rotation_enabled == true
     error_message = "The secret must be encrypted with its own rotating CMK."
   }
   assert {
@@ -44,7 +31,7 @@ run "created_secret_injected_by_reference" {
     error_message = "The execution role must read exactly the created secret."
   }
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "DecryptContainerSecrets"]) == [aws_kms_key.secrets[0].arn]
+    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "DecryptContainerSecrets"]) == [module.secrets_key[0].arn]
     error_message = "The execution role must decrypt with exactly the secret's key."
   }
   assert {
@@ -73,7 +60,7 @@ run "no_secret_resources_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_secretsmanager_secret.hs256) == 0 && length(aws_kms_key.secrets) == 0 && output.hs256_secret_arn == null
+    condition     = length(aws_secretsmanager_secret.hs256) == 0 && length(module.secrets_key) == 0 && output.hs256_secret_arn == null
     error_message = "With JWKS verification no secret is created."
   }
 }

@@ -1,14 +1,13 @@
 # The endpoints that let the service run without internet egress, reachable only on 443 from the
 # listed sources.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
-variables {
-  vpc_id                     = "vpc-0123456789abcdef0"
-  subnet_ids                 = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-  route_table_ids            = ["rtb-0123456789abcdef0"]
-  allowed_security_group_ids = ["sg-0aaaaaaaaaaaaaaa1"]
+# The endpoints' own group, distinct from the allowed source group of the shared mocks.
+override_resource {
+  target = aws_security_group.endpoints
+  values = { id = "sg-0eeeeeeeeeeeeeee5" }
 }
 
 run "endpoints_for_every_needed_service" {

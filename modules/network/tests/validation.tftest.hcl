@@ -1,13 +1,6 @@
 # One negative run per validation and precondition.
 mock_provider "aws" {
-  source = "./tests/mocks"
-}
-
-variables {
-  vpc_id                     = "vpc-0123456789abcdef0"
-  subnet_ids                 = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-  route_table_ids            = ["rtb-0123456789abcdef0"]
-  allowed_security_group_ids = ["sg-0aaaaaaaaaaaaaaa1"]
+  source = "../../tests/terraform/mocks"
 }
 
 run "rejects_name_uppercase" {

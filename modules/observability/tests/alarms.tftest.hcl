@@ -2,13 +2,11 @@
 # telemetry catalog (catalog.tf, generated from server/telemetry/catalog.json) and notify the
 # encrypted topic.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
-  load_balancer_arn_suffix = "app/quilt-mcp/0123456789abcdef"
-  target_group_arn_suffix  = "targetgroup/quilt-mcp/0123456789abcdef"
-  waf_web_acl_name         = "quilt-mcp"
+  waf_web_acl_name = "quilt-mcp"
 }
 
 run "auth_failure_rate_per_client_type" {

@@ -1,26 +1,24 @@
 # The alarm topic is KMS-encrypted and publishable only by this account's alarms; the dashboard
 # shows every metric of the catalog.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
-  load_balancer_arn_suffix = "app/quilt-mcp/0123456789abcdef"
-  target_group_arn_suffix  = "targetgroup/quilt-mcp/0123456789abcdef"
-  waf_web_acl_name         = "quilt-mcp"
+  waf_web_acl_name = "quilt-mcp"
 }
 
 run "encrypted_topic" {
   assert {
-    condition     = aws_sns_topic.alarms.kms_master_key_id == aws_kms_key.this[0].arn && aws_kms_key.this[0].enable_key_rotation
+    condition     = aws_sns_topic.alarms.kms_master_key_id == module.kms_key[0].arn && module.kms_key[0].rotation_enabled
     error_message = "The topic must be encrypted with a rotating CMK."
   }
   assert {
-    condition     = one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s.Principal.Service if s.Sid == "CloudWatchAlarmsPublishToTheTopic"]) == "cloudwatch.amazonaws.com"
+    condition     = one([for s in jsondecode(module.kms_key[0].policy).Statement : s.Principal.Service if s.Sid == "CloudWatchAlarmsPublishToTheTopic"]) == "cloudwatch.amazonaws.com"
     error_message = "CloudWatch must be able to use the key, or encrypted alarms never arrive."
   }
   assert {
-    condition     = toset(one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s.Action if s.Sid == "CloudWatchAlarmsPublishToTheTopic"])) == toset(["kms:Decrypt", "kms:GenerateDataKey*"])
+    condition     = toset(one([for s in jsondecode(module.kms_key[0].policy).Statement : s.Action if s.Sid == "CloudWatchAlarmsPublishToTheTopic"])) == toset(["kms:Decrypt", "kms:GenerateDataKey*"])
     error_message = "CloudWatch may only decrypt and generate data keys."
   }
   assert {
@@ -51,7 +49,7 @@ run "given_key" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && aws_sns_topic.alarms.kms_master_key_id == var.kms_key_arn
+    condition     = length(module.kms_key) == 0 && aws_sns_topic.alarms.kms_master_key_id == var.kms_key_arn
     error_message = "A given key must be used."
   }
   assert {

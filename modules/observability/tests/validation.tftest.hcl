@@ -1,11 +1,6 @@
 # One negative run per validation.
 mock_provider "aws" {
-  source = "./tests/mocks"
-}
-
-variables {
-  load_balancer_arn_suffix = "app/quilt-mcp/0123456789abcdef"
-  target_group_arn_suffix  = "targetgroup/quilt-mcp/0123456789abcdef"
+  source = "../../tests/terraform/mocks"
 }
 
 run "rejects_name_with_space" {

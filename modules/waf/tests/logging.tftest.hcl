@@ -1,7 +1,7 @@
 # WAF logging: an aws-waf-logs-* group, KMS-encrypted, a year of retention, the authorization
 # header redacted, and delivery allowed only for this account.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
 run "encrypted_redacted_logs" {
@@ -10,7 +10,7 @@ run "encrypted_redacted_logs" {
     error_message = "WAF logs need an aws-waf-logs-* group kept at least a year."
   }
   assert {
-    condition     = aws_cloudwatch_log_group.this.kms_key_id == aws_kms_key.this[0].arn && aws_kms_key.this[0].enable_key_rotation
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == module.kms_key[0].arn && module.kms_key[0].rotation_enabled
     error_message = "The WAF log group must be encrypted with a rotating CMK."
   }
   assert {
@@ -33,7 +33,7 @@ run "encrypted_redacted_logs" {
     error_message = "Log delivery must be limited to this account."
   }
   assert {
-    condition     = one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s.Condition if s.Sid == "CloudWatchLogsOfTheWafLogGroupOnly"]) == { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-quilt-mcp" } }
+    condition     = one([for s in jsondecode(module.kms_key[0].policy).Statement : s.Condition if s.Sid == "CloudWatchLogsOfTheWafLogGroupOnly"]) == { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-quilt-mcp" } }
     error_message = "CloudWatch Logs may use the key only for the WAF log group."
   }
 }
@@ -47,7 +47,7 @@ run "given_key_and_no_resource_policy" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn
+    condition     = length(module.kms_key) == 0 && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn
     error_message = "A given key must be used instead of creating one."
   }
   assert {

@@ -1,7 +1,7 @@
 # The web ACL's rules: managed rule sets (Known Bad Inputs blocking, Core rule set with only its
 # body-size rule counted and re-blocked outside the MCP path), IP reputation and a per-IP rate limit.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
 run "managed_rules_and_overrides" {

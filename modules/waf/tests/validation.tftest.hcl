@@ -1,6 +1,6 @@
 # One negative run per validation.
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../tests/terraform/mocks"
 }
 
 run "rejects_name_uppercase" {

@@ -1,5 +1,10 @@
-# Mock values for the composition the parity tests plan (modules mcp-server, alb, waf and
-# observability together): the union of the modules' own mocks, first definition wins.
+# The one set of AWS provider mocks of every Terraform test: the modules' and examples'
+# `mock_provider "aws" { source = "../../tests/terraform/mocks" }` and the parity tests' plan of
+# the composition (tests/parity/terraform.ts). Realistic values for what a mocked provider would
+# otherwise fill with random strings: the modules validate the ARNs and IDs they receive from each
+# other. A test that needs another value overrides it (`override_resource`, `override_data`).
+
+# --- data sources ----------------------------------------------------------------------------
 
 mock_data "aws_caller_identity" {
   defaults = {
@@ -21,6 +26,22 @@ mock_data "aws_region" {
     name = "us-east-1"
   }
 }
+
+mock_data "aws_elb_service_account" {
+  defaults = {
+    arn = "arn:aws:iam::127311923021:root"
+  }
+}
+
+mock_data "aws_lb_listener" {
+  defaults = {
+    protocol   = "HTTPS"
+    port       = 443
+    ssl_policy = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+  }
+}
+
+# --- resources -------------------------------------------------------------------------------
 
 mock_resource "aws_kms_key" {
   defaults = {
@@ -67,12 +88,6 @@ mock_resource "aws_cloudwatch_log_group" {
   }
 }
 
-mock_data "aws_elb_service_account" {
-  defaults = {
-    arn = "arn:aws:iam::127311923021:root"
-  }
-}
-
 mock_resource "aws_lb" {
   defaults = {
     arn        = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/quilt-mcp/0123456789abcdef"
@@ -108,5 +123,11 @@ mock_resource "aws_wafv2_ip_set" {
 mock_resource "aws_sns_topic" {
   defaults = {
     arn = "arn:aws:sns:us-east-1:123456789012:quilt-mcp-alarms"
+  }
+}
+
+mock_resource "aws_vpc_endpoint" {
+  defaults = {
+    prefix_list_id = "pl-63a5400a"
   }
 }
