@@ -93,6 +93,8 @@ export interface ResolvedEntry extends PlannedEntry {
   readonly size: number;
   readonly etag?: string;
   readonly checksumSHA256?: string;
+  /** S3's `ChecksumType` (FULL_OBJECT / COMPOSITE), when it reports one. */
+  readonly checksumType?: string;
 }
 
 /** Parses JSON metadata given as an object or as text; undefined when neither is given. */
@@ -279,6 +281,7 @@ export function headEntries(
       size: head.ContentLength ?? 0,
       ...(head.ETag ? { etag: head.ETag } : {}),
       ...(head.ChecksumSHA256 ? { checksumSHA256: head.ChecksumSHA256 } : {}),
+      ...(head.ChecksumType ? { checksumType: head.ChecksumType } : {}),
     };
   });
 }
@@ -302,7 +305,12 @@ export async function hashEntries(
   const stats: HashStats = { fromChecksum: 0, streamed: 0, streamedBytes: 0 };
   const derived = entries.map((e) => {
     try {
-      return chunkedHashFromS3Checksum({ size: e.size, checksumSHA256: e.checksumSHA256 });
+      return chunkedHashFromS3Checksum({
+        size: e.size,
+        checksumSHA256: e.checksumSHA256,
+        checksumType: e.checksumType,
+        etag: e.etag,
+      });
     } catch {
       return undefined; // a malformed checksum is not trusted; hash the bytes instead
     }
