@@ -482,8 +482,11 @@ const packageUpdate = defineTool({
     const userMeta = await userMetaOf(args.user_meta, args.user_meta_json, "user_meta");
     let header = withCommitMessage(base.header, args.message ?? null);
     if (userMeta !== undefined) header = withUserMeta(header, userMeta);
+    // Entries taken over from the parent stay exactly as quilt3 would keep them.
+    const carried = new Set(base.entries.map((e) => e.logicalKey));
+    for (const p of planned) carried.delete(p.logicalKey);
     const manifest = await quilt(
-      () => buildManifest({ header, entries: plan.entries, dirMeta: base.dirMeta }),
+      () => buildManifest({ header, entries: plan.entries, dirMeta: base.dirMeta, carried }),
       "the new revision",
     );
     const published = await publish(io, args.package, manifest, { ifMatch: latest.etag }, parent);
