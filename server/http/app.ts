@@ -12,6 +12,7 @@ import { webCatalogCredential } from "../auth/catalog_credential.ts";
 import type { ContextStore } from "../context.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
+import { parseJsonKeepingNumberText } from "../quilt/json_source.ts";
 import { VERSION } from "../version.ts";
 import type { WebAuthenticator } from "./authenticate.ts";
 import { BodyTooLargeError, readBodyLimited } from "./body_limit.ts";
@@ -21,6 +22,15 @@ import type { RateLimiter } from "./rate_limit.ts";
 import type { Readiness } from "./readiness.ts";
 import { requestIdFor } from "./request_id.ts";
 import { resourceMetadata, resourceMetadataPaths } from "./well_known.ts";
+
+/** The request body as JSON (number text kept, see parseJsonKeepingNumberText); undefined if not JSON. */
+function parseJsonBody(body: Uint8Array): unknown {
+  try {
+    return parseJsonKeepingNumberText(new TextDecoder().decode(body));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The MCP endpoint path on this server: the path of the public URL, so a load balancer can forward
@@ -178,7 +188,13 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
       enabledCategories: deps.categories,
       catalog: webCatalogCredential(auth.registryToken, deps.config.registryAudience),
     }, async (release) => {
-      const response = await deps.handler.fetch(forwarded, { authInfo: auth.authInfo });
+      // Parsed here, keeping number text (1.0, big integers) that tools need to write metadata
+      // exactly; a body that is not JSON goes to the SDK unparsed, which answers the error.
+      const parsedBody = parseJsonBody(body);
+      const response = await deps.handler.fetch(forwarded, {
+        authInfo: auth.authInfo,
+        ...(parsedBody !== undefined ? { parsedBody } : {}),
+      });
       return onResponseDone(response, release);
     });
   });

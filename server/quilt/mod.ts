@@ -7,6 +7,7 @@
 export * from "./errors.ts";
 export * from "./json_value.ts";
 export * from "./json_parse.ts";
+export * from "./json_source.ts";
 export * from "./json_encode.ts";
 export * from "./logical_key.ts";
 export * from "./physical_key.ts";

@@ -13,7 +13,9 @@ import {
   type EntryHash,
   formatS3Url,
   fromJs,
+  JsonEncodeError,
   type JsonValue,
+  numberTextOf,
   parseJson,
   parseS3Url,
   validateLogicalKey,
@@ -34,7 +36,14 @@ const HEAD_CONCURRENCY = 16;
 /** Objects streamed for hashing at once. */
 const HASH_CONCURRENCY = 4;
 
-const metaObject = z.record(z.string(), z.unknown());
+// The object is taken as parsed (never copied key by key): a copy would drop a "__proto__" key and
+// lose the number text the transport recorded for it (see parseJsonKeepingNumberText).
+const metaObject = z.unknown()
+  .refine(
+    (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+    "expected a JSON object",
+  )
+  .meta({ type: "object" });
 const metaJson = z.string().max(1_000_000);
 
 /** One explicitly named object. */
@@ -46,7 +55,9 @@ export const entryInput = z.object({
   bucket: bucketName.optional().describe("The object's bucket (instead of s3_uri)"),
   key: objectKey.optional().describe("The object's key (instead of s3_uri)"),
   version_id: versionId.optional().describe("Pin this version of the object"),
-  meta: metaObject.optional().describe("The entry's user metadata (a JSON object)"),
+  meta: metaObject.optional().describe(
+    "The entry's user metadata (a JSON object; number text such as 1.0 and big integers are kept as sent)",
+  ),
   meta_json: metaJson.optional().describe(
     "The entry's user metadata as JSON text; number text such as 1.0 is kept exactly",
   ),
@@ -71,7 +82,9 @@ export const sourceInput = z.object({
 
 /** Package-level user metadata: a JSON object, or JSON text whose number text is kept. */
 export const userMetaInputs = {
-  user_meta: metaObject.optional().describe("Package-level user metadata (a JSON object)"),
+  user_meta: metaObject.optional().describe(
+    "Package-level user metadata (a JSON object; number text such as 1.0 and big integers are kept as sent)",
+  ),
   user_meta_json: metaJson.optional().describe(
     "Package-level user metadata as JSON text (an object); number text such as 1.0 is kept exactly, which matters for the top hash",
   ),
@@ -97,11 +110,17 @@ export interface ResolvedEntry extends PlannedEntry {
   readonly checksumType?: string;
 }
 
-/** Parses JSON metadata given as an object or as text; undefined when neither is given. */
+/**
+ * Parses JSON metadata given as an object or as text; undefined when neither is given. An object
+ * keeps every key and, where the transport recorded it, each number's text; a number whose
+ * Python value is unknowable without that text is refused with a pointer to the exact
+ * `*_json` form (`jsonName`).
+ */
 export function userMetaOf(
-  obj: Record<string, unknown> | undefined,
+  obj: unknown,
   text: string | undefined,
   what: string,
+  jsonName: string,
 ): Promise<JsonValue | undefined> {
   if (obj !== undefined && text !== undefined) {
     throw new ToolError(
@@ -117,7 +136,16 @@ export function userMetaOf(
       }
       return v;
     }
-    return obj === undefined ? undefined : fromJs(obj);
+    if (obj === undefined) return undefined;
+    try {
+      return fromJs(obj, "$", { numberText: numberTextOf, exactNumbers: true });
+    } catch (e) {
+      if (!(e instanceof JsonEncodeError)) throw e;
+      throw new ToolError(
+        "invalid_input",
+        `${what}: ${e.message}. Give the metadata as ${jsonName} (JSON text), which is written exactly as given.`,
+      );
+    }
   }, what);
 }
 
@@ -158,7 +186,7 @@ export async function planExplicit(
     }
     version = version ?? e.version_id;
     assertBucketAllowed(env.deps.config, bucket);
-    const userMeta = await userMetaOf(e.meta, e.meta_json, what);
+    const userMeta = await userMetaOf(e.meta, e.meta_json, what, "meta_json");
     out.push({
       logicalKey: e.logical_key,
       bucket,

@@ -354,7 +354,12 @@ const packageCreate = defineTool({
     const io = new RegistryIo(env, args.bucket);
     const existing = await io.readPointer(args.package, LATEST);
     if (existing) throw conflict(args.bucket, args.package, null, existing.topHash);
-    const userMeta = await userMetaOf(args.user_meta, args.user_meta_json, "user_meta");
+    const userMeta = await userMetaOf(
+      args.user_meta,
+      args.user_meta_json,
+      "user_meta",
+      "user_meta_json",
+    );
     const planned = await planAll(env, args.bucket, args.entries, args.source, MAX_NEW_ENTRIES);
     const plan = await mergeNew(env, new Map(), planned, args.dry_run, []);
     if (args.dry_run) return result(env, args, plan, undefined, null);
@@ -452,7 +457,7 @@ const packageUpdate = defineTool({
           `${what}: no such file in the parent revision; give s3_uri (or bucket and key) to add it.`,
         );
       }
-      const userMeta = await userMetaOf(s.meta, s.meta_json, what);
+      const userMeta = await userMetaOf(s.meta, s.meta_json, what, "meta_json");
       if (userMeta === undefined) {
         throw new ToolError("invalid_input", `${what}: give an object location or meta.`);
       }
@@ -479,7 +484,12 @@ const packageUpdate = defineTool({
       });
     }
     if (args.dry_run) return result(env, args, plan, undefined, parent);
-    const userMeta = await userMetaOf(args.user_meta, args.user_meta_json, "user_meta");
+    const userMeta = await userMetaOf(
+      args.user_meta,
+      args.user_meta_json,
+      "user_meta",
+      "user_meta_json",
+    );
     let header = withCommitMessage(base.header, args.message ?? null);
     if (userMeta !== undefined) header = withUserMeta(header, userMeta);
     // Entries taken over from the parent stay exactly as quilt3 would keep them.
