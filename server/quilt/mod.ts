@@ -18,3 +18,4 @@ export * from "./registry.ts";
 export * from "./browse.ts";
 export * from "./diff.ts";
 export * from "./uri.ts";
+export * from "./workflows/mod.ts";

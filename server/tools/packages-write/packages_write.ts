@@ -12,6 +12,7 @@ import {
   computeTopHash,
   createHeader,
   formatQuiltUri,
+  headerUserMeta,
   type JsonObject,
   type JsonValue,
   LATEST,
@@ -39,6 +40,7 @@ import { ToolError } from "../common/errors.ts";
 import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
 import { fullTopHash, packageName, quilt, topHashInput } from "../common/package_inputs.ts";
 import { PreconditionFailed, RegistryIo } from "../common/package_io.ts";
+import { withWorkflow, workflowInput, workflowRecord } from "./package_workflow.ts";
 import {
   entryInput,
   hashEntries,
@@ -179,6 +181,8 @@ interface Plan {
 /**
  * Resolves new entries (HeadObject; hashes unless `dryRun`) and merges them over `base`
  * (logical key → existing entry). Existing metadata is kept when a replacement gives none.
+ * `check` sees every entry of the new revision (sizes known, hashes not yet) before anything is
+ * hashed: the workflow rules run there.
  */
 async function mergeNew(
   env: ToolEnv,
@@ -186,6 +190,7 @@ async function mergeNew(
   planned: PlannedEntry[],
   dryRun: boolean,
   removedKeys: string[],
+  check: (entries: Iterable<ManifestEntry>) => Promise<void>,
 ): Promise<Plan> {
   const seen = new Set<string>();
   for (const p of planned) {
@@ -215,6 +220,17 @@ async function mergeNew(
   let stats: HashStats | null = null;
   let added = 0, replaced = 0;
   const entries = new Map(base);
+  const unhashed = new Map(base);
+  for (const r of resolved) {
+    unhashed.set(r.logicalKey, {
+      logicalKey: r.logicalKey,
+      physicalKey: physicalKeyOf(r),
+      size: r.size,
+      hash: { type: "sha2-256-chunked", value: "" },
+      meta: newEntryMeta(base.get(r.logicalKey)?.meta, r.userMeta),
+    });
+  }
+  await check(unhashed.values());
   if (!dryRun) {
     const hashed = await hashEntries(env, resolved);
     stats = hashed.stats;
@@ -339,6 +355,7 @@ const packageCreate = defineTool({
     package: packageName,
     message: messageInput,
     ...userMetaInputs,
+    workflow: workflowInput,
     entries: z.array(entryInput).max(MAX_LISTED).optional().describe(
       `Objects to include explicitly (at most ${MAX_LISTED})`,
     ),
@@ -361,9 +378,18 @@ const packageCreate = defineTool({
       "user_meta_json",
     );
     const planned = await planAll(env, args.bucket, args.entries, args.source, MAX_NEW_ENTRIES);
-    const plan = await mergeNew(env, new Map(), planned, args.dry_run, []);
+    let workflow: JsonObject | undefined;
+    const plan = await mergeNew(env, new Map(), planned, args.dry_run, [], async (entries) => {
+      workflow = await workflowRecord(env, io, {
+        workflow: args.workflow,
+        packageName: args.package,
+        message: args.message ?? null,
+        userMeta: userMeta ?? new Map(),
+        entries,
+      });
+    });
     if (args.dry_run) return result(env, args, plan, undefined, null);
-    const header = createHeader({ message: args.message ?? null, userMeta });
+    const header = createHeader({ message: args.message ?? null, userMeta, workflow });
     const manifest = await quilt(
       () => buildManifest({ header, entries: plan.entries }),
       "the new package",
@@ -414,6 +440,7 @@ const packageUpdate = defineTool({
     ),
     message: messageInput,
     ...userMetaInputs,
+    workflow: workflowInput,
     set: z.array(entryInput).max(MAX_LISTED).optional().describe(
       `Files to add or replace (at most ${MAX_LISTED}); an item with only logical_key and meta changes that file's metadata. A replaced file keeps its metadata unless meta is given.`,
     ),
@@ -474,7 +501,23 @@ const packageUpdate = defineTool({
       }
       await quilt(() => validateLogicalKey(p.logicalKey));
     }
-    const plan = await mergeNew(env, entries, planned, args.dry_run, removed);
+    const userMeta = await userMetaOf(
+      args.user_meta,
+      args.user_meta_json,
+      "user_meta",
+      "user_meta_json",
+    );
+    let workflow: JsonObject | undefined;
+    const plan = await mergeNew(env, entries, planned, args.dry_run, removed, async (all) => {
+      // quilt3 validates the revision it is about to push; the parent's record is not trusted.
+      workflow = await workflowRecord(env, io, {
+        workflow: args.workflow,
+        packageName: args.package,
+        message: args.message ?? null,
+        userMeta: userMeta ?? headerUserMeta(base.header),
+        entries: all,
+      });
+    });
     for (const k of metaChanged) {
       plan.changes.push({
         logical_key: k,
@@ -484,14 +527,9 @@ const packageUpdate = defineTool({
       });
     }
     if (args.dry_run) return result(env, args, plan, undefined, parent);
-    const userMeta = await userMetaOf(
-      args.user_meta,
-      args.user_meta_json,
-      "user_meta",
-      "user_meta_json",
-    );
-    let header = withCommitMessage(base.header, args.message ?? null);
-    if (userMeta !== undefined) header = withUserMeta(header, userMeta);
+    // quilt3's order: user_meta set, then the workflow record, then the message.
+    let header = userMeta !== undefined ? withUserMeta(base.header, userMeta) : base.header;
+    header = withCommitMessage(withWorkflow(header, workflow), args.message ?? null);
     // Entries taken over from the parent stay exactly as quilt3 would keep them.
     const carried = new Set(base.entries.map((e) => e.logicalKey));
     for (const p of planned) carried.delete(p.logicalKey);
