@@ -30,7 +30,10 @@ export function parseJsonKeepingNumberText(text: string): unknown {
     function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
       if (typeof value === "number" && context?.source !== undefined) {
         const source = context.source;
-        if (source !== pyNumberText(value) && this !== null && typeof this === "object") {
+        // Integers beyond 2^53 too, even when exact: without their text they would be refused.
+        const keep = source !== pyNumberText(value) ||
+          (Number.isInteger(value) && !Number.isSafeInteger(value));
+        if (keep && this !== null && typeof this === "object") {
           let texts = NUMBER_TEXT.get(this);
           if (!texts) NUMBER_TEXT.set(this, texts = new Map());
           texts.set(key, source);
