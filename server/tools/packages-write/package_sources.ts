@@ -15,6 +15,7 @@ import {
   fromJs,
   JsonEncodeError,
   type JsonValue,
+  type ManifestEntry,
   numberTextOf,
   parseJson,
   parseS3Url,
@@ -410,6 +411,40 @@ export async function hashEntries(
     return hash;
   });
   return { hashes, stats };
+}
+
+/**
+ * Entries carried from a parent revision whose manifest has `"hash": null`: quilt3's push hashes
+ * them (`_calculate_missing_hashes`, from the stored size and physical key), so this does too.
+ * Other entries are returned unchanged.
+ */
+export async function hashMissing(
+  env: ToolEnv,
+  entries: readonly ManifestEntry[],
+): Promise<ManifestEntry[]> {
+  const missing = entries.filter((e) => e.rawHash === null);
+  if (missing.length === 0) return [...entries];
+  const resolved: ResolvedEntry[] = [];
+  for (const e of missing) {
+    const what = `entry ${JSON.stringify(e.logicalKey)} (no hash in the parent revision)`;
+    if (e.rawSize !== undefined) {
+      throw new ToolError(
+        "invalid_manifest",
+        `${what}: its size is not an integer, so it cannot be hashed.`,
+      );
+    }
+    const loc = await quilt(() => parseS3Url(e.physicalKey), what);
+    assertBucketAllowed(env.deps.config, loc.bucket);
+    resolved.push({ logicalKey: e.logicalKey, ...loc, size: e.size });
+  }
+  const { hashes } = await hashEntries(env, resolved);
+  const byKey = new Map(missing.map((e, i) => [e.logicalKey, hashes[i]]));
+  return entries.map((e) => {
+    const hash = byKey.get(e.logicalKey);
+    if (!hash) return e;
+    const { rawHash: _dropped, ...rest } = e;
+    return { ...rest, hash };
+  });
 }
 
 /** The physical key quilt3 writes for a resolved entry (pinned when a version is known). */

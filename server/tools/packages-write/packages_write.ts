@@ -44,6 +44,7 @@ import { withWorkflow, workflowInput, workflowRecord } from "./package_workflow.
 import {
   entryInput,
   hashEntries,
+  hashMissing,
   type HashStats,
   headEntries,
   MAX_NEW_ENTRIES,
@@ -349,7 +350,7 @@ const packageCreate = defineTool({
   name: "package_create",
   title: "Create a package",
   description:
-    "Publishes a new Quilt package (its first revision) in a registry bucket from existing S3 objects, without copying data: list objects explicitly (logical_key + s3_uri, or bucket/key/version_id), or turn a whole folder into a package with source {prefix, include, exclude} — or both. Entry hashes are quilt3's sha2-256-chunked (from S3 checksums when present, else computed by reading the objects); objects in versioned buckets are pinned to their current version. Run with dry_run: true first to see the planned entries and totals; nothing is written then. Fails with a conflict if the package already exists (use package_update).",
+    "Publishes a new Quilt package (its first revision) in a registry bucket from existing S3 objects, without copying data: list objects explicitly (logical_key + s3_uri, or bucket/key/version_id), or turn a whole folder into a package with source {prefix, include, exclude} — or both. Entry hashes are quilt3's sha2-256-chunked (from S3 checksums when present, else computed by reading the objects); objects in versioned buckets are pinned to their current version. Run with dry_run: true first to see the planned entries and totals; nothing is written then. Fails with a conflict if the package already exists (use package_update). A registry with workflow rules (.quilt/workflows/config.yml) gets them enforced as quilt3 enforces them (workflow: which one; the error names quilt3's error class).",
   input: z.object({
     bucket: bucketName.describe("Registry bucket to publish in (no s3:// prefix)"),
     package: packageName,
@@ -431,7 +432,7 @@ const packageUpdate = defineTool({
   name: "package_update",
   title: "Update a package",
   description:
-    "Publishes a new revision of an existing Quilt package built on parent_top_hash (the latest revision you looked at): add or replace files (set: explicit objects; source: a folder with include/exclude globs), remove files or folders (remove: paths; a folder ends in '/'), change one file's metadata (a set item without an object location), replace the package metadata (user_meta), and give a commit message. Everything else — including metadata number text like 1.0 — is kept byte-exact. If latest is no longer parent_top_hash, the call fails with a conflict and nothing is overwritten. dry_run: true shows the planned changes without writing.",
+    "Publishes a new revision of an existing Quilt package built on parent_top_hash (the latest revision you looked at): add or replace files (set: explicit objects; source: a folder with include/exclude globs), remove files or folders (remove: paths; a folder ends in '/'), change one file's metadata (a set item without an object location), replace the package metadata (user_meta), and give a commit message. Everything else — including metadata number text like 1.0 — is kept byte-exact. If latest is no longer parent_top_hash, the call fails with a conflict and nothing is overwritten. The new revision is checked against the registry's workflow rules of the moment, as quilt3 does (never inheriting the parent's record). dry_run: true shows the planned changes without writing.",
   input: z.object({
     bucket: bucketName.describe("Registry bucket (no s3:// prefix)"),
     package: packageName,
@@ -533,8 +534,9 @@ const packageUpdate = defineTool({
     // Entries taken over from the parent stay exactly as quilt3 would keep them.
     const carried = new Set(base.entries.map((e) => e.logicalKey));
     for (const p of planned) carried.delete(p.logicalKey);
+    const entriesOut = await hashMissing(env, plan.entries);
     const manifest = await quilt(
-      () => buildManifest({ header, entries: plan.entries, dirMeta: base.dirMeta, carried }),
+      () => buildManifest({ header, entries: entriesOut, dirMeta: base.dirMeta, carried }),
       "the new revision",
     );
     const published = await publish(io, args.package, manifest, { ifMatch: latest.etag }, parent);
