@@ -452,15 +452,21 @@ function yamlString(rng: Rng, s: string): string {
  * patterns, schema references, catalog sections with dates and anchors, duplicate keys,
  * YAML 1.1 booleans, comments — and sometimes an invalid configuration.
  */
-export function randomConfig(rng: Rng, schemas: Readonly<Record<string, string>> = {}): ConfigCase {
+export function randomConfig(
+  rng: Rng,
+  schemas: Readonly<Record<string, string>> = {},
+  opts: { valid?: boolean } = {},
+): ConfigCase {
   const schemaIds = Object.keys(schemas);
+  // `valid`: only spellings quilt3 accepts, so the rules themselves decide the pushes.
+  const bad = (p: number) => !opts.valid && rng.next() < p;
   const lines: string[] = [];
   if (rng.next() < 0.2) lines.push("# workflows configuration");
-  lines.push(`version: ${rng.next() < 0.75 ? rng.pick(VERSIONS.slice(0, 6)) : rng.pick(VERSIONS)}`);
+  lines.push(`version: ${bad(0.25) ? rng.pick(VERSIONS) : rng.pick(VERSIONS.slice(0, 6))}`);
   const r = rng.next();
   if (r < 0.3) lines.push(`is_workflow_required: ${rng.pick(BOOLS_FALSE)}`);
   else if (r < 0.45) lines.push(`is_workflow_required: ${rng.pick(BOOLS_TRUE)}`);
-  else if (r < 0.5) lines.push(`is_workflow_required: ${rng.pick(NOT_BOOLS)}`);
+  else if (r < 0.5 && bad(1)) lines.push(`is_workflow_required: ${rng.pick(NOT_BOOLS)}`);
   const ids = Array.from(
     new Set(
       Array.from(
@@ -484,7 +490,7 @@ export function randomConfig(rng: Rng, schemas: Readonly<Record<string, string>>
     }
     if (rng.next() < 0.35) {
       lines.push(
-        `    is_message_required: ${rng.next() < 0.8 ? rng.pick(BOOLS_TRUE) : rng.pick(NOT_BOOLS)}`,
+        `    is_message_required: ${bad(0.2) ? rng.pick(NOT_BOOLS) : rng.pick(BOOLS_TRUE)}`,
       );
     }
     if (rng.next() < 0.3) {
@@ -513,7 +519,7 @@ export function randomConfig(rng: Rng, schemas: Readonly<Record<string, string>>
       lines.push(`    entries_schema: ${rng.pick(schemaIds)}`);
     }
     if (rng.next() < 0.1) lines.push("    catalog: {package_handle: {files: '<%= username %>/'}}");
-    if (rng.next() < 0.03) lines.push("    unknown_key: 1");
+    if (bad(0.03)) lines.push("    unknown_key: 1");
   }
   if (rng.next() < 0.25) {
     lines.push(
@@ -534,7 +540,7 @@ export function randomConfig(rng: Rng, schemas: Readonly<Record<string, string>>
     for (const [id, url] of Object.entries(schemas)) lines.push(`  ${id}:`, `    url: ${url}`);
   }
   if (rng.next() < 0.05) lines.push("version: '1'"); // duplicate key: the last value wins
-  if (rng.next() < 0.04) lines.push("bad: [unclosed");
-  if (rng.next() < 0.03) lines.push("extra_top_level: 1");
+  if (bad(0.04)) lines.push("bad: [unclosed");
+  if (bad(0.03)) lines.push("extra_top_level: 1");
   return { text: lines.join("\n") + "\n", ids };
 }
