@@ -16,7 +16,7 @@
  * One long-lived quilt3 process answers every request. QUILT_ORACLE_SCALE multiplies the counts.
  */
 import { join } from "node:path";
-import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Client } from "@modelcontextprotocol/client";
 import {
   adminS3,
@@ -271,6 +271,14 @@ Deno.test("quilt3 as the oracle over S3: hashes, metadata, workflows, old manife
                 cls !== undefined && theirs.error_class!.includes(cls),
                 `${what}\nquilt3: ${theirs.error_class} ${theirs.error}\nserver: ${mine.text}`,
               );
+              // Refused before anything was written: the name has no revision at all.
+              const listed = await s3.send(
+                new ListObjectsV2Command({
+                  Bucket: bucket,
+                  Prefix: `.quilt/named_packages/${name}/`,
+                }),
+              );
+              assertEquals(listed.KeyCount ?? 0, 0, `${what}\nrevision pointers were written`);
               attemptsDone.refuse++;
               count(`workflow pushes refused with ${cls}`);
               continue;
