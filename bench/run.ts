@@ -7,6 +7,7 @@
  *   BENCH_SEGMENT_MS    length of one throughput run (default 3000)
  *   BENCH_SOAK_SECONDS  soak length (default 600)
  *   BENCH_FUZZ_CASES    generated cases per fuzz target (default 10000)
+ *   BENCH_ORACLE_SCALE  multiplier of the quilt3 oracle tests' seeded cases (default 10)
  *   BENCH_OUT           where to write the results (default bench/RESULTS.md)
  * @module
  */
@@ -18,6 +19,7 @@ import { isolationBench } from "./isolation_bench.ts";
 import { loadAverage, machineFacts } from "./machine.ts";
 import { manifestBench } from "./manifest_bench.ts";
 import { memoryBench } from "./memory_bench.ts";
+import { quiltOracleBench } from "./quilt_oracle_bench.ts";
 import { code, type Section, table } from "./report.ts";
 import { resilienceBench } from "./resilience_bench.ts";
 import { soakBench } from "./soak_bench.ts";
@@ -47,6 +49,7 @@ const ALL: Record<string, () => Promise<Section>> = {
   isolation: () => isolationBench({ principals: 200, callsPerPrincipal: 50, log }),
   resilience: () => resilienceBench({ log }),
   soak: () => soakBench({ seconds: soakSeconds, log }),
+  "quilt-oracle": () => quiltOracleBench({ scale: Number(env("BENCH_ORACLE_SCALE", "10")), log }),
 };
 const chosen = env("BENCH_SECTIONS", Object.keys(ALL).join(","))
   .split(",").map((s) => s.trim()).filter((s) => s.length > 0);

@@ -4,12 +4,13 @@
  * carries only JSON-RPC; all logs go to stderr.
  * @module
  */
-import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
 import { desktopCatalogCredential } from "./auth/catalog_credential.ts";
 import { desktopCredentials } from "./auth/desktop.ts";
 import type { RequestContext } from "./context.ts";
 import { mcpServerFactory } from "./mcp/factory.ts";
+import { StdioLinesTransport } from "./mcp/stdio_lines.ts";
 import type { Runtime } from "./runtime.ts";
 
 /**
@@ -17,14 +18,14 @@ import type { Runtime } from "./runtime.ts";
  * triggers (and everything that handler awaits) runs with the desktop identity.
  */
 class ContextualTransport implements Transport {
-  readonly #inner: StdioServerTransport;
+  readonly #inner: Transport;
   readonly #run: (deliver: () => void) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport["onmessage"];
 
   constructor(
-    inner: StdioServerTransport,
+    inner: Transport,
     run: (deliver: () => void) => void,
     onClosed: () => void,
   ) {
@@ -71,7 +72,10 @@ export async function serveStdioMode(runtime: Runtime): Promise<number> {
     catalog,
   });
   const closed = Promise.withResolvers<number>();
-  const inner = new StdioServerTransport();
+  const inner = new StdioLinesTransport({
+    input: Deno.stdin.readable,
+    output: Deno.stdout.writable,
+  });
   const transport = new ContextualTransport(inner, (deliver) => {
     // The handler the message triggers is scheduled from inside run(), so it inherits the context.
     contexts.run(contextFor(), () => {

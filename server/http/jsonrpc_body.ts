@@ -8,6 +8,7 @@
  * server to assume.
  * @module
  */
+import { parseJsonKeepingNumberText } from "../quilt/json_source.ts";
 
 /** The revision a request without an `MCP-Protocol-Version` header is served as. */
 export const ASSUMED_PROTOCOL_VERSION = "2025-03-26";
@@ -31,7 +32,8 @@ export interface InspectedBody {
 export function inspectBody(body: Uint8Array): InspectedBody {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(body));
+    // Number text is kept (1.0, big integers): tools write metadata exactly as the client sent it.
+    parsed = parseJsonKeepingNumberText(new TextDecoder().decode(body));
   } catch {
     return { parsed: undefined, batch: false, messages: 1, toolCalls: 0 };
   }

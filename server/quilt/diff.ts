@@ -5,7 +5,7 @@
  * @module
  */
 
-import { encodeCanonicalJson } from "./json_encode.ts";
+import { encodeCanonicalJson, encodeManifestJson } from "./json_encode.ts";
 import type { JsonValue } from "./json_value.ts";
 import { compareLogicalKeys } from "./logical_key.ts";
 import type { Manifest, ManifestEntry } from "./manifest.ts";
@@ -70,10 +70,30 @@ function metaText(e: ManifestEntry): string {
   return e.meta instanceof Map && e.meta.size === 0 ? "{}" : encodeCanonicalJson(e.meta);
 }
 
+/** The hash of an entry as the top hash sees it. */
+function hashText(e: ManifestEntry): string {
+  return e.rawHash === undefined
+    ? `${e.hash.type}\n${e.hash.value}`
+    : encodeCanonicalJson(e.rawHash);
+}
+
+/** The size of an entry as the top hash sees it (`7` and `7.0` differ). */
+function sizeText(e: ManifestEntry): string {
+  return e.rawSize === undefined ? String(e.size) : encodeCanonicalJson(e.rawSize);
+}
+
 function changesOf(a: ManifestEntry, b: ManifestEntry): EntryChange[] {
   const out: EntryChange[] = [];
-  if (a.hash.type !== b.hash.type || a.hash.value !== b.hash.value) out.push("hash");
-  if (a.size !== b.size) out.push("size");
+  if (
+    a.rawHash === undefined && b.rawHash === undefined
+      ? a.hash.type !== b.hash.type || a.hash.value !== b.hash.value
+      : hashText(a) !== hashText(b)
+  ) {
+    out.push("hash");
+  }
+  if (a.size !== b.size || a.rawSize !== undefined || b.rawSize !== undefined) {
+    if (sizeText(a) !== sizeText(b)) out.push("size");
+  }
   if (a.meta !== b.meta && metaText(a) !== metaText(b)) out.push("meta");
   return out;
 }
@@ -96,6 +116,35 @@ function diffMaps(
 function slice(entries: readonly ManifestEntry[], prefix: string | undefined) {
   if (!prefix) return entries;
   return entries.filter((e) => e.logicalKey.startsWith(prefix));
+}
+
+/**
+ * How an entry's size, hash and metadata are written in the manifest (exact number text, e.g.
+ * `1.0` and `-0.0`), so a difference the diff reports is also visible where JSON values would
+ * print alike.
+ */
+export function entryFieldsAsWritten(
+  e: ManifestEntry,
+): { size: string; hash: string; meta: string } {
+  return {
+    size: e.rawSize === undefined ? String(e.size) : encodeManifestJsonLenient(e.rawSize),
+    hash: e.rawHash === undefined
+      ? encodeManifestJson(new Map([["type", e.hash.type], ["value", e.hash.value]]))
+      : encodeManifestJsonLenient(e.rawHash),
+    meta: encodeManifestJsonLenient(e.meta),
+  };
+}
+
+/**
+ * A value as the manifest writes it; the non-finite floats a manifest may hold (quilt3 reads
+ * `NaN` but never writes it) keep their Python spelling instead of failing.
+ */
+export function encodeManifestJsonLenient(v: JsonValue): string {
+  try {
+    return encodeManifestJson(v);
+  } catch {
+    return encodeCanonicalJson(v);
+  }
 }
 
 /**

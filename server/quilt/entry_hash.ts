@@ -130,6 +130,13 @@ export interface S3ChecksumInfo {
   readonly size: number;
   /** `ChecksumSHA256`: `base64` for single-part objects, `base64-N` for N-part uploads. */
   readonly checksumSHA256?: string;
+  /**
+   * `ChecksumType`: `FULL_OBJECT` (a checksum of the whole object's bytes) or `COMPOSITE` (a
+   * checksum of the parts' checksums). Older S3 APIs and emulators leave it out.
+   */
+  readonly checksumType?: string;
+  /** The object's ETag; a multipart upload's ends in `-N` (its part count). */
+  readonly etag?: string;
   /** Every part, in order, when the object is multipart (from `ObjectParts.Parts`). */
   readonly parts?: readonly S3PartChecksum[];
 }
@@ -142,32 +149,60 @@ function decodeDigest(b64: string): Buffer {
   return bytes;
 }
 
+/** The part count an ETag shows: N for a multipart `"md5-N"`, 1 for any other ETag. */
+function partsOfEtag(etag: string | undefined): number | undefined {
+  if (!etag) return undefined;
+  const m = /-(\d+)"?$/.exec(etag);
+  return m ? Number(m[1]) : 1;
+}
+
 /**
- * Derives the `sha2-256-chunked` value from S3's SHA-256 checksum without reading the object,
- * or returns `undefined` when S3's checksum does not determine it (no checksum, a single-part
- * object larger than one chunk, or multipart parts that do not match quilt3's chunk layout —
- * then hash the bytes with {@link ChunkedHasher}).
+ * Derives the `sha2-256-chunked` value from S3's SHA-256 checksum without reading the object —
+ * only when S3 says what the checksum covers — or returns `undefined` (then hash the bytes with
+ * {@link ChunkedHasher}):
+ * - a `FULL_OBJECT` checksum is SHA-256 of all the bytes: it determines the value for objects of
+ *   at most one chunk (8 MiB);
+ * - a `COMPOSITE` checksum is SHA-256 of the parts' SHA-256 digests: it is the value when the
+ *   parts are exactly quilt3's chunks (one part of at most 8 MiB, or every part given and sized
+ *   as quilt3 chunks the object).
+ * Without `ChecksumType` the kind is read from the part counts: a `-N` suffix on the checksum or
+ * the ETag means composite, an ETag without one means a single-part (full-object) upload;
+ * without either nothing is derived. Part counts that disagree derive nothing either.
  */
 export function chunkedHashFromS3Checksum(info: S3ChecksumInfo): string | undefined {
   checkSize(info.size);
+  // An empty object has no chunks, whatever S3 says about it.
   if (info.size === 0) return EMPTY_CHUNKED_HASH;
   const checksum = info.checksumSHA256;
   if (!checksum) return undefined;
   const chunk = checksumChunkSize(info.size);
   const dash = checksum.indexOf("-");
-  if (dash < 0) {
-    // Single-part upload: S3 has SHA-256 of the whole object, which is one chunk only up to 8 MiB.
-    if (info.size > chunk) return undefined;
-    return createHash("sha256").update(decodeDigest(checksum)).digest("base64");
+  const value = dash < 0 ? checksum : checksum.slice(0, dash);
+  const digest = decodeDigest(value);
+  let suffixParts: number | undefined;
+  if (dash >= 0) {
+    suffixParts = Number(checksum.slice(dash + 1));
+    if (!Number.isSafeInteger(suffixParts) || suffixParts < 1) {
+      throw new HashInputError(`malformed multipart checksum ${JSON.stringify(checksum)}`);
+    }
   }
-  const value = checksum.slice(0, dash);
-  decodeDigest(value);
-  const partCount = Number(checksum.slice(dash + 1));
-  if (!Number.isSafeInteger(partCount) || partCount < 1) {
-    throw new HashInputError(`malformed multipart checksum ${JSON.stringify(checksum)}`);
+  const etagParts = partsOfEtag(info.etag);
+  const multipartEtag = info.etag !== undefined && /-\d+"?$/.test(info.etag);
+  if (suffixParts !== undefined && multipartEtag && suffixParts !== etagParts) return undefined;
+  const type = info.checksumType ??
+    (suffixParts !== undefined || multipartEtag
+      ? "COMPOSITE"
+      : etagParts === 1
+      ? "FULL_OBJECT"
+      : undefined);
+  if (type === "FULL_OBJECT") {
+    if (suffixParts !== undefined || info.size > chunk) return undefined;
+    return createHash("sha256").update(digest).digest("base64");
   }
-  if (partCount !== Math.ceil(info.size / chunk)) return undefined;
-  // One part is the whole object, and one chunk covers it: same digest-of-digest.
+  if (type !== "COMPOSITE") return undefined;
+  const partCount = suffixParts ?? (multipartEtag ? etagParts : undefined);
+  if (partCount === undefined || partCount !== Math.ceil(info.size / chunk)) return undefined;
+  // One part that is the whole object, and one chunk covers it: the same digest of digests.
   if (partCount === 1) return value;
   const parts = info.parts;
   if (!parts || parts.length !== partCount) return undefined;

@@ -161,21 +161,59 @@ function compareSlow(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
+/** Options of {@link fromJs}. */
+export interface FromJsOptions {
+  /**
+   * The exact source text of the number at `holder[key]`, when known (see
+   * `parseJsonKeepingNumberText`); such a number becomes a {@link JsonNumber} of that text.
+   */
+  readonly numberText?: (holder: object, key: string) => string | undefined;
+  /**
+   * Refuse numbers whose Python value a JavaScript number cannot tell when no source text is
+   * known: integers beyond 2^53 (rounded, or a float such as 1e20?) and -0 (`-0` or `-0.0`?).
+   */
+  readonly exactNumbers?: boolean;
+}
+
 /** Converts plain JavaScript data (e.g. validated tool input) into the JSON value model. */
-export function fromJs(value: unknown, path = "$"): JsonValue {
+export function fromJs(value: unknown, path = "$", opts: FromJsOptions = {}): JsonValue {
+  return convert(value, path, opts, undefined, "");
+}
+
+function convert(
+  value: unknown,
+  path: string,
+  opts: FromJsOptions,
+  holder: object | undefined,
+  key: string,
+): JsonValue {
   if (value === null || typeof value === "boolean" || typeof value === "string") return value;
   if (typeof value === "number") {
+    const text = holder === undefined ? undefined : opts.numberText?.(holder, key);
+    if (text !== undefined) return new JsonNumber(text);
     if (!Number.isFinite(value)) throw new JsonEncodeError(`${path}: ${value} is not valid JSON`);
+    if (
+      opts.exactNumbers && (Object.is(value, -0) || (Number.isInteger(value) &&
+        !Number.isSafeInteger(value)))
+    ) {
+      throw new JsonEncodeError(
+        `${path}: the number ${
+          Object.is(value, -0) ? "-0" : value
+        } cannot be told apart from its neighbours (or an int from a float) once read as a JavaScript number`,
+      );
+    }
     return value;
   }
   if (typeof value === "bigint") return value;
   if (value instanceof JsonNumber) return value;
-  if (Array.isArray(value)) return value.map((v, i) => fromJs(v, `${path}[${i}]`));
+  if (Array.isArray(value)) {
+    return value.map((v, i) => convert(v, `${path}[${i}]`, opts, value, String(i)));
+  }
   if (value instanceof Map) {
     const out: JsonObject = new Map();
     for (const [k, v] of value) {
       if (typeof k !== "string") throw new JsonEncodeError(`${path}: object keys must be strings`);
-      out.set(k, fromJs(v, `${path}.${k}`));
+      out.set(k, convert(v, `${path}.${k}`, opts, undefined, k));
     }
     return out;
   }
@@ -187,8 +225,10 @@ export function fromJs(value: unknown, path = "$"): JsonValue {
       );
     }
     const out: JsonObject = new Map();
+    // Own keys only, "__proto__" included (JSON.parse makes it an ordinary own property).
     for (const k of Object.keys(value)) {
-      out.set(k, fromJs((value as Record<string, unknown>)[k], `${path}.${k}`));
+      const v = Object.getOwnPropertyDescriptor(value, k)!.value;
+      out.set(k, convert(v, `${path}.${k}`, opts, value, k));
     }
     return out;
   }

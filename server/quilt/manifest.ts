@@ -5,7 +5,7 @@
  */
 
 import { JsonSyntaxError, ManifestError, RecordTooLargeError } from "./errors.ts";
-import { encodeManifestJson } from "./json_encode.ts";
+import { encodeCanonicalJson, encodeManifestJson } from "./json_encode.ts";
 import { parseJson } from "./json_parse.ts";
 import { JsonNumber, type JsonObject, type JsonValue } from "./json_value.ts";
 import { compareLogicalKeys, validateLogicalKey } from "./logical_key.ts";
@@ -37,12 +37,28 @@ export interface ManifestEntry {
   readonly logicalKey: string;
   /** Where the bytes are: a physical-key URL (`s3://...`, or `file://...` in local registries). */
   readonly physicalKey: string;
-  /** Size in bytes. */
+  /**
+   * Size in bytes: the stored size when it is a plain integer, else the numeric value of
+   * {@link ManifestEntry.rawSize} (`7.0` → 7), or 0 when that is not a number at all.
+   */
   readonly size: number;
-  /** Hash of the bytes. */
+  /** Hash of the bytes (for display and comparisons when {@link ManifestEntry.rawHash} is set). */
   readonly hash: EntryHash;
   /** Entry metadata as stored (an object; user metadata sits under `user_meta`). */
   readonly meta: JsonValue;
+  /**
+   * The size exactly as an existing manifest stores it, when that is not a plain non-negative
+   * integer (`7.0`, `7e0`, a string, `null`, ...). quilt3 reads any value and writes it back and
+   * hashes it unchanged, so this value, not {@link ManifestEntry.size}, is what the top hash and
+   * the re-written manifest use.
+   */
+  readonly rawSize?: JsonValue;
+  /**
+   * The hash exactly as an existing manifest stores it, when that is not `{"type": <string>,
+   * "value": <string>}` in that order (extra fields, other key order, non-string values, ...).
+   * Like {@link ManifestEntry.rawSize}, it is what the top hash and the re-written manifest use.
+   */
+  readonly rawHash?: JsonValue;
 }
 
 /** A parsed or built manifest. */
@@ -163,8 +179,8 @@ export class ManifestReader {
     this.#push({
       logicalKey: lk,
       physicalKey,
-      size: readSize(obj.get("size"), lineNo),
-      hash: readHash(obj.get("hash"), lineNo),
+      ...readSize(obj.get("size"), lineNo),
+      ...readHash(obj.get("hash"), lineNo),
       meta: readMeta(obj, lineNo),
     });
   }
@@ -191,22 +207,52 @@ export class ManifestReader {
   }
 }
 
-function readSize(v: JsonValue | undefined, lineNo: number): number {
+/**
+ * The size of an entry line. quilt3 (`Package._load`) takes any value and needs only the key; a
+ * value other than a plain integer is kept as `rawSize` so it is hashed and written unchanged.
+ */
+function readSize(
+  v: JsonValue | undefined,
+  lineNo: number,
+): { size: number; rawSize?: JsonValue } {
+  if (v === undefined) throw new ManifestError("entry without size", lineNo);
   if (v instanceof JsonNumber && !v.isFloat) {
     const n = Number(v.text);
-    if (Number.isSafeInteger(n) && n >= 0) return n;
+    if (Number.isSafeInteger(n) && n >= 0 && v.canonical === String(n)) return { size: n };
   }
-  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return v;
-  throw new ManifestError("size must be a non-negative integer", lineNo);
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return { size: v };
+  const n = v instanceof JsonNumber ? v.value : typeof v === "number" ? v : NaN;
+  return { size: Number.isFinite(n) ? n : 0, rawSize: v };
 }
 
-function readHash(v: JsonValue | undefined, lineNo: number): EntryHash {
+/**
+ * The hash of an entry line. quilt3 takes any value (it only looks inside when it verifies
+ * bytes); anything but `{"type": <string>, "value": <string>}` is kept as `rawHash`.
+ */
+function readHash(
+  v: JsonValue | undefined,
+  lineNo: number,
+): { hash: EntryHash; rawHash?: JsonValue } {
+  if (v === undefined) throw new ManifestError("entry without hash", lineNo);
   if (v instanceof Map && v.size === 2) {
+    const [first, second] = v.keys();
     const type = v.get("type");
     const value = v.get("value");
-    if (typeof type === "string" && typeof value === "string") return { type, value };
+    if (
+      first === "type" && second === "value" && typeof type === "string" &&
+      typeof value === "string"
+    ) {
+      return { hash: { type, value } };
+    }
   }
-  throw new ManifestError('hash must be {"type": <string>, "value": <string>}', lineNo);
+  return { hash: { type: hashField(v, "type"), value: hashField(v, "value") }, rawHash: v };
+}
+
+/** A field of a stored hash object as text: the string itself, else its JSON, else "". */
+function hashField(hash: JsonValue, key: string): string {
+  if (!(hash instanceof Map) || !hash.has(key)) return "";
+  const v = hash.get(key)!;
+  return typeof v === "string" ? v : encodeCanonicalJson(v);
 }
 
 function readMeta(obj: JsonObject, lineNo: number): JsonValue {
@@ -486,6 +532,13 @@ export function validateEntry(entry: ManifestEntry): void {
   if (!Number.isSafeInteger(entry.size) || entry.size < 0) {
     throw new ManifestError(`entry ${JSON.stringify(entry.logicalKey)}: invalid size`);
   }
+  if (entry.rawSize !== undefined || entry.rawHash !== undefined) {
+    throw new ManifestError(
+      `entry ${
+        JSON.stringify(entry.logicalKey)
+      }: a new entry needs an integer size and a plain hash`,
+    );
+  }
   validateEntryHash(entry.hash);
 }
 
@@ -497,15 +550,21 @@ export interface BuildManifestInput {
   readonly entries: Iterable<ManifestEntry>;
   /** Directory metadata, if any. */
   readonly dirMeta?: ReadonlyMap<string, JsonValue>;
+  /**
+   * Logical keys of entries carried forward from an existing revision (their metadata may have
+   * changed). They are not re-validated: quilt3 keeps whatever it read — a legacy hash, an
+   * unknown hash type, a size written as `7.0` — when it pushes a new revision.
+   */
+  readonly carried?: ReadonlySet<string>;
 }
 
 /**
- * Builds a manifest from new or edited entries: validates each entry, sorts into tree order and
- * rejects duplicates and file/directory conflicts.
+ * Builds a manifest from new or edited entries: validates each new entry, sorts into tree order
+ * and rejects duplicates and file/directory conflicts.
  */
 export function buildManifest(input: BuildManifestInput): Manifest {
   const entries = Array.from(input.entries);
-  for (const e of entries) validateEntry(e);
+  for (const e of entries) if (!input.carried?.has(e.logicalKey)) validateEntry(e);
   entries.sort((a, b) => compareLogicalKeys(a.logicalKey, b.logicalKey));
   const dirMeta = new Map(input.dirMeta ?? []);
   checkTree(entries, dirMeta);
@@ -563,11 +622,13 @@ export function* serializeManifestLines(
   }
   for (const e of manifest.entries) {
     const meta = e.meta instanceof Map && e.meta.size === 0 ? "{}" : encodeManifestJson(e.meta);
+    const size = e.rawSize === undefined ? String(e.size) : encodeManifestJson(e.rawSize);
+    const hash = e.rawHash === undefined
+      ? `{"type": ${encodeManifestJson(e.hash.type)}, "value": ${encodeManifestJson(e.hash.value)}}`
+      : encodeManifestJson(e.rawHash);
     const line = `{"logical_key": ${encodeManifestJson(e.logicalKey)}, "physical_keys": [${
       encodeManifestJson(normalizePhysicalKey(e.physicalKey))
-    }], "size": ${e.size}, "hash": {"type": ${encodeManifestJson(e.hash.type)}, "value": ${
-      encodeManifestJson(e.hash.value)
-    }}, "meta": ${meta}}`;
+    }], "size": ${size}, "hash": ${hash}, "meta": ${meta}}`;
     checkSize(line, limit, () => `entry with logical key ${JSON.stringify(e.logicalKey)}`);
     yield line + "\n";
   }

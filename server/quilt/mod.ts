@@ -7,6 +7,7 @@
 export * from "./errors.ts";
 export * from "./json_value.ts";
 export * from "./json_parse.ts";
+export * from "./json_source.ts";
 export * from "./json_encode.ts";
 export * from "./logical_key.ts";
 export * from "./physical_key.ts";
@@ -17,3 +18,4 @@ export * from "./registry.ts";
 export * from "./browse.ts";
 export * from "./diff.ts";
 export * from "./uri.ts";
+export * from "./workflows/mod.ts";

@@ -10,14 +10,31 @@ import { compareLogicalKeys } from "./logical_key.ts";
 // Hash in batches: one update per ~256 KiB of JSON instead of one per entry.
 const BATCH = 256 * 1024;
 
-/** The canonical JSON one entry contributes to the top hash (`hash`, `logical_key`, `meta`, `size`). */
+/**
+ * The canonical JSON one entry contributes to the top hash (`hash`, `logical_key`, `meta`,
+ * `size`); a stored size or hash that is not plain counts exactly as stored, as in quilt3.
+ */
 export function entryTopHashJson(entry: ManifestEntry): string {
   const meta = entry.meta instanceof Map && entry.meta.size === 0
     ? "{}"
     : encodeCanonicalJson(entry.meta);
-  return `{"hash":{"type":${encodeStringAscii(entry.hash.type)},"value":${
-    encodeStringAscii(entry.hash.value)
-  }},"logical_key":${encodeStringAscii(entry.logicalKey)},"meta":${meta},"size":${entry.size}}`;
+  if (entry.rawHash === null || entry.rawSize === null) {
+    // quilt3: "PackageEntry missing hash and/or size".
+    throw new ManifestError(
+      `entry ${JSON.stringify(entry.logicalKey)} has no hash or no size, so no top hash exists`,
+    );
+  }
+  const hash = entry.rawHash === undefined
+    ? `{"type":${encodeStringAscii(entry.hash.type)},"value":${
+      encodeStringAscii(entry.hash.value)
+    }}`
+    : encodeCanonicalJson(entry.rawHash);
+  const size = entry.rawSize === undefined
+    ? String(entry.size)
+    : encodeCanonicalJson(entry.rawSize);
+  return `{"hash":${hash},"logical_key":${
+    encodeStringAscii(entry.logicalKey)
+  },"meta":${meta},"size":${size}}`;
 }
 
 /**

@@ -457,7 +457,7 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
         tool: "package_create",
         api: "s3:HeadObject",
         why:
-          "Size, versionId and S3 SHA-256 checksum (ChecksumMode=ENABLED; PartNumber=1 tells the part size) of a source object.",
+          "Size, versionId, ETag and S3 SHA-256 checksum and checksum type (ChecksumMode=ENABLED) of a source object.",
         aws: [{ action: "s3:GetObject", resource: s3Object(fx, b0, fx.objectKey) }],
         emulator: { enforces: "s3:GetObject" },
         run: (c, f) =>
@@ -466,7 +466,6 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
               Bucket: f.buckets[0],
               Key: f.objectKey,
               ChecksumMode: "ENABLED",
-              PartNumber: 1,
             }),
           ),
       },
@@ -488,6 +487,11 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
             ),
           ),
       },
+      getObject(
+        "package_create",
+        "Read the registry's workflow rules (quilt3 checks every push against them).",
+        () => ".quilt/workflows/config.yml",
+      )(fx),
       putObject(
         "package_create",
         "Write the manifest.",
@@ -512,6 +516,11 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
         "package_update",
         "Read the parent manifest (metadata kept byte-exact).",
         (f) => manifest(f.parentHash),
+      )(fx),
+      getObject(
+        "package_update",
+        "Read the registry's workflow rules; the new revision is re-validated against them.",
+        () => ".quilt/workflows/config.yml",
       )(fx),
       putObject(
         "package_update",

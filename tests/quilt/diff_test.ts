@@ -3,8 +3,11 @@ import {
   buildManifest,
   createHeader,
   diffManifests,
+  encodeManifestJsonLenient,
+  entryFieldsAsWritten,
   type ManifestEntry,
   parseJson,
+  parseManifest,
   SHA256_CHUNKED,
   SHA256_LEGACY,
 } from "../../server/quilt/mod.ts";
@@ -86,4 +89,36 @@ Deno.test("property: diff of a manifest with itself is empty; added/removed are 
     assertEquals(ab.counts.added, [...bKeys].filter((k) => !aKeys.has(k)).length);
     assertEquals(ab.counts.removed, [...aKeys].filter((k) => !bKeys.has(k)).length);
   }
+});
+
+Deno.test("diff: a change of number spelling alone is visible in the values as written", () => {
+  const text = (meta: string, size: string, hashExtra = "") =>
+    '{"version": "v0", "message": null, "user_meta": ' + meta + "}\n" +
+    `{"logical_key": "f", "physical_keys": ["s3://b/f"], "size": ${size}, ` +
+    `"hash": {"type": "${SHA256_CHUNKED}", "value": "${H1}"${hashExtra}}, ` +
+    `"meta": {"user_meta": ${meta}}}\n`;
+  const before = parseManifest(text('{"v": 1, "z": 0.0}', "7"));
+  const after = parseManifest(text('{"v": 1.0, "z": -0.0}', "7.0", ', "x": 1'));
+  const d = diffManifests(before, after);
+  assertEquals(d.modified.map((m) => m.changes), [["hash", "size", "meta"]]);
+  const [m] = d.modified;
+  // As numbers both sides read alike (1, 0, 7); as written they differ, as the top hash sees.
+  assertEquals(entryFieldsAsWritten(m.old), {
+    size: "7",
+    hash: `{"type": "${SHA256_CHUNKED}", "value": "${H1}"}`,
+    meta: '{"user_meta": {"v": 1, "z": 0.0}}',
+  });
+  assertEquals(entryFieldsAsWritten(m.new), {
+    size: "7.0",
+    hash: `{"type": "${SHA256_CHUNKED}", "value": "${H1}", "x": 1}`,
+    meta: '{"user_meta": {"v": 1.0, "z": -0.0}}',
+  });
+  assertEquals([m.old.size, m.new.size], [7, 7]);
+  const header = d.header.find((c) => c.key === "user_meta")!;
+  assertEquals(
+    [encodeManifestJsonLenient(header.old!), encodeManifestJsonLenient(header.new!)],
+    ['{"v": 1, "z": 0.0}', '{"v": 1.0, "z": -0.0}'],
+  );
+  // A value a manifest may hold but not write (NaN) keeps Python's spelling instead of failing.
+  assertEquals(encodeManifestJsonLenient(parseJson('{"n": NaN}')), '{"n":NaN}');
 });

@@ -82,14 +82,24 @@ Deno.test("streaming hashes: any slicing gives the same value; short streams fai
 Deno.test("S3 checksums: single part up to one chunk, empty objects, composite with parts", () => {
   const small = bytes(1000, 3);
   const s3 = sha(small).toString("base64");
+  const full = { size: 1000, checksumSHA256: s3, checksumType: "FULL_OBJECT" };
+  assertEquals(chunkedHashFromS3Checksum(full), chunkedHashOfBytes(small).value);
+  // Without ChecksumType, an ETag without a part count says "single PutObject": whole object.
   assertEquals(
-    chunkedHashFromS3Checksum({ size: 1000, checksumSHA256: s3 }),
+    chunkedHashFromS3Checksum({ size: 1000, checksumSHA256: s3, etag: '"0123abcd"' }),
     chunkedHashOfBytes(small).value,
   );
+  // Neither a type nor an ETag: S3 has not said what the checksum covers.
+  assertEquals(chunkedHashFromS3Checksum({ size: 1000, checksumSHA256: s3 }), undefined);
   assertEquals(chunkedHashFromS3Checksum({ size: 0 }), EMPTY_CHUNKED_HASH);
   assertEquals(chunkedHashFromS3Checksum({ size: 1000 }), undefined, "no checksum");
   // A single-part object bigger than one chunk: S3's digest covers two chunks at once.
-  assertEquals(chunkedHashFromS3Checksum({ size: 8 * MiB + 1, checksumSHA256: s3 }), undefined);
+  assertEquals(
+    chunkedHashFromS3Checksum({ ...full, size: 8 * MiB + 1 }),
+    undefined,
+  );
+  // A full-object checksum cannot carry a part count.
+  assertEquals(chunkedHashFromS3Checksum({ ...full, checksumSHA256: `${s3}-1` }), undefined);
 
   const data = bytes(2 * 8 * MiB + 10, 4);
   const parts = [0, 1, 2].map((i) => {
@@ -118,6 +128,40 @@ Deno.test("S3 checksums: single part up to one chunk, empty objects, composite w
   // One part of at most one chunk: the composite value is already quilt3's.
   const one = createHash("sha256").update(sha(small)).digest("base64");
   assertEquals(chunkedHashFromS3Checksum({ size: 1000, checksumSHA256: `${one}-1` }), one);
+  // The same without the "-1" suffix (moto leaves it out) but with the multipart ETag.
+  assertEquals(
+    chunkedHashFromS3Checksum({ size: 1000, checksumSHA256: one, etag: '"ab12-1"' }),
+    one,
+  );
+  // A composite checksum is never taken as SHA-256 of the bytes, whatever the suffix says.
+  assertEquals(
+    chunkedHashFromS3Checksum({ size: 1000, checksumSHA256: one, checksumType: "COMPOSITE" }),
+    undefined,
+    "composite without a part count",
+  );
+  // 8 MiB uploaded as 5 MiB + 3 MiB: a composite of two parts, not quilt3's one chunk.
+  const eight = bytes(8 * MiB, 9);
+  const twoParts = [eight.subarray(0, 5 * MiB), eight.subarray(5 * MiB)];
+  const two = createHash("sha256").update(Buffer.concat(twoParts.map((b) => sha(b))))
+    .digest("base64");
+  for (
+    const info of [
+      { checksumSHA256: two, etag: '"ff00-2"' },
+      { checksumSHA256: `${two}-2` },
+      { checksumSHA256: two, checksumType: "COMPOSITE", etag: '"ff00-2"' },
+    ]
+  ) {
+    assertEquals(
+      chunkedHashFromS3Checksum({ size: eight.length, ...info }),
+      undefined,
+      JSON.stringify(info),
+    );
+  }
+  // Checksum suffix and ETag disagree about the part count: nothing is derived.
+  assertEquals(
+    chunkedHashFromS3Checksum({ size: 1000, checksumSHA256: `${one}-1`, etag: '"ab-2"' }),
+    undefined,
+  );
   assertThrows(
     () => chunkedHashFromS3Checksum({ size: 5, checksumSHA256: "not base64!" }),
     HashInputError,

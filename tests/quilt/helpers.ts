@@ -214,13 +214,19 @@ export class PeerSession {
     this.#stderr = new Response(child.stderr).text();
   }
 
-  /** Starts `tests/quilt/peer/<script>` with an offline, throw-away home directory. */
-  static async start(script: string): Promise<PeerSession> {
+  /**
+   * Starts `<dir>/<script>` (default dir: tests/quilt/peer) with a throw-away home directory,
+   * offline unless `env` adds an emulator's endpoint and credentials.
+   */
+  static async start(
+    script: string,
+    opts: { dir?: string; env?: Record<string, string> } = {},
+  ): Promise<PeerSession> {
     const home = await Deno.makeTempDir({ prefix: "quilt-peer-home-" });
     const child = new Deno.Command(PYTHON, {
-      args: [join(PEER_DIR, script)],
+      args: [join(opts.dir ?? PEER_DIR, script)],
       cwd: home,
-      env: peerEnv(home),
+      env: { ...peerEnv(home), ...opts.env },
       clearEnv: true,
       stdin: "piped",
       stdout: "piped",

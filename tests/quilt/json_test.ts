@@ -14,7 +14,9 @@ import {
   type JsonObject,
   JsonSyntaxError,
   type JsonValue,
+  numberTextOf,
   parseJson,
+  parseJsonKeepingNumberText,
   pyFloatRepr,
   toJs,
 } from "../../server/quilt/mod.ts";
@@ -172,6 +174,30 @@ Deno.test("fromJs / toJs convert plain data and keep big integers as exact strin
   ]);
   assert(jsonEquals(parseJson('{"a":1,"b":2}'), parseJson('{"b":2, "a":1}')));
   assert(!jsonEquals(parseJson("1"), parseJson("1.0")));
+});
+
+Deno.test("object form: transport-parsed number text and __proto__ keys reach the manifest exactly", () => {
+  const wire = parseJsonKeepingNumberText(
+    '{"m": {"__proto__": {"p": 1}, "one": 1.0, "e": 1e5, "z": -0.0, "nz": -0, ' +
+      '"big": 9007199254740993, "exact": 9007199254740992000, "list": [2.50, 3], "plain": 0.5}}',
+  ) as { m: object };
+  const opts = { numberText: numberTextOf, exactNumbers: true };
+  assertEquals(
+    encodeManifestJson(fromJs(wire.m, "$", opts)),
+    '{"__proto__": {"p": 1}, "one": 1.0, "e": 100000.0, "z": -0.0, "nz": 0, ' +
+      '"big": 9007199254740993, "exact": 9007199254740992000, "list": [2.5, 3], "plain": 0.5}',
+  );
+  // Without the transport's text, only what a JavaScript number carries exactly is accepted.
+  const plain = JSON.parse('{"big": 9007199254740993}');
+  assertThrows(() => fromJs(plain, "$", opts), JsonEncodeError, "$.big");
+  assertThrows(() => fromJs({ z: -0 }, "$", opts), JsonEncodeError, "-0");
+  assertEquals(
+    encodeManifestJson(fromJs({ a: 2 ** 53 - 1, b: 0.1 }, "$", opts)),
+    '{"a": 9007199254740991, "b": 0.1}',
+  );
+  // A "__proto__" own property is data, never the prototype.
+  const proto = JSON.parse('{"__proto__": 5}');
+  assertEquals(encodeManifestJson(fromJs(proto, "$", opts)), '{"__proto__": 5}');
 });
 
 Deno.test("encoders match Python json.dumps byte for byte (fixed + 1500 seeded random values)", async () => {

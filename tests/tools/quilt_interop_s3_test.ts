@@ -12,14 +12,7 @@
  *   build on a stale parent, and of two simultaneous updates exactly one wins.
  * quilt3 runs in three batched Python processes.
  */
-import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCommand,
-} from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   adminS3,
   assert,
@@ -29,6 +22,7 @@ import {
   startStack,
 } from "../harness/mod.ts";
 import { callError, callOk } from "./helpers_transports.ts";
+import { multipart } from "./oracle_cases.ts";
 import { type PeerPackage, runQuilt3, seededBytes, sha256Hex } from "./peer/mod.ts";
 
 const REG = "interop-reg";
@@ -99,35 +93,6 @@ async function browseAll(
     cursor = page.next_cursor;
   }
   throw new Error("browse did not end");
-}
-
-async function multipartPut(s3: S3Client, bucket: string, key: string, data: Uint8Array) {
-  const { UploadId } = await s3.send(
-    new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: "SHA256" }),
-  );
-  const parts = [];
-  const partSize = 8 * MiB;
-  for (let i = 0, n = 1; i < data.length; i += partSize, n++) {
-    const out = await s3.send(
-      new UploadPartCommand({
-        Bucket: bucket,
-        Key: key,
-        UploadId,
-        PartNumber: n,
-        Body: data.subarray(i, i + partSize),
-        ChecksumAlgorithm: "SHA256",
-      }),
-    );
-    parts.push({ PartNumber: n, ETag: out.ETag, ChecksumSHA256: out.ChecksumSHA256 });
-  }
-  await s3.send(
-    new CompleteMultipartUploadCommand({
-      Bucket: bucket,
-      Key: key,
-      UploadId,
-      MultipartUpload: { Parts: parts },
-    }),
-  );
 }
 
 async function manifestLines(s3: S3Client, topHash: string): Promise<string[]> {
@@ -325,7 +290,7 @@ Deno.test("quilt3 interop over S3: both directions, same top hashes, conflicts",
       ChecksumAlgorithm: "SHA256",
     }),
   );
-  await multipartPut(s3, DATA, "run/mp.bin", mpBytes);
+  await multipart(s3, DATA, "run/mp.bin", mpBytes, 8 * MiB, "SHA256");
   const expected: Record<string, string> = {
     "sample 1.csv": sha256Hex("a,b\n1,2\n"),
     "données/résumé.txt": sha256Hex("résumé ✓"),

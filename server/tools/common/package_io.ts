@@ -321,6 +321,46 @@ export class RegistryIo {
     return m.header;
   }
 
+  /**
+   * A small object's bytes and the version S3 served (quilt3's "effective physical key"), or
+   * undefined when it does not exist; larger than `maxBytes` is refused.
+   */
+  async readSmallObject(
+    key: string,
+    options: { versionId?: string; maxBytes: number },
+  ): Promise<{ bytes: Uint8Array; versionId?: string } | undefined> {
+    const target = this.#target(key) + (options.versionId ? `?versionId=${options.versionId}` : "");
+    return await this.#env.aws(
+      { action: options.versionId ? "s3:GetObjectVersion" : "s3:GetObject", target },
+      async () => {
+        let r;
+        try {
+          r = await this.#s3().send(
+            new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: options.versionId }),
+            this.#opts,
+          );
+        } catch (e) {
+          if (isNoSuchKey(e) && !options.versionId) return undefined;
+          throw e;
+        }
+        const chunks: Uint8Array[] = [];
+        let total = 0;
+        const body = r.Body as unknown as AsyncIterable<Uint8Array>;
+        for await (const chunk of capped(body, options.maxBytes, target)) {
+          chunks.push(chunk);
+          total += chunk.length;
+        }
+        const bytes = new Uint8Array(total);
+        let at = 0;
+        for (const c of chunks) {
+          bytes.set(c, at);
+          at += c.length;
+        }
+        return { bytes, ...(r.VersionId ? { versionId: r.VersionId } : {}) };
+      },
+    );
+  }
+
   /** Writes an object; `ifMatch` / `ifNoneMatch` make it conditional (412 → PreconditionFailed). */
   async put(
     key: string,

@@ -3,9 +3,12 @@ import * as z from "zod";
 import {
   browseManifest,
   diffManifests,
+  encodeManifestJsonLenient,
+  entryFieldsAsWritten,
   formatQuiltUri,
   LATEST,
   listRevisions,
+  type ManifestEntry,
   type MetaChange,
 } from "../../quilt/mod.ts";
 import { defineTool, READ_ONLY, type ToolDefinition } from "../common/define.ts";
@@ -27,6 +30,7 @@ import {
   jsonOut,
   objectOut,
   revisionSchema,
+  sizeOut,
 } from "../common/package_view.ts";
 
 const packageList = defineTool({
@@ -278,24 +282,56 @@ const packageBrowse = defineTool({
   },
 });
 
+const entrySide = z.object({
+  size: z.number().nullable(),
+  hash: hashSchema,
+  meta: z.unknown().optional(),
+  as_written: z.object({
+    size: z.string(),
+    hash: z.string(),
+    meta: z.string().optional(),
+  }).describe(
+    "The compared fields exactly as the manifest writes them (JSON text: 1 and 1.0, 0.0 and -0.0 differ)",
+  ),
+});
 const changedEntry = z.object({
   logical_key: z.string(),
   changes: z.array(z.enum(["hash", "size", "meta"])),
-  old: z.object({ size: z.number(), hash: hashSchema, meta: z.unknown().optional() }),
-  new: z.object({ size: z.number(), hash: hashSchema, meta: z.unknown().optional() }),
+  old: entrySide,
+  new: entrySide,
 });
 const metaChange = z.object({
   key: z.string(),
   old: z.unknown().optional(),
   new: z.unknown().optional(),
+  old_json: z.string().optional().describe("The old value exactly as the manifest writes it"),
+  new_json: z.string().optional().describe("The new value exactly as the manifest writes it"),
 });
 
 function metaChangesOut(changes: readonly MetaChange[]) {
   return changes.map((c) => ({
     key: c.key,
-    ...(c.old !== undefined ? { old: jsonOut(c.old) } : {}),
-    ...(c.new !== undefined ? { new: jsonOut(c.new) } : {}),
+    ...(c.old !== undefined
+      ? { old: jsonOut(c.old), old_json: encodeManifestJsonLenient(c.old) }
+      : {}),
+    ...(c.new !== undefined
+      ? { new: jsonOut(c.new), new_json: encodeManifestJsonLenient(c.new) }
+      : {}),
   }));
+}
+
+function entrySideOut(e: ManifestEntry, withMeta: boolean): z.infer<typeof entrySide> {
+  const written = entryFieldsAsWritten(e);
+  return {
+    size: sizeOut(e),
+    hash: { type: e.hash.type, value: e.hash.value },
+    ...(withMeta ? { meta: jsonOut(e.meta) } : {}),
+    as_written: {
+      size: written.size,
+      hash: written.hash,
+      ...(withMeta ? { meta: written.meta } : {}),
+    },
+  };
 }
 
 const packageDiff = defineTool({
@@ -380,16 +416,8 @@ const packageDiff = defineTool({
         return {
           logical_key: m.logicalKey,
           changes: [...m.changes],
-          old: {
-            size: m.old.size,
-            hash: { ...m.old.hash },
-            ...(withMeta ? { meta: jsonOut(m.old.meta) } : {}),
-          },
-          new: {
-            size: m.new.size,
-            hash: { ...m.new.hash },
-            ...(withMeta ? { meta: jsonOut(m.new.meta) } : {}),
-          },
+          old: entrySideOut(m.old, withMeta),
+          new: entrySideOut(m.new, withMeta),
         };
       }),
       package_meta_changes: metaChangesOut(diff.header),

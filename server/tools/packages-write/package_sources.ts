@@ -13,7 +13,10 @@ import {
   type EntryHash,
   formatS3Url,
   fromJs,
+  JsonEncodeError,
   type JsonValue,
+  type ManifestEntry,
+  numberTextOf,
   parseJson,
   parseS3Url,
   validateLogicalKey,
@@ -34,7 +37,14 @@ const HEAD_CONCURRENCY = 16;
 /** Objects streamed for hashing at once. */
 const HASH_CONCURRENCY = 4;
 
-const metaObject = z.record(z.string(), z.unknown());
+// The object is taken as parsed (never copied key by key): a copy would drop a "__proto__" key and
+// lose the number text the transport recorded for it (see parseJsonKeepingNumberText).
+const metaObject = z.unknown()
+  .refine(
+    (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+    "expected a JSON object",
+  )
+  .meta({ type: "object" });
 const metaJson = z.string().max(1_000_000);
 
 /** One explicitly named object. */
@@ -46,7 +56,9 @@ export const entryInput = z.object({
   bucket: bucketName.optional().describe("The object's bucket (instead of s3_uri)"),
   key: objectKey.optional().describe("The object's key (instead of s3_uri)"),
   version_id: versionId.optional().describe("Pin this version of the object"),
-  meta: metaObject.optional().describe("The entry's user metadata (a JSON object)"),
+  meta: metaObject.optional().describe(
+    "The entry's user metadata (a JSON object; number text such as 1.0 and big integers are kept as sent)",
+  ),
   meta_json: metaJson.optional().describe(
     "The entry's user metadata as JSON text; number text such as 1.0 is kept exactly",
   ),
@@ -71,7 +83,9 @@ export const sourceInput = z.object({
 
 /** Package-level user metadata: a JSON object, or JSON text whose number text is kept. */
 export const userMetaInputs = {
-  user_meta: metaObject.optional().describe("Package-level user metadata (a JSON object)"),
+  user_meta: metaObject.optional().describe(
+    "Package-level user metadata (a JSON object; number text such as 1.0 and big integers are kept as sent)",
+  ),
   user_meta_json: metaJson.optional().describe(
     "Package-level user metadata as JSON text (an object); number text such as 1.0 is kept exactly, which matters for the top hash",
   ),
@@ -93,13 +107,21 @@ export interface ResolvedEntry extends PlannedEntry {
   readonly size: number;
   readonly etag?: string;
   readonly checksumSHA256?: string;
+  /** S3's `ChecksumType` (FULL_OBJECT / COMPOSITE), when it reports one. */
+  readonly checksumType?: string;
 }
 
-/** Parses JSON metadata given as an object or as text; undefined when neither is given. */
+/**
+ * Parses JSON metadata given as an object or as text; undefined when neither is given. An object
+ * keeps every key and, where the transport recorded it, each number's text; a number whose
+ * Python value is unknowable without that text is refused with a pointer to the exact
+ * `*_json` form (`jsonName`).
+ */
 export function userMetaOf(
-  obj: Record<string, unknown> | undefined,
+  obj: unknown,
   text: string | undefined,
   what: string,
+  jsonName: string,
 ): Promise<JsonValue | undefined> {
   if (obj !== undefined && text !== undefined) {
     throw new ToolError(
@@ -115,7 +137,16 @@ export function userMetaOf(
       }
       return v;
     }
-    return obj === undefined ? undefined : fromJs(obj);
+    if (obj === undefined) return undefined;
+    try {
+      return fromJs(obj, "$", { numberText: numberTextOf, exactNumbers: true });
+    } catch (e) {
+      if (!(e instanceof JsonEncodeError)) throw e;
+      throw new ToolError(
+        "invalid_input",
+        `${what}: ${e.message}. Give the metadata as ${jsonName} (JSON text), which is written exactly as given.`,
+      );
+    }
   }, what);
 }
 
@@ -156,7 +187,7 @@ export async function planExplicit(
     }
     version = version ?? e.version_id;
     assertBucketAllowed(env.deps.config, bucket);
-    const userMeta = await userMetaOf(e.meta, e.meta_json, what);
+    const userMeta = await userMetaOf(e.meta, e.meta_json, what, "meta_json");
     out.push({
       logicalKey: e.logical_key,
       bucket,
@@ -279,6 +310,7 @@ export function headEntries(
       size: head.ContentLength ?? 0,
       ...(head.ETag ? { etag: head.ETag } : {}),
       ...(head.ChecksumSHA256 ? { checksumSHA256: head.ChecksumSHA256 } : {}),
+      ...(head.ChecksumType ? { checksumType: head.ChecksumType } : {}),
     };
   });
 }
@@ -302,7 +334,12 @@ export async function hashEntries(
   const stats: HashStats = { fromChecksum: 0, streamed: 0, streamedBytes: 0 };
   const derived = entries.map((e) => {
     try {
-      return chunkedHashFromS3Checksum({ size: e.size, checksumSHA256: e.checksumSHA256 });
+      return chunkedHashFromS3Checksum({
+        size: e.size,
+        checksumSHA256: e.checksumSHA256,
+        checksumType: e.checksumType,
+        etag: e.etag,
+      });
     } catch {
       return undefined; // a malformed checksum is not trusted; hash the bytes instead
     }
@@ -374,6 +411,40 @@ export async function hashEntries(
     return hash;
   });
   return { hashes, stats };
+}
+
+/**
+ * Entries carried from a parent revision whose manifest has `"hash": null`: quilt3's push hashes
+ * them (`_calculate_missing_hashes`, from the stored size and physical key), so this does too.
+ * Other entries are returned unchanged.
+ */
+export async function hashMissing(
+  env: ToolEnv,
+  entries: readonly ManifestEntry[],
+): Promise<ManifestEntry[]> {
+  const missing = entries.filter((e) => e.rawHash === null);
+  if (missing.length === 0) return [...entries];
+  const resolved: ResolvedEntry[] = [];
+  for (const e of missing) {
+    const what = `entry ${JSON.stringify(e.logicalKey)} (no hash in the parent revision)`;
+    if (e.rawSize !== undefined) {
+      throw new ToolError(
+        "invalid_manifest",
+        `${what}: its size is not an integer, so it cannot be hashed.`,
+      );
+    }
+    const loc = await quilt(() => parseS3Url(e.physicalKey), what);
+    assertBucketAllowed(env.deps.config, loc.bucket);
+    resolved.push({ logicalKey: e.logicalKey, ...loc, size: e.size });
+  }
+  const { hashes } = await hashEntries(env, resolved);
+  const byKey = new Map(missing.map((e, i) => [e.logicalKey, hashes[i]]));
+  return entries.map((e) => {
+    const hash = byKey.get(e.logicalKey);
+    if (!hash) return e;
+    const { rawHash: _dropped, ...rest } = e;
+    return { ...rest, hash };
+  });
 }
 
 /** The physical key quilt3 writes for a resolved entry (pinned when a version is known). */

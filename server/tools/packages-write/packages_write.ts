@@ -12,6 +12,7 @@ import {
   computeTopHash,
   createHeader,
   formatQuiltUri,
+  headerUserMeta,
   type JsonObject,
   type JsonValue,
   LATEST,
@@ -39,9 +40,11 @@ import { ToolError } from "../common/errors.ts";
 import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
 import { fullTopHash, packageName, quilt, topHashInput } from "../common/package_inputs.ts";
 import { PreconditionFailed, RegistryIo } from "../common/package_io.ts";
+import { withWorkflow, workflowInput, workflowRecord } from "./package_workflow.ts";
 import {
   entryInput,
   hashEntries,
+  hashMissing,
   type HashStats,
   headEntries,
   MAX_NEW_ENTRIES,
@@ -179,6 +182,8 @@ interface Plan {
 /**
  * Resolves new entries (HeadObject; hashes unless `dryRun`) and merges them over `base`
  * (logical key → existing entry). Existing metadata is kept when a replacement gives none.
+ * `check` sees every entry of the new revision (sizes known, hashes not yet) before anything is
+ * hashed: the workflow rules run there.
  */
 async function mergeNew(
   env: ToolEnv,
@@ -186,6 +191,7 @@ async function mergeNew(
   planned: PlannedEntry[],
   dryRun: boolean,
   removedKeys: string[],
+  check: (entries: Iterable<ManifestEntry>) => Promise<void>,
 ): Promise<Plan> {
   const seen = new Set<string>();
   for (const p of planned) {
@@ -215,6 +221,17 @@ async function mergeNew(
   let stats: HashStats | null = null;
   let added = 0, replaced = 0;
   const entries = new Map(base);
+  const unhashed = new Map(base);
+  for (const r of resolved) {
+    unhashed.set(r.logicalKey, {
+      logicalKey: r.logicalKey,
+      physicalKey: physicalKeyOf(r),
+      size: r.size,
+      hash: { type: "sha2-256-chunked", value: "" },
+      meta: newEntryMeta(base.get(r.logicalKey)?.meta, r.userMeta),
+    });
+  }
+  await check(unhashed.values());
   if (!dryRun) {
     const hashed = await hashEntries(env, resolved);
     stats = hashed.stats;
@@ -333,12 +350,13 @@ const packageCreate = defineTool({
   name: "package_create",
   title: "Create a package",
   description:
-    "Publishes a new Quilt package (its first revision) in a registry bucket from existing S3 objects, without copying data: list objects explicitly (logical_key + s3_uri, or bucket/key/version_id), or turn a whole folder into a package with source {prefix, include, exclude} — or both. Entry hashes are quilt3's sha2-256-chunked (from S3 checksums when present, else computed by reading the objects); objects in versioned buckets are pinned to their current version. Run with dry_run: true first to see the planned entries and totals; nothing is written then. Fails with a conflict if the package already exists (use package_update).",
+    "Publishes a new Quilt package (its first revision) in a registry bucket from existing S3 objects, without copying data: list objects explicitly (logical_key + s3_uri, or bucket/key/version_id), or turn a whole folder into a package with source {prefix, include, exclude} — or both. Entry hashes are quilt3's sha2-256-chunked (from S3 checksums when present, else computed by reading the objects); objects in versioned buckets are pinned to their current version. Run with dry_run: true first to see the planned entries and totals; nothing is written then. Fails with a conflict if the package already exists (use package_update). A registry with workflow rules (.quilt/workflows/config.yml) gets them enforced as quilt3 enforces them (workflow: which one; the error names quilt3's error class).",
   input: z.object({
     bucket: bucketName.describe("Registry bucket to publish in (no s3:// prefix)"),
     package: packageName,
     message: messageInput,
     ...userMetaInputs,
+    workflow: workflowInput,
     entries: z.array(entryInput).max(MAX_LISTED).optional().describe(
       `Objects to include explicitly (at most ${MAX_LISTED})`,
     ),
@@ -354,11 +372,25 @@ const packageCreate = defineTool({
     const io = new RegistryIo(env, args.bucket);
     const existing = await io.readPointer(args.package, LATEST);
     if (existing) throw conflict(args.bucket, args.package, null, existing.topHash);
-    const userMeta = await userMetaOf(args.user_meta, args.user_meta_json, "user_meta");
+    const userMeta = await userMetaOf(
+      args.user_meta,
+      args.user_meta_json,
+      "user_meta",
+      "user_meta_json",
+    );
     const planned = await planAll(env, args.bucket, args.entries, args.source, MAX_NEW_ENTRIES);
-    const plan = await mergeNew(env, new Map(), planned, args.dry_run, []);
+    let workflow: JsonObject | undefined;
+    const plan = await mergeNew(env, new Map(), planned, args.dry_run, [], async (entries) => {
+      workflow = await workflowRecord(env, io, {
+        workflow: args.workflow,
+        packageName: args.package,
+        message: args.message ?? null,
+        userMeta: userMeta ?? new Map(),
+        entries,
+      });
+    });
     if (args.dry_run) return result(env, args, plan, undefined, null);
-    const header = createHeader({ message: args.message ?? null, userMeta });
+    const header = createHeader({ message: args.message ?? null, userMeta, workflow });
     const manifest = await quilt(
       () => buildManifest({ header, entries: plan.entries }),
       "the new package",
@@ -400,7 +432,7 @@ const packageUpdate = defineTool({
   name: "package_update",
   title: "Update a package",
   description:
-    "Publishes a new revision of an existing Quilt package built on parent_top_hash (the latest revision you looked at): add or replace files (set: explicit objects; source: a folder with include/exclude globs), remove files or folders (remove: paths; a folder ends in '/'), change one file's metadata (a set item without an object location), replace the package metadata (user_meta), and give a commit message. Everything else — including metadata number text like 1.0 — is kept byte-exact. If latest is no longer parent_top_hash, the call fails with a conflict and nothing is overwritten. dry_run: true shows the planned changes without writing.",
+    "Publishes a new revision of an existing Quilt package built on parent_top_hash (the latest revision you looked at): add or replace files (set: explicit objects; source: a folder with include/exclude globs), remove files or folders (remove: paths; a folder ends in '/'), change one file's metadata (a set item without an object location), replace the package metadata (user_meta), and give a commit message. Everything else — including metadata number text like 1.0 — is kept byte-exact. If latest is no longer parent_top_hash, the call fails with a conflict and nothing is overwritten. The new revision is checked against the registry's workflow rules of the moment, as quilt3 does (never inheriting the parent's record). dry_run: true shows the planned changes without writing.",
   input: z.object({
     bucket: bucketName.describe("Registry bucket (no s3:// prefix)"),
     package: packageName,
@@ -409,6 +441,7 @@ const packageUpdate = defineTool({
     ),
     message: messageInput,
     ...userMetaInputs,
+    workflow: workflowInput,
     set: z.array(entryInput).max(MAX_LISTED).optional().describe(
       `Files to add or replace (at most ${MAX_LISTED}); an item with only logical_key and meta changes that file's metadata. A replaced file keeps its metadata unless meta is given.`,
     ),
@@ -452,7 +485,7 @@ const packageUpdate = defineTool({
           `${what}: no such file in the parent revision; give s3_uri (or bucket and key) to add it.`,
         );
       }
-      const userMeta = await userMetaOf(s.meta, s.meta_json, what);
+      const userMeta = await userMetaOf(s.meta, s.meta_json, what, "meta_json");
       if (userMeta === undefined) {
         throw new ToolError("invalid_input", `${what}: give an object location or meta.`);
       }
@@ -469,7 +502,23 @@ const packageUpdate = defineTool({
       }
       await quilt(() => validateLogicalKey(p.logicalKey));
     }
-    const plan = await mergeNew(env, entries, planned, args.dry_run, removed);
+    const userMeta = await userMetaOf(
+      args.user_meta,
+      args.user_meta_json,
+      "user_meta",
+      "user_meta_json",
+    );
+    let workflow: JsonObject | undefined;
+    const plan = await mergeNew(env, entries, planned, args.dry_run, removed, async (all) => {
+      // quilt3 validates the revision it is about to push; the parent's record is not trusted.
+      workflow = await workflowRecord(env, io, {
+        workflow: args.workflow,
+        packageName: args.package,
+        message: args.message ?? null,
+        userMeta: userMeta ?? headerUserMeta(base.header),
+        entries: all,
+      });
+    });
     for (const k of metaChanged) {
       plan.changes.push({
         logical_key: k,
@@ -479,11 +528,15 @@ const packageUpdate = defineTool({
       });
     }
     if (args.dry_run) return result(env, args, plan, undefined, parent);
-    const userMeta = await userMetaOf(args.user_meta, args.user_meta_json, "user_meta");
-    let header = withCommitMessage(base.header, args.message ?? null);
-    if (userMeta !== undefined) header = withUserMeta(header, userMeta);
+    // quilt3's order: user_meta set, then the workflow record, then the message.
+    let header = userMeta !== undefined ? withUserMeta(base.header, userMeta) : base.header;
+    header = withCommitMessage(withWorkflow(header, workflow), args.message ?? null);
+    // Entries taken over from the parent stay exactly as quilt3 would keep them.
+    const carried = new Set(base.entries.map((e) => e.logicalKey));
+    for (const p of planned) carried.delete(p.logicalKey);
+    const entriesOut = await hashMissing(env, plan.entries);
     const manifest = await quilt(
-      () => buildManifest({ header, entries: plan.entries, dirMeta: base.dirMeta }),
+      () => buildManifest({ header, entries: entriesOut, dirMeta: base.dirMeta, carried }),
       "the new revision",
     );
     const published = await publish(io, args.package, manifest, { ifMatch: latest.etag }, parent);
