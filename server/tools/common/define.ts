@@ -189,6 +189,8 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         client_type: context?.clientType,
         principal: context?.principal.id,
         role_arn: context?.aws.roleArn,
+        source_identity: context?.aws.sourceIdentity,
+        role_session_name: context?.aws.roleSessionName,
         args_digest: argsDigest(args),
       });
     }
