@@ -25,6 +25,13 @@ export interface Principal {
 export interface ContextAws {
   /** Role assumed for this principal; undefined = task role (single-tenant) or desktop credentials. */
   readonly roleArn?: string;
+  /**
+   * The SourceIdentity and RoleSessionName sent to STS for this principal's session (per-user mode
+   * only): CloudTrail shows them on every AWS call made with the credentials, so the audit record
+   * carries them to join the two trails.
+   */
+  readonly sourceIdentity?: string;
+  readonly roleSessionName?: string;
   readonly credentials: CredentialProvider;
   /** Called when AWS rejected the credentials, so a cache can forget them. */
   readonly onCredentialError?: (errorName: string) => void;

@@ -17,6 +17,24 @@ import { classifyStsFailure, StsBackoff, type StsBackoffOptions } from "./sts_ba
 /** Tag keys the server always sends; trust policies require exactly these (plus configured extras). */
 export const ALWAYS_SENT_TAG_KEYS = ["QuiltMcpSubject", "QuiltMcpClient"] as const;
 
+/**
+ * The names of a principal's STS session. AWS records both on the AssumeRole event and on every call
+ * the session makes (CloudTrail `userIdentity`), so the audit record carries the same values: they
+ * are the join key between the server's audit trail and CloudTrail.
+ */
+export interface SessionNames {
+  readonly roleSessionName: string;
+  readonly sourceIdentity: string;
+}
+
+/** The RoleSessionName and SourceIdentity sent to STS for a verified subject (deterministic). */
+export function sessionNamesFor(subject: string): SessionNames {
+  return {
+    roleSessionName: roleSessionNameFor(subject),
+    sourceIdentity: sourceIdentityFor(subject),
+  };
+}
+
 /** What to assume for whom. */
 export interface AssumeRequest {
   roleArn: string;
@@ -170,12 +188,13 @@ export class PerUserCredentials {
 
   async #assume(request: AssumeRequest, backoffKey: string): Promise<TemporaryCredentials> {
     const started = performance.now();
+    const names = sessionNamesFor(request.subject);
     try {
       const out = await this.#sts.send(
         new AssumeRoleCommand({
           RoleArn: request.roleArn,
-          RoleSessionName: roleSessionNameFor(request.subject),
-          SourceIdentity: sourceIdentityFor(request.subject),
+          RoleSessionName: names.roleSessionName,
+          SourceIdentity: names.sourceIdentity,
           DurationSeconds: this.#durationSeconds,
           Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
         }),
@@ -190,6 +209,8 @@ export class PerUserCredentials {
         outcome: "ok",
         role_arn: request.roleArn,
         principal: request.subject,
+        source_identity: names.sourceIdentity,
+        role_session_name: names.roleSessionName,
         latency_ms: Math.round(performance.now() - started),
       });
       return {
@@ -209,6 +230,8 @@ export class PerUserCredentials {
         outcome: "error",
         role_arn: request.roleArn,
         principal: request.subject,
+        source_identity: names.sourceIdentity,
+        role_session_name: names.roleSessionName,
         reason: (e as Error).name,
         error: (e as Error).message,
         latency_ms: Math.round(performance.now() - started),

@@ -12,6 +12,20 @@ import { STSClient } from "@aws-sdk/client-sts";
 import type { ContextStore, RequestContext } from "../context.ts";
 import type { AwsSettings } from "./settings.ts";
 
+/**
+ * Name of the user-agent product that carries the request id on every AWS call a request makes:
+ * CloudTrail records the user agent (`userAgent`), so an AWS event names the tool call that made it.
+ */
+export const REQUEST_ID_USER_AGENT = "quilt-mcp-request";
+
+/**
+ * The request id as it appears in the user agent (`quilt-mcp-request/<id>`): the AWS SDK allows
+ * only token characters there, so anything else (a `:` in a client-chosen X-Request-Id) becomes `-`.
+ */
+export function userAgentRequestId(requestId: string): string {
+  return requestId.replace(/[^A-Za-z0-9._-]/g, "-");
+}
+
 type ClientKind = "s3" | "sts" | "iam" | "athena" | "glue";
 type ClientOf = {
   s3: S3Client;
@@ -67,7 +81,14 @@ export class AwsClients {
     }
     const existing = clients[kind];
     if (existing) return existing;
-    const base = { ...this.#settings.clientConfig(context.aws.credentials), maxAttempts: 3 };
+    const base = {
+      ...this.#settings.clientConfig(context.aws.credentials),
+      maxAttempts: 3,
+      customUserAgent: [[REQUEST_ID_USER_AGENT, userAgentRequestId(context.requestId)]] as [
+        string,
+        string,
+      ][],
+    };
     const created = {
       // followRegionRedirects: a configured bucket may live in another region than the server.
       s3: () =>

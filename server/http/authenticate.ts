@@ -24,7 +24,7 @@ import {
 } from "../auth/errors.ts";
 import { compileAllowList, resolveRole, ROLE_SELECTION_HEADER } from "../auth/roles.ts";
 import { tagValueFor } from "../auth/sanitize.ts";
-import { type PerUserCredentials } from "../auth/sts.ts";
+import { type PerUserCredentials, sessionNamesFor } from "../auth/sts.ts";
 import { verifiedClaims } from "../auth/verifier.ts";
 import type { AuthFailureReason } from "../telemetry/catalog.ts";
 import type { CredentialProvider } from "../aws/settings.ts";
@@ -140,6 +140,7 @@ export class WebAuthenticator {
     return {
       aws: {
         roleArn,
+        ...sessionNamesFor(subject),
         credentials: sts.provider(assume),
         onCredentialError: (name) => sts.invalidate(assume, name),
       },

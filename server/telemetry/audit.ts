@@ -111,6 +111,9 @@ export interface ToolCallRecord {
   readonly clientType?: string;
   readonly principal?: string;
   readonly roleArn?: string;
+  /** SourceIdentity and RoleSessionName sent to STS: CloudTrail's records of the call carry them. */
+  readonly sourceIdentity?: string;
+  readonly roleSessionName?: string;
   readonly args: unknown;
 }
 
@@ -130,6 +133,8 @@ export function writeToolCallAudit(logger: Logger, metrics: Metrics, record: Too
       client_type: record.clientType,
       principal: record.principal,
       role_arn: record.roleArn,
+      source_identity: record.sourceIdentity,
+      role_session_name: record.roleSessionName,
       args_digest: digest,
       digest_error: error,
     });

@@ -1,9 +1,11 @@
 /**
  * Generated documents are up to date: each is regenerated from its source (the config schema, the
- * auth test matrix) and formatted exactly as `make docs` writes it, then compared with the file.
+ * auth test matrix, the tool registry, the bench results for the capacity model) and formatted
+ * exactly as `make docs` writes it, then compared with the file.
  */
 import { join } from "node:path";
 import { assertEquals, DENO, REPO_ROOT } from "../harness/mod.ts";
+import { replaceSection } from "../../bench/capacity.ts";
 
 /** Formats Markdown the way `deno fmt` formats the committed file. */
 export async function formatMarkdown(text: string): Promise<string> {
@@ -51,4 +53,24 @@ Deno.test("docs/tools.md matches the tool registry and category map (run `make d
   const expected = await formatMarkdown(await generate("server/tools/describe.ts"));
   const actual = await Deno.readTextFile(join(REPO_ROOT, "docs", "tools.md"));
   assertEquals(actual, expected);
+});
+
+Deno.test("docs/deployment.md's capacity model matches bench/RESULTS.md and the module defaults (run `make docs` after a bench run)", async () => {
+  const actual = await Deno.readTextFile(join(REPO_ROOT, "docs", "deployment.md"));
+  const out = await new Deno.Command(DENO, {
+    args: ["run", "--allow-read", "bench/capacity.ts"],
+    cwd: REPO_ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+  const section = new TextDecoder().decode(out.stdout).trimEnd();
+  assertEquals(actual, await formatMarkdown(replaceSection(actual, section)));
+  // `make docs` is what rewrites it.
+  const makefile = await Deno.readTextFile(join(REPO_ROOT, "Makefile"));
+  assertEquals(
+    /^docs:.*\n(?:\t.*\n)*\t.*bench\/capacity\.ts --write docs\/deployment\.md\n/m.test(makefile),
+    true,
+    "make docs runs bench/capacity.ts --write docs/deployment.md",
+  );
 });

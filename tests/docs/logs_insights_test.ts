@@ -6,7 +6,9 @@
  * reads only fields the server emits (for a rare event, marked `empty-ok`: that the catalog declares)
  * and the telemetry catalog defines, compares `msg` only with
  * events the server logs, and — unless its block is marked `empty-ok` — finds something. Queries
- * marked `waf` run against WAF log records in AWS's documented format instead.
+ * marked `waf` run against WAF log records in AWS's documented format instead; queries marked
+ * `cloudtrail` read a CloudTrail log group and run in audit_trail_test.ts, against CloudTrail records
+ * of a captured run's own AWS calls.
  */
 import { assert, assertEquals, assertRejects, startStack } from "../harness/mod.ts";
 import catalog from "../../server/telemetry/catalog.json" with { type: "json" };
@@ -163,6 +165,7 @@ interface DocQuery {
   where: string;
   text: string;
   waf: boolean;
+  cloudtrail: boolean;
   emptyOk: boolean;
 }
 
@@ -174,6 +177,7 @@ async function documentQueries(): Promise<DocQuery[]> {
         where: `${doc.path}:${block.line}`,
         text: block.code.trim(),
         waf: block.info.includes("waf"),
+        cloudtrail: block.info.includes("cloudtrail"),
         emptyOk: block.info.includes("empty-ok"),
       });
     }
@@ -295,6 +299,14 @@ Deno.test("every Logs Insights query in runbooks/ and docs/ runs against real se
 
   const problems: string[] = [];
   for (const q of queries) {
+    // Run against CloudTrail records of a captured run by audit_trail_test.ts, which reads the
+    // blocks of runbooks/audit-trail.md: one anywhere else would go unchecked, so it is refused.
+    if (q.cloudtrail) {
+      if (!q.where.startsWith("runbooks/audit-trail.md:")) {
+        problems.push(`${q.where}: cloudtrail queries belong in runbooks/audit-trail.md`);
+      }
+      continue;
+    }
     let parsed;
     try {
       parsed = parseQuery(q.text);

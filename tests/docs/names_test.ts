@@ -42,6 +42,8 @@ const AWS_TERMS: ReadonlySet<string> = new Set([
   "NoSuchEntity", // IAM error: the role does not exist
   "mcpServers", // Claude Desktop and Cursor configuration key
   "terminatingRuleId", // WAF log field: the rule that decided a request
+  "eventTime", // CloudTrail record field: when the call completed (runbooks/audit-trail.md)
+  "errorCode", // CloudTrail record field: the AWS error of a refused call
 ]);
 
 /** Table columns that name the Python predecessor's settings (not ours). */

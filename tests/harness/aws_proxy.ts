@@ -9,6 +9,8 @@
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
+  /** The query string ("" or "?…"): S3 subresources such as `?list-type=2`. */
+  readonly search: string;
   /** AWS operation: the form `Action` (query protocol) or the X-Amz-Target suffix (JSON protocol). */
   readonly action: string | undefined;
   /** Form parameters of a query-protocol request. */
@@ -16,6 +18,15 @@ export interface RecordedRequest {
   readonly at: number;
   /** HTTP status of the answer, once it is known (an injected error's or the emulator's). */
   status?: number;
+  /**
+   * Access key id that signed the request (SigV4 `Credential=` of the Authorization header, or the
+   * `X-Amz-Credential` of a presigned URL): AWS attributes the call to it.
+   */
+  readonly accessKeyId: string | undefined;
+  /** The User-Agent header (CloudTrail records it as `userAgent`). */
+  readonly userAgent: string | undefined;
+  /** The answer: status, AWS request id, body of query-protocol and error answers, error code. */
+  response?: { status: number; requestId: string | undefined; body?: string; errorCode?: string };
 }
 
 /** Behaviour for requests matching an action (or all). */
@@ -65,9 +76,13 @@ export function startAwsProxy(upstream: string): AwsProxy {
     const recorded: RecordedRequest = {
       method: req.method,
       path: url.pathname,
+      search: url.search,
       action,
       params,
       at: Date.now(),
+      accessKeyId: /Credential=([A-Z0-9]+)\//.exec(req.headers.get("authorization") ?? "")?.[1] ??
+        url.searchParams.get("X-Amz-Credential")?.split("/")[0],
+      userAgent: req.headers.get("user-agent") ?? undefined,
     };
     requests.push(recorded);
     const fault = faults.find((f) => f.action === undefined || f.action === action);
@@ -75,6 +90,11 @@ export function startAwsProxy(upstream: string): AwsProxy {
     if (fault?.drop) throw new Error("dependency down (injected)");
     if (fault?.error) {
       recorded.status = fault.error.status;
+      recorded.response = {
+        status: fault.error.status,
+        requestId: "proxy",
+        errorCode: fault.error.code,
+      };
       const xml =
         `<ErrorResponse><Error><Type>Sender</Type><Code>${fault.error.code}</Code><Message>injected</Message></Error><RequestId>proxy</RequestId></ErrorResponse>`;
       return new Response(xml, {
@@ -91,7 +111,18 @@ export function startAwsProxy(upstream: string): AwsProxy {
       redirect: "manual",
     });
     recorded.status = upstreamResponse.status;
-    return new Response(upstreamResponse.body, {
+    const requestId = upstreamResponse.headers.get("x-amz-request-id") ??
+      upstreamResponse.headers.get("x-amzn-requestid") ?? undefined;
+    // Query-protocol answers (STS, IAM) and errors are small XML documents: keep them for the tests.
+    const answer = params.has("Action") || upstreamResponse.status >= 400
+      ? await upstreamResponse.text()
+      : upstreamResponse.body;
+    recorded.response = {
+      status: upstreamResponse.status,
+      requestId,
+      ...(typeof answer === "string" ? { body: answer } : {}),
+    };
+    return new Response(answer, {
       status: upstreamResponse.status,
       headers: upstreamResponse.headers,
     });

@@ -59,9 +59,14 @@ function notRouted(response: Response, body: string): boolean {
   }
 }
 
-async function healthChecks(base: string, timeoutMs: number): Promise<CheckResult[]> {
+/** GET /healthz and /readyz (or the given paths) of `base`. */
+export async function healthChecks(
+  base: string,
+  timeoutMs: number,
+  paths: readonly ("/healthz" | "/readyz")[] = ["/healthz", "/readyz"],
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const path of ["/healthz", "/readyz"]) {
+  for (const path of paths) {
     const name = `GET ${path}`;
     try {
       const r = await fetch(new URL(path, base), { signal: AbortSignal.timeout(timeoutMs) });
@@ -102,7 +107,12 @@ async function healthChecks(base: string, timeoutMs: number): Promise<CheckResul
   return results;
 }
 
-async function metadataCheck(url: string, resource: string, timeoutMs: number) {
+/** The RFC 9728 metadata of `resource`, fetched from the server at `url`. */
+export async function metadataCheck(
+  url: string,
+  resource: string,
+  timeoutMs: number,
+): Promise<CheckResult> {
   const name = "protected resource metadata";
   const where = new URL(new URL(metadataUrlFor(resource)).pathname, url).href;
   try {
@@ -149,7 +159,12 @@ const INITIALIZE = {
   },
 };
 
-async function unauthenticatedCheck(url: string, resource: string, timeoutMs: number) {
+/** A POST without a token must get 401 with the Bearer challenge naming the metadata. */
+export async function unauthenticatedCheck(
+  url: string,
+  resource: string,
+  timeoutMs: number,
+): Promise<CheckResult> {
   const name = "POST without a token is refused";
   try {
     const r = await fetch(url, {

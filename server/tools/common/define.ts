@@ -170,6 +170,8 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         clientType: context?.clientType,
         principal: context?.principal.id,
         roleArn: context?.aws.roleArn,
+        sourceIdentity: context?.aws.sourceIdentity,
+        roleSessionName: context?.aws.roleSessionName,
         args,
       });
     }
