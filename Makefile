@@ -31,10 +31,11 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 .PHONY: bootstrap
-bootstrap: ## Install the pinned toolchain (Deno, Python venv, Terraform CLI config); idempotent
+bootstrap: ## Install the pinned toolchain (Deno, Python venv, Terraform CLI config, MCP Inspector CLI); idempotent
 	@bash .ci/lib/bootstrap_deno.sh
 	@bash .ci/lib/bootstrap_python.sh
 	@bash .ci/lib/bootstrap_terraform.sh
+	@bash .ci/lib/bootstrap_inspector.sh
 
 .PHONY: test
 test: bootstrap ## Run every check CI runs; ends with "N passed, N failed"
@@ -93,6 +94,7 @@ plan: ## terraform plan of examples/EXAMPLE with your credentials (VARS=your.tfv
 	@[ -n "$(EXAMPLE)" ] || { echo "usage: make plan EXAMPLE=<$$(ls examples | tr '\n' '|' | sed 's/|$$//')> [VARS=path/to/your.tfvars]" >&2; exit 2; }
 	@ls $(TF_EXAMPLE_DIR)/*.tf >/dev/null 2>&1 || { echo "make plan: $(TF_EXAMPLE_DIR) has no Terraform configuration" >&2; exit 2; }
 	@bash .ci/lib/bootstrap_terraform.sh
+	@bash .ci/lib/bootstrap_inspector.sh
 	terraform -chdir=$(TF_EXAMPLE_DIR) init -input=false
 	terraform -chdir=$(TF_EXAMPLE_DIR) plan -input=false $(if $(VARS),-var-file=$(abspath $(VARS))) -out=$(TF_PLAN_FILE)
 

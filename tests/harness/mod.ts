@@ -9,3 +9,4 @@ export * from "./seed.ts";
 export * from "./stack.ts";
 export * from "./assert.ts";
 export * from "./aws_proxy.ts";
+export * from "./discovery.ts";

@@ -19,6 +19,7 @@ import type { Logger } from "../../telemetry/logger.ts";
 import type { Metrics } from "../../telemetry/metrics.ts";
 import { categoryOf } from "../categories.ts";
 import { type AwsCallDescription, mapAwsError, ToolError } from "./errors.ts";
+import { portableSchema } from "./portable_schema.ts";
 
 /** Process-wide dependencies tools use (none of them holds per-user state). */
 export interface ToolDeps {
@@ -194,6 +195,9 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
     }
   }
 
+  // Built once per tool: every request's McpServer advertises the same portable JSON Schemas.
+  const inputSchema = portableSchema(spec.input);
+  const outputSchema = portableSchema(spec.output);
   return {
     name: spec.name,
     category,
@@ -206,14 +210,16 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
       // The SDK hands each call its request context: abort signal (client cancel) and progress.
       const callback =
         ((args: unknown, request: ServerContext) =>
-          execute(args as z.infer<I>, deps, request)) as unknown as ToolCallback<I>;
+          execute(args as z.infer<I>, deps, request)) as unknown as ToolCallback<
+            typeof inputSchema
+          >;
       server.registerTool(
         spec.name,
         {
           title: spec.title,
           description: spec.description,
-          inputSchema: spec.input,
-          outputSchema: spec.output,
+          inputSchema,
+          outputSchema,
           annotations: { title: spec.title, ...spec.annotations },
         },
         callback,
