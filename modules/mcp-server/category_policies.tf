@@ -15,12 +15,19 @@ locals {
             "athena:GetQueryExecution",
             "athena:GetQueryResults",
             "athena:GetWorkGroup",
+            "athena:ListQueryExecutions",
             "athena:StartQueryExecution",
             "athena:StopQueryExecution",
           ]
           Resource = [
             "arn:${local.policy_values.partition}:athena:${local.policy_values.region}:${local.policy_values.account_id}:workgroup/${local.policy_values.athena_workgroup}",
           ]
+        },
+        {
+          Sid      = "ListWorkGroupNames"
+          Effect   = "Allow"
+          Action   = "athena:ListWorkGroups"
+          Resource = "*"
         },
         {
           Sid    = "ReadGlueCatalog"

@@ -74,6 +74,19 @@ locals {
         ]
         description = "A request refused with 429 by the per-principal token bucket."
       }
+      ResourceRead = {
+        unit = "Count"
+        dimensions = [
+          [
+            "Resource",
+            "Outcome",
+          ],
+          [
+            "Outcome",
+          ],
+        ]
+        description = "An MCP resource read; Resource is the resource's registry name, Outcome is ok, error or denied."
+      }
       StsAssume = {
         unit = "Count"
         dimensions = [

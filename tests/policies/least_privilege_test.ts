@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { renderTemplate } from "../../policies/render.ts";
 import {
+  callersOf,
   categoryTemplate,
   exampleValues,
   loadCategories,
@@ -33,9 +34,9 @@ const calls = toolCalls(fx);
 const render = (template: PolicyDocument) =>
   renderTemplate(template as never, specs, values) as unknown as PolicyDocument;
 
-/** Every authorization the category's tools need, labelled by tool and API. */
+/** Every authorization the category's tools and resources need, labelled by caller and API. */
 function needs(category: string): { label: string; request: AuthzRequest }[] {
-  return categories[category].tools.flatMap((tool) =>
+  return callersOf(categories[category]).flatMap((tool) =>
     calls[tool].flatMap((call) =>
       call.aws.map((request) => ({
         label: `${tool} ${call.api} → ${request.action} ${request.resource}`,

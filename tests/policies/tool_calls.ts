@@ -27,6 +27,8 @@ import {
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   GetWorkGroupCommand,
+  ListQueryExecutionsCommand,
+  ListWorkGroupsCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
@@ -91,7 +93,7 @@ export type EmulatorCheck =
   /** moto (like AWS) authorizes nothing for this request. */
   | { readonly noAuthorization: string };
 
-/** One AWS API call a tool makes. */
+/** One AWS API call a tool (or an MCP resource, keyed by its URI or URI template) makes. */
 export interface ApiCall {
   readonly tool: string;
   /** `service:Operation` as in the SDK. */
@@ -718,6 +720,113 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
     // catalog
     catalog_url: [],
     catalog_uri: [],
+
+    // MCP resources, keyed by URI or URI template (policies/categories.json "resources").
+    // s3-read
+    "s3://{bucket}/{key}": [
+      getObject(
+        "s3://{bucket}/{key}",
+        "Read the start of the object (at most the server's read limit).",
+        (f) => f.objectKey,
+        "bytes=0-1048575",
+      )(fx),
+      {
+        tool: "s3://{bucket}/{key}",
+        api: "s3:GetObject",
+        why: "Read a given version (?versionId= in the URI).",
+        aws: [{ action: "s3:GetObjectVersion", resource: s3Object(fx, b0, fx.objectKey) }],
+        emulator: { enforces: "s3:GetObjectVersion" },
+        run: async (c, f) =>
+          drain(
+            await c.s3.send(
+              new GetObjectCommand({
+                Bucket: f.buckets[0],
+                Key: f.objectKey,
+                VersionId: f.objectVersionId,
+                Range: "bytes=0-1048575",
+              }),
+            ),
+          ),
+      },
+    ],
+    "quilt+s3://{bucket}#package={package}&path={path}": [
+      getObject(
+        "quilt+s3://{bucket}#package={package}&path={path}",
+        "Resolve `latest` (or a tag) to a top hash.",
+        latest,
+      )(fx),
+      list(
+        "quilt+s3://{bucket}#package={package}&path={path}",
+        "Resolve a short top hash (≥ 6 hex) to a manifest.",
+        (f) => f.buckets[0],
+        (f) => `.quilt/packages/${f.topHash.slice(0, 8)}`,
+      )(fx),
+      getObject(
+        "quilt+s3://{bucket}#package={package}&path={path}",
+        "Read the manifest to find the file's physical key.",
+        (f) => manifest(f.topHash),
+      )(fx),
+      {
+        tool: "quilt+s3://{bucket}#package={package}&path={path}",
+        api: "s3:GetObject",
+        why: "Read the start of the file at its pinned version (the manifest's physical key).",
+        aws: [{ action: "s3:GetObjectVersion", resource: s3Object(fx, b0, fx.objectKey) }],
+        emulator: { enforces: "s3:GetObjectVersion" },
+        run: async (c, f) =>
+          drain(
+            await c.s3.send(
+              new GetObjectCommand({
+                Bucket: f.buckets[0],
+                Key: f.objectKey,
+                VersionId: f.objectVersionId,
+                Range: "bytes=0-1048575",
+              }),
+            ),
+          ),
+      },
+    ],
+    // governance
+    "auth://status": [
+      {
+        tool: "auth://status",
+        api: "sts:GetCallerIdentity",
+        why: "Principal, account and assumed role of the current credentials.",
+        aws: [],
+        emulator: { noAuthorization: "GetCallerIdentity needs no permission (AWS and moto alike)" },
+        run: (c) => c.sts.send(new GetCallerIdentityCommand({})),
+      },
+    ],
+    // athena
+    "athena://workgroups": [
+      {
+        tool: "athena://workgroups",
+        api: "athena:ListWorkGroups",
+        why: "The account's workgroups (names, states, engines).",
+        aws: [{ action: "athena:ListWorkGroups", resource: "*" }],
+        emulator: { enforces: "athena:ListWorkGroups" },
+        run: (c) => c.athena.send(new ListWorkGroupsCommand({ MaxResults: 50 })),
+      },
+    ],
+    "athena://queries/recent": [
+      {
+        ...athena(
+          "athena://queries/recent",
+          "ListQueryExecutions",
+          "The newest query executions of the server's workgroup.",
+        ),
+        run: (c, f) =>
+          c.athena.send(new ListQueryExecutionsCommand({ WorkGroup: f.workgroup, MaxResults: 50 })),
+      },
+      {
+        ...athena(
+          "athena://queries/recent",
+          "GetQueryExecution",
+          "Each execution's SQL (to keep only the caller's own, by the server's mark), state and statistics.",
+        ),
+        run: (c, f) =>
+          c.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: f.queryExecutionId })),
+      },
+    ],
   };
 }
 

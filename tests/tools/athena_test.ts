@@ -161,7 +161,9 @@ async function queryTests(t: Deno.TestContext, client: Client, stack: Stack, adm
       s3.destroy();
     }
     const execution = await admin.execution(id);
-    assert.equal(execution.Query, sql);
+    // The caller's SQL, marked with the caller's digest for their own query history.
+    assert.match(execution.Query ?? "", /^\/\* quilt-mcp caller=[0-9a-f]{32} \*\/\n/);
+    assert.equal(execution.Query!.replace(/^[^\n]*\n/, ""), sql);
     assert.equal(execution.WorkGroup, "primary");
     assert.deepEqual(execution.QueryExecutionContext, { Database: "sales" });
   });

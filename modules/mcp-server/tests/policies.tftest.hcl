@@ -47,12 +47,19 @@ run "per_user_matches_reference_renderer" {
               "athena:GetQueryExecution",
               "athena:GetQueryResults",
               "athena:GetWorkGroup",
+              "athena:ListQueryExecutions",
               "athena:StartQueryExecution",
               "athena:StopQueryExecution"
             ],
             "Resource": [
               "arn:aws:athena:us-east-1:123456789012:workgroup/quilt-mcp"
             ]
+          },
+          {
+            "Sid": "ListWorkGroupNames",
+            "Effect": "Allow",
+            "Action": "athena:ListWorkGroups",
+            "Resource": "*"
           },
           {
             "Sid": "ReadGlueCatalog",
@@ -541,12 +548,19 @@ run "single_tenant_matches_reference_renderer" {
               "athena:GetQueryExecution",
               "athena:GetQueryResults",
               "athena:GetWorkGroup",
+              "athena:ListQueryExecutions",
               "athena:StartQueryExecution",
               "athena:StopQueryExecution"
             ],
             "Resource": [
               "arn:aws:athena:us-east-1:123456789012:workgroup/quilt-mcp"
             ]
+          },
+          {
+            "Sid": "ListWorkGroupNames",
+            "Effect": "Allow",
+            "Action": "athena:ListWorkGroups",
+            "Resource": "*"
           },
           {
             "Sid": "ReadGlueCatalog",

@@ -30,6 +30,7 @@ import {
 } from "./athena_paging.ts";
 import { isHeaderRow, resultColumns, RowBudget, rowValues } from "./athena_results.ts";
 import { checkReadOnly, READ_KEYWORDS } from "./athena_sql.ts";
+import { markedSql } from "./athena_history.ts";
 
 /** Rows per answer unless the caller asks otherwise (never above the server's athenaMaxRows). */
 export const DEFAULT_MAX_ROWS = 100;
@@ -217,7 +218,8 @@ export function athenaQueryTool(clock: Clock): ToolDefinition {
         () =>
           env.deps.aws.athena().send(
             new StartQueryExecutionCommand({
-              QueryString: args.sql,
+              // Marked with the caller's digest for the caller's own query history (resource).
+              QueryString: markedSql(args.sql!, check.keyword, env.context),
               WorkGroup: workgroup,
               QueryExecutionContext: context,
               ResultConfiguration: placement.outputLocation

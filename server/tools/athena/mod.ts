@@ -15,3 +15,6 @@ export function createAthenaTools(clock: Clock = SYSTEM_CLOCK): readonly ToolDef
 
 /** Tools of the athena category. */
 export const ATHENA_TOOLS: readonly ToolDefinition[] = createAthenaTools();
+
+/** Resources of the athena category. */
+export { ATHENA_RESOURCES } from "./athena_resources.ts";

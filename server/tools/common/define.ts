@@ -102,6 +102,48 @@ function errorResult(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
 }
 
+/**
+ * What a tool or resource body receives for one call in `context`: AWS failures are mapped to
+ * clear errors naming `category` (and a credential error makes the cache forget them); the
+ * client's cancel signal and progress reporting come from the SDK's request context when there is
+ * one.
+ */
+export function toolEnv(
+  context: RequestContext,
+  deps: ToolDeps,
+  category: string,
+  request?: ServerContext,
+): ToolEnv {
+  const progressToken = request?.mcpReq._meta?.progressToken;
+  return {
+    context,
+    deps,
+    signal: request?.mcpReq.signal ?? new AbortController().signal,
+    progress: async (done, total, message) => {
+      if (progressToken === undefined || !request) return;
+      await request.mcpReq.notify({
+        method: "notifications/progress",
+        params: {
+          progressToken,
+          progress: done,
+          ...(total !== undefined ? { total } : {}),
+          ...(message ? { message } : {}),
+        },
+      }).catch(() => {});
+    },
+    aws: async (call, fn) => {
+      try {
+        return await fn();
+      } catch (e) {
+        const mapped = mapAwsError(e, { ...call, category });
+        const name = (e as { name?: string })?.name;
+        if (name) context.aws.onCredentialError?.(name);
+        throw mapped;
+      }
+    },
+  };
+}
+
 /** Declares a tool; its category comes from policies/categories.json. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   spec: ToolSpec<I, O>,
@@ -125,35 +167,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         reason = "category_disabled";
         return errorResult(`The '${category}' tool category is not enabled on this server.`);
       }
-      const ctx = context;
-      const progressToken = request?.mcpReq._meta?.progressToken;
-      const env: ToolEnv = {
-        context: ctx,
-        deps,
-        signal: request?.mcpReq.signal ?? new AbortController().signal,
-        progress: async (done, total, message) => {
-          if (progressToken === undefined || !request) return;
-          await request.mcpReq.notify({
-            method: "notifications/progress",
-            params: {
-              progressToken,
-              progress: done,
-              ...(total !== undefined ? { total } : {}),
-              ...(message ? { message } : {}),
-            },
-          }).catch(() => {});
-        },
-        aws: async (call, fn) => {
-          try {
-            return await fn();
-          } catch (e) {
-            const mapped = mapAwsError(e, { ...call, category: category! });
-            const name = (e as { name?: string })?.name;
-            if (name) ctx.aws.onCredentialError?.(name);
-            throw mapped;
-          }
-        },
-      };
+      const env = toolEnv(context, deps, category!, request);
       const output = await spec.run(args, env);
       outcome = "ok";
       return {
