@@ -158,6 +158,14 @@ locals {
             [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/packages/*"],
           ])
         },
+        {
+          Sid    = "ReadWorkflows"
+          Effect = "Allow"
+          Action = "s3:GetObject"
+          Resource = flatten([
+            [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/workflows/*"],
+          ])
+        },
       ]
     }
     "packages-write" = {

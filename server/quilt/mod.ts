@@ -17,3 +17,5 @@ export * from "./registry.ts";
 export * from "./browse.ts";
 export * from "./diff.ts";
 export * from "./uri.ts";
+export * from "./yaml.ts";
+export * from "./workflows.ts";

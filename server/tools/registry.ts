@@ -11,7 +11,7 @@ import type { ResourceDefinition } from "./common/define_resource.ts";
 import { ATHENA_RESOURCES, ATHENA_TOOLS } from "./athena/mod.ts";
 import { CATALOG_TOOLS } from "./catalog/mod.ts";
 import { GOVERNANCE_RESOURCES, GOVERNANCE_TOOLS } from "./governance/mod.ts";
-import { PACKAGES_READ_TOOLS } from "./packages-read/mod.ts";
+import { PACKAGES_READ_RESOURCES, PACKAGES_READ_TOOLS } from "./packages-read/mod.ts";
 import { PACKAGES_WRITE_TOOLS } from "./packages-write/mod.ts";
 import { S3_READ_RESOURCES, S3_READ_TOOLS } from "./s3-read/mod.ts";
 import { S3_WRITE_TOOLS } from "./s3-write/mod.ts";
@@ -46,6 +46,7 @@ export function registerTools(
 /** All resource definitions, across categories. */
 export const ALL_RESOURCES: readonly ResourceDefinition[] = [
   ...S3_READ_RESOURCES,
+  ...PACKAGES_READ_RESOURCES,
   ...GOVERNANCE_RESOURCES,
   ...ATHENA_RESOURCES,
 ];

@@ -394,6 +394,14 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
           drain(await c.s3.send(new GetObjectCommand({ Bucket: f.buckets[0], Key: f.objectKey }))),
       },
     ],
+    bucket_objects_search: [
+      list(
+        "bucket_objects_search",
+        "List keys of each searched bucket (bounded by max_keys_examined), matching words locally.",
+        (f) => f.buckets[0],
+        () => "",
+      )(fx),
+    ],
     // s3-write
     bucket_objects_put: [
       putObject(
@@ -446,6 +454,34 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
     package_diff: [
       getObject("package_diff", "Read the first manifest.", (f) => manifest(f.topHash))(fx),
       getObject("package_diff", "Read the second manifest.", (f) => manifest(f.parentHash))(fx),
+    ],
+    package_metadata_templates: [
+      getObject(
+        "package_metadata_templates",
+        "Read the registry's workflows configuration.",
+        () => ".quilt/workflows/config.yml",
+        "bytes=0-1048575",
+      )(fx),
+      getObject(
+        "package_metadata_templates",
+        "Read a workflow's metadata JSON Schema (an s3:// URL in the registry).",
+        () => ".quilt/workflows/schemas/sample.json",
+        "bytes=0-1048575",
+      )(fx),
+    ],
+    package_metadata_validate: [
+      getObject(
+        "package_metadata_validate",
+        "Read the registry's workflows configuration.",
+        () => ".quilt/workflows/config.yml",
+        "bytes=0-1048575",
+      )(fx),
+      getObject(
+        "package_metadata_validate",
+        "Read the workflow's metadata JSON Schema.",
+        () => ".quilt/workflows/schemas/sample.json",
+        "bytes=0-1048575",
+      )(fx),
     ],
     // packages-write
     package_create: [
@@ -572,6 +608,8 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
       )(fx),
     ],
     catalog_search: [],
+    search_explain: [],
+    search_suggest: [],
     // governance
     auth_status: [
       {
@@ -784,6 +822,21 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
             ),
           ),
       },
+    ],
+    // packages-read
+    "metadata://{bucket}/templates": [
+      getObject(
+        "metadata://{bucket}/templates",
+        "Read the registry's workflows configuration.",
+        () => ".quilt/workflows/config.yml",
+        "bytes=0-1048575",
+      )(fx),
+      getObject(
+        "metadata://{bucket}/templates",
+        "Read each workflow's metadata JSON Schema.",
+        () => ".quilt/workflows/schemas/sample.json",
+        "bytes=0-1048575",
+      )(fx),
     ],
     // governance
     "auth://status": [

@@ -210,6 +210,15 @@ run "per_user_matches_reference_renderer" {
               "arn:aws:s3:::acme-genomics-raw/.quilt/packages/*",
               "arn:aws:s3:::acme-genomics-curated/.quilt/packages/*"
             ]
+          },
+          {
+            "Sid": "ReadWorkflows",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": [
+              "arn:aws:s3:::acme-genomics-raw/.quilt/workflows/*",
+              "arn:aws:s3:::acme-genomics-curated/.quilt/workflows/*"
+            ]
           }
         ]
       }
@@ -719,6 +728,15 @@ run "single_tenant_matches_reference_renderer" {
               "arn:aws:s3:::acme-genomics-curated/.quilt/named_packages/*",
               "arn:aws:s3:::acme-genomics-raw/.quilt/packages/*",
               "arn:aws:s3:::acme-genomics-curated/.quilt/packages/*"
+            ]
+          },
+          {
+            "Sid": "ReadWorkflows",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": [
+              "arn:aws:s3:::acme-genomics-raw/.quilt/workflows/*",
+              "arn:aws:s3:::acme-genomics-curated/.quilt/workflows/*"
             ]
           }
         ]
