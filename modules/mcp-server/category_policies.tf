@@ -24,6 +24,14 @@ locals {
           ]
         },
         {
+          Sid    = "UseTabulatorCatalog"
+          Effect = "Allow"
+          Action = "athena:GetDataCatalog"
+          Resource = [
+            "arn:${local.policy_values.partition}:athena:${local.policy_values.region}:${local.policy_values.account_id}:datacatalog/quilt-*-tabulator",
+          ]
+        },
+        {
           Sid      = "ListWorkGroupNames"
           Effect   = "Allow"
           Action   = "athena:ListWorkGroups"
@@ -302,6 +310,7 @@ locals {
 
   # Categories without a policy (they call no AWS API), with the reason.
   categories_without_policy = {
+    "admin"   = "The admin tools call only the Quilt catalog's admin GraphQL API, with the caller's own catalog administrator credential; they make no AWS call, so no IAM permission can enable them (AWS credentials alone give no access)."
     "catalog" = "catalog_url and catalog_uri only build strings from their inputs and the configured catalog URL; they call no AWS API, so the category needs no IAM policy (an IAM policy without statements would be invalid)."
   }
 

@@ -8,6 +8,7 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { ToolDefinition, ToolDeps } from "./common/define.ts";
 import type { ResourceDefinition } from "./common/define_resource.ts";
+import { ADMIN_TOOLS } from "./admin/mod.ts";
 import { ATHENA_RESOURCES, ATHENA_TOOLS } from "./athena/mod.ts";
 import { CATALOG_TOOLS } from "./catalog/mod.ts";
 import { GOVERNANCE_RESOURCES, GOVERNANCE_TOOLS } from "./governance/mod.ts";
@@ -27,6 +28,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...GOVERNANCE_TOOLS,
   ...ATHENA_TOOLS,
   ...CATALOG_TOOLS,
+  ...ADMIN_TOOLS,
 ];
 
 /** The definitions of the enabled categories. */

@@ -24,6 +24,7 @@ import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import { type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import {
   type AthenaClient,
+  GetDataCatalogCommand,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   GetWorkGroupCommand,
@@ -755,9 +756,88 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
           c.glue.send(new GetTableCommand({ DatabaseName: f.glueDatabase, Name: f.glueTable })),
       },
     ],
+    tabulator_buckets_list: [],
+    tabulator_tables_list: [],
+    tabulator_query: [
+      {
+        tool: "tabulator_query",
+        api: "athena:GetDataCatalog",
+        why:
+          "Check that the stack's Tabulator data catalog (quilt-<stack>-tabulator) exists and may be used.",
+        aws: [{
+          action: "athena:GetDataCatalog",
+          resource:
+            `arn:${fx.partition}:athena:${fx.region}:${fx.accountId}:datacatalog/quilt-acme-tabulator`,
+        }],
+        emulator: { enforces: "athena:GetDataCatalog" },
+        run: (c) => c.athena.send(new GetDataCatalogCommand({ Name: "quilt-acme-tabulator" })),
+      },
+      ...([
+        "GetWorkGroup",
+        "StartQueryExecution",
+        "GetQueryExecution",
+        "GetQueryResults",
+        "StopQueryExecution",
+      ] as const)
+        .map((api) => ({
+          ...athena(
+            "tabulator_query",
+            api,
+            "As athena_query_execute, in the Tabulator data catalog (the stack's connector Lambda and spill bucket are authorized by the Quilt stack's TabulatorOpenQueryPolicy, not by this category).",
+          ),
+          run: (c: Clients, f: Fixture) =>
+            api === "GetWorkGroup"
+              ? c.athena.send(new GetWorkGroupCommand({ WorkGroup: f.workgroup }))
+              : api === "StartQueryExecution"
+              ? c.athena.send(
+                new StartQueryExecutionCommand({
+                  WorkGroup: f.workgroup,
+                  QueryString: 'SELECT * FROM "counts" LIMIT 10',
+                  QueryExecutionContext: {
+                    Catalog: "quilt-acme-tabulator",
+                    Database: f.buckets[0],
+                  },
+                }),
+              )
+              : api === "GetQueryExecution"
+              ? c.athena.send(
+                new GetQueryExecutionCommand({ QueryExecutionId: f.queryExecutionId }),
+              )
+              : api === "GetQueryResults"
+              ? c.athena.send(new GetQueryResultsCommand({ QueryExecutionId: f.queryExecutionId }))
+              : c.athena.send(
+                new StopQueryExecutionCommand({ QueryExecutionId: f.cancelQueryExecutionId }),
+              ),
+        })),
+    ],
     // catalog
     catalog_url: [],
     catalog_uri: [],
+    // admin: the catalog's admin GraphQL API only (no AWS call)
+    ...Object.fromEntries(
+      [
+        "admin_users_list",
+        "admin_user_get",
+        "admin_user_create",
+        "admin_user_delete",
+        "admin_user_set_email",
+        "admin_user_set_role",
+        "admin_user_add_roles",
+        "admin_user_remove_roles",
+        "admin_user_set_admin",
+        "admin_user_set_active",
+        "admin_user_reset_password",
+        "admin_roles_list",
+        "admin_sso_config_get",
+        "admin_sso_config_set",
+        "admin_sso_config_remove",
+        "tabulator_table_create",
+        "tabulator_table_delete",
+        "tabulator_table_rename",
+        "admin_tabulator_open_query_get",
+        "admin_tabulator_open_query_set",
+      ].map((tool) => [tool, [] as ApiCall[]]),
+    ),
 
     // MCP resources, keyed by URI or URI template (policies/categories.json "resources").
     // s3-read

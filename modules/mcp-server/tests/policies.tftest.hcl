@@ -56,6 +56,14 @@ run "per_user_matches_reference_renderer" {
             ]
           },
           {
+            "Sid": "UseTabulatorCatalog",
+            "Effect": "Allow",
+            "Action": "athena:GetDataCatalog",
+            "Resource": [
+              "arn:aws:athena:us-east-1:123456789012:datacatalog/quilt-*-tabulator"
+            ]
+          },
+          {
             "Sid": "ListWorkGroupNames",
             "Effect": "Allow",
             "Action": "athena:ListWorkGroups",
@@ -388,6 +396,11 @@ run "per_user_matches_reference_renderer" {
   }
 
   assert {
+    condition     = !contains(keys(output.category_policies), "admin")
+    error_message = "admin calls no AWS API and must have no policy."
+  }
+
+  assert {
     condition = jsondecode(aws_iam_role.task.assume_role_policy) == jsondecode(<<-JSON
       {
         "Version": "2012-10-17",
@@ -563,6 +576,14 @@ run "single_tenant_matches_reference_renderer" {
             ],
             "Resource": [
               "arn:aws:athena:us-east-1:123456789012:workgroup/quilt-mcp"
+            ]
+          },
+          {
+            "Sid": "UseTabulatorCatalog",
+            "Effect": "Allow",
+            "Action": "athena:GetDataCatalog",
+            "Resource": [
+              "arn:aws:athena:us-east-1:123456789012:datacatalog/quilt-*-tabulator"
             ]
           },
           {
@@ -929,6 +950,11 @@ run "single_tenant_matches_reference_renderer" {
   assert {
     condition     = !contains(keys(output.category_policies), "catalog")
     error_message = "catalog calls no AWS API and must have no policy."
+  }
+
+  assert {
+    condition     = !contains(keys(output.category_policies), "admin")
+    error_message = "admin calls no AWS API and must have no policy."
   }
 
   assert {
