@@ -72,11 +72,12 @@ fmt: bootstrap ## Format TypeScript, Markdown, JSON and Terraform in place
 	@terraform fmt -recursive modules examples
 
 .PHONY: docs
-docs: bootstrap ## Regenerate the generated documents (configuration, tool reference, auth test matrix)
+docs: bootstrap ## Regenerate the generated documents (configuration, tool reference, auth test matrix, Python mapping)
 	@$(DENO) run $(DENO_FROZEN) server/config/describe.ts --markdown > docs/configuration.md
 	@$(DENO) run $(DENO_FROZEN) tests/docs/render_auth_matrix.ts > docs/auth-test-matrix.md
-	@$(DENO) run $(DENO_FROZEN) --allow-env --allow-read server/tools/describe.ts > docs/tools.md
-	@$(DENO) fmt docs/configuration.md docs/auth-test-matrix.md docs/tools.md
+	@$(DENO) run $(DENO_FROZEN) --allow-env --allow-read tests/docs/render_python_mapping.ts --tools > docs/tools.md
+	@$(DENO) run $(DENO_FROZEN) --allow-env --allow-read --allow-write=docs/migration-from-python.md tests/docs/render_python_mapping.ts
+	@$(DENO) fmt docs/configuration.md docs/auth-test-matrix.md docs/tools.md docs/migration-from-python.md
 
 # --- deployment (docs/deployment.md) ---------------------------------------------------------
 IMAGE ?= quilt-mcp:$(shell sed -n 's/.*VERSION = "\(.*\)".*/\1/p' server/version.ts)

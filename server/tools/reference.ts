@@ -11,7 +11,7 @@ export function toolReference(): string {
   const out = [
     "# Tool reference",
     "",
-    "<!-- Generated from server/tools/registry.ts and policies/categories.json by `make docs`; a test keeps it in sync. Do not edit. -->",
+    "<!-- Generated from server/tools/registry.ts, policies/categories.json and docs/data/python-mapping.json by `make docs`; a test keeps it in sync. Do not edit. -->",
     "",
     "Tools are grouped in categories (`policies/categories.json`); a server registers only the tools of",
     "its enabled categories (`QUILT_MCP_TOOL_CATEGORIES`), and each category has its own IAM policy in",
