@@ -42,7 +42,7 @@ export interface QueryReading {
   readonly fixed: string;
 }
 
-const OPERATORS = new Set(["AND", "OR", "NOT", "&&", "||", "!"]);
+const OPERATORS: ReadonlySet<string> = new Set(["AND", "OR", "NOT", "&&", "||", "!"]);
 
 /** Splits a search text into its parts and names its problems. */
 export function readQuery(text: string): QueryReading {
