@@ -31,10 +31,11 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 .PHONY: bootstrap
-bootstrap: ## Install the pinned toolchain (Deno, Python venv, Terraform CLI config); idempotent
+bootstrap: ## Install the pinned toolchain (Deno, Python venv, Terraform CLI config, MCP Inspector CLI); idempotent
 	@bash .ci/lib/bootstrap_deno.sh
 	@bash .ci/lib/bootstrap_python.sh
 	@bash .ci/lib/bootstrap_terraform.sh
+	@bash .ci/lib/bootstrap_inspector.sh
 
 .PHONY: test
 test: bootstrap ## Run every check CI runs; ends with "N passed, N failed"
@@ -71,12 +72,13 @@ fmt: bootstrap ## Format TypeScript, Markdown, JSON and Terraform in place
 	@terraform fmt -recursive modules examples
 
 .PHONY: docs
-docs: bootstrap ## Regenerate the generated documents (configuration, tool reference, auth test matrix, capacity model)
+docs: bootstrap ## Regenerate the generated documents (configuration, tool reference, auth test matrix, Python mapping, capacity model)
 	@$(DENO) run $(DENO_FROZEN) server/config/describe.ts --markdown > docs/configuration.md
 	@$(DENO) run $(DENO_FROZEN) tests/docs/render_auth_matrix.ts > docs/auth-test-matrix.md
-	@$(DENO) run $(DENO_FROZEN) --allow-env --allow-read server/tools/describe.ts > docs/tools.md
+	@$(DENO) run $(DENO_FROZEN) --allow-env --allow-read tests/docs/render_python_mapping.ts --tools > docs/tools.md
+	@$(DENO) run $(DENO_FROZEN) --allow-env --allow-read --allow-write=docs/migration-from-python.md tests/docs/render_python_mapping.ts
 	@$(DENO) run $(DENO_FROZEN) --allow-read --allow-write=docs/deployment.md bench/capacity.ts --write docs/deployment.md
-	@$(DENO) fmt docs/configuration.md docs/auth-test-matrix.md docs/tools.md docs/deployment.md
+	@$(DENO) fmt docs/configuration.md docs/auth-test-matrix.md docs/tools.md docs/migration-from-python.md docs/deployment.md
 
 # --- deployment (docs/deployment.md) ---------------------------------------------------------
 IMAGE ?= quilt-mcp:$(shell sed -n 's/.*VERSION = "\(.*\)".*/\1/p' server/version.ts)

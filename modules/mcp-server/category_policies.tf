@@ -15,12 +15,27 @@ locals {
             "athena:GetQueryExecution",
             "athena:GetQueryResults",
             "athena:GetWorkGroup",
+            "athena:ListQueryExecutions",
             "athena:StartQueryExecution",
             "athena:StopQueryExecution",
           ]
           Resource = [
             "arn:${local.policy_values.partition}:athena:${local.policy_values.region}:${local.policy_values.account_id}:workgroup/${local.policy_values.athena_workgroup}",
           ]
+        },
+        {
+          Sid    = "UseTabulatorCatalog"
+          Effect = "Allow"
+          Action = "athena:GetDataCatalog"
+          Resource = [
+            "arn:${local.policy_values.partition}:athena:${local.policy_values.region}:${local.policy_values.account_id}:datacatalog/quilt-*-tabulator",
+          ]
+        },
+        {
+          Sid      = "ListWorkGroupNames"
+          Effect   = "Allow"
+          Action   = "athena:ListWorkGroups"
+          Resource = "*"
         },
         {
           Sid    = "ReadGlueCatalog"
@@ -149,6 +164,14 @@ locals {
           Resource = flatten([
             [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/named_packages/*"],
             [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/packages/*"],
+          ])
+        },
+        {
+          Sid    = "ReadWorkflows"
+          Effect = "Allow"
+          Action = "s3:GetObject"
+          Resource = flatten([
+            [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/workflows/*"],
           ])
         },
       ]
@@ -287,6 +310,7 @@ locals {
 
   # Categories without a policy (they call no AWS API), with the reason.
   categories_without_policy = {
+    "admin"   = "The admin tools call only the Quilt catalog's admin GraphQL API, with the caller's own catalog administrator credential; they make no AWS call, so no IAM permission can enable them (AWS credentials alone give no access)."
     "catalog" = "catalog_url and catalog_uri only build strings from their inputs and the configured catalog URL; they call no AWS API, so the category needs no IAM policy (an IAM policy without statements would be invalid)."
   }
 

@@ -833,8 +833,8 @@ variable "tool_categories" {
   default     = ["s3-read", "packages-read", "search", "governance", "catalog"]
 
   validation {
-    condition     = length(var.tool_categories) > 0 && alltrue([for c in var.tool_categories : contains(["s3-read", "s3-write", "packages-read", "packages-write", "search", "governance", "athena", "catalog"], c)])
-    error_message = "tool_categories must be a non-empty list of s3-read, s3-write, packages-read, packages-write, search, governance, athena, catalog."
+    condition     = length(var.tool_categories) > 0 && alltrue([for c in var.tool_categories : contains(["s3-read", "s3-write", "packages-read", "packages-write", "search", "governance", "athena", "catalog", "admin"], c)])
+    error_message = "tool_categories must be a non-empty list of s3-read, s3-write, packages-read, packages-write, search, governance, athena, catalog, admin."
   }
 }
 

@@ -74,6 +74,19 @@ locals {
         ]
         description = "JSON-RPC messages refused with 429 by the per-principal token bucket (a refused batch adds one per message it carried)."
       }
+      ResourceRead = {
+        unit = "Count"
+        dimensions = [
+          [
+            "Resource",
+            "Outcome",
+          ],
+          [
+            "Outcome",
+          ],
+        ]
+        description = "An MCP resource read; Resource is the resource's registry name, Outcome is ok, error or denied."
+      }
       StsAssume = {
         unit = "Count"
         dimensions = [

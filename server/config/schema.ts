@@ -453,10 +453,11 @@ export const SETTINGS: readonly Setting[] = [
       "governance",
       "athena",
       "catalog",
+      "admin",
     ],
     group: "tools",
     description:
-      "Enabled tool categories (policies/categories.json). Read-only ones by default; write categories and athena are opt-in.",
+      "Enabled tool categories (policies/categories.json). Read-only ones by default; write categories, athena and admin are opt-in.",
   },
   {
     key: "buckets",

@@ -5,13 +5,14 @@
  * @module
  */
 import { McpServer, type McpServerFactory } from "@modelcontextprotocol/server";
-import { registerTools } from "../tools/registry.ts";
+import { registerResources, registerTools } from "../tools/registry.ts";
 import type { ToolDeps } from "../tools/common/define.ts";
 import { VERSION } from "../version.ts";
 
 const INSTRUCTIONS =
   "Governed access to Quilt data on AWS: S3 buckets, Quilt packages, search, permissions and Athena. " +
-  "Call auth_status to see who you are and which tool categories are enabled.";
+  "Call auth_status to see who you are and which tool categories are enabled. " +
+  "Resources (s3://, quilt+s3://, auth://, athena://, metadata://) attach data and context.";
 
 /** The factory handed to createMcpHandler / serveStdio. */
 export function mcpServerFactory(
@@ -24,6 +25,7 @@ export function mcpServerFactory(
       { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
     );
     registerTools(server, deps, categories);
+    registerResources(server, deps, categories);
     return server;
   };
 }

@@ -1,6 +1,6 @@
 /** The tool reference in Markdown, generated from the registry and the category map (docs/tools.md). @module */
 import { CATEGORIES } from "./categories.ts";
-import { ALL_TOOLS } from "./registry.ts";
+import { ALL_RESOURCES, ALL_TOOLS } from "./registry.ts";
 
 function cell(text: string): string {
   return text.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -11,11 +11,14 @@ export function toolReference(): string {
   const out = [
     "# Tool reference",
     "",
-    "<!-- Generated from server/tools/registry.ts and policies/categories.json by `make docs`; a test keeps it in sync. Do not edit. -->",
+    "<!-- Generated from server/tools/registry.ts, policies/categories.json and docs/data/python-mapping.json by `make docs`; a test keeps it in sync. Do not edit. -->",
     "",
     "Tools are grouped in categories (`policies/categories.json`); a server registers only the tools of",
     "its enabled categories (`QUILT_MCP_TOOL_CATEGORIES`), and each category has its own IAM policy in",
-    "`policies/`. Annotations are hints for clients, never authorization.",
+    "`policies/`. Annotations are hints for clients, never authorization. A category may also serve",
+    "MCP resources (data and context a client can attach: `resources/list`, `resources/templates/list`,",
+    "`resources/read`); they follow the same rules as its tools: registered only when the category is",
+    "enabled, read as the caller, within the configured buckets, and audited.",
     "",
   ];
   for (const [category, spec] of Object.entries(CATEGORIES)) {
@@ -40,6 +43,25 @@ export function toolReference(): string {
       );
     }
     out.push("");
+    const resources = (spec.resources ?? []).map((uri) => {
+      const resource = ALL_RESOURCES.find((r) => r.uri === uri);
+      if (!resource) throw new Error(`${uri} is in the category map but not registered`);
+      return resource;
+    });
+    if (resources.length > 0) {
+      out.push(
+        `Resources of ${category}:`,
+        "",
+        "| Resource (URI or template) | Title | Type | What it holds |",
+        "|---|---|---|---|",
+        ...resources.map((r) =>
+          `| \`${r.uri}\` | ${cell(r.title)} | ${r.template ? "template" : "resource"} | ${
+            cell(r.description)
+          } |`
+        ),
+        "",
+      );
+    }
   }
   return out.join("\n");
 }

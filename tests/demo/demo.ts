@@ -7,7 +7,9 @@
  */
 import { join } from "node:path";
 import {
+  connectHttp,
   connectStdio,
+  followResourceMetadata,
   PYTHON,
   REPO_ROOT,
   seedBucket,
@@ -37,10 +39,11 @@ async function pushPackage(env: Record<string, string>): Promise<string> {
 async function main() {
   const started = performance.now();
   section("Starting the AWS emulator, a token issuer and quilt-mcp (HTTP)");
-  await using stack = await startStack({ roles: ["data-analyst"] });
+  // The public URL is the address the server listens on, so a client can follow what it advertises.
+  await using stack = await startStack({ roles: ["data-analyst"], advertiseListenAddress: true });
   console.log(`emulator      ${stack.moto.endpoint}`);
   console.log(`token issuer  ${stack.issuer.issuer} (JWKS ${stack.issuer.jwksUrl})`);
-  console.log(`quilt-mcp     ${stack.server.origin}/mcp`);
+  console.log(`quilt-mcp     ${stack.publicUrl}`);
 
   section("Seeding s3://quilt-demo and pushing a Quilt package with quilt3");
   await seedBucket(stack.moto, BUCKET, {
@@ -51,8 +54,18 @@ async function main() {
   const topHash = await pushPackage(stack.moto.env());
   console.log(`${PACKAGE} pushed by quilt3, top hash ${topHash.slice(0, 12)}…`);
 
+  section("Discovery: an MCP client without a token follows the server's resource_metadata");
+  const discovery = await followResourceMetadata(stack.publicUrl);
+  console.log(`HTTP ${discovery.status}  WWW-Authenticate: ${discovery.challenge}`);
+  console.log(`GET ${discovery.metadataUrl} →`);
+  console.log(JSON.stringify(discovery.metadata, null, 2));
+
   section("An MCP client (2026-07-28 protocol) connects as alice@example.com with a bearer token");
-  await using alice = await stack.http("alice@example.com", { era: "modern" });
+  // The token's audience and the URL called are what the metadata document names.
+  await using alice = await connectHttp(new URL(discovery.metadata.resource).origin, {
+    token: await stack.token("alice@example.com", {}, { audience: discovery.metadata.resource }),
+    era: "modern",
+  });
   const tools = (await alice.listTools()).tools.map((t) => t.name);
   console.log(`tools/list → ${tools.length} tools: ${tools.join(", ")}`);
 
@@ -84,17 +97,6 @@ async function main() {
     );
     console.log(JSON.stringify(browse, null, 2).split("\n").slice(0, 30).join("\n"));
   }
-
-  section("Refused: a request without a token");
-  const refused = await fetch(`${stack.server.origin}/mcp`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
-  });
-  await refused.body?.cancel();
-  console.log(
-    `HTTP ${refused.status}  WWW-Authenticate: ${refused.headers.get("www-authenticate")}`,
-  );
 
   section("The same server as a desktop client sees it (stdio, your own AWS credentials)");
   await using desktop = await connectStdio(stack.serverEnv);

@@ -50,7 +50,9 @@ Deno.test("docs/auth-test-matrix.md matches tests/server/auth_cases.ts (run `mak
 });
 
 Deno.test("docs/tools.md matches the tool registry and category map (run `make docs` after changing a tool)", async () => {
-  const expected = await formatMarkdown(await generate("server/tools/describe.ts"));
+  const expected = await formatMarkdown(
+    await generate("tests/docs/render_python_mapping.ts", ["--tools"]),
+  );
   const actual = await Deno.readTextFile(join(REPO_ROOT, "docs", "tools.md"));
   assertEquals(actual, expected);
 });

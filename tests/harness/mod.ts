@@ -10,3 +10,5 @@ export * from "./seed.ts";
 export * from "./stack.ts";
 export * from "./assert.ts";
 export * from "./aws_proxy.ts";
+export * from "./discovery.ts";
+export * from "./fake_catalog.ts";

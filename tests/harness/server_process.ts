@@ -68,11 +68,14 @@ function parseJson(line: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Starts `quilt-mcp serve --transport http --port 0` with the given environment and arguments. */
+/**
+ * Starts `quilt-mcp serve --transport http` on 127.0.0.1 with the given environment and arguments,
+ * on an ephemeral port unless `options.port` names one.
+ */
 export async function startHttpServer(
   env: Record<string, string>,
   args: string[] = [],
-  options: { startTimeoutMs?: number } = {},
+  options: { startTimeoutMs?: number; port?: number } = {},
 ): Promise<ServerProcess> {
   const child = new Deno.Command(DENO, {
     args: serverCommandArgs([
@@ -82,7 +85,7 @@ export async function startHttpServer(
       "--host",
       "127.0.0.1",
       "--port",
-      "0",
+      String(options.port ?? 0),
       ...args,
     ]),
     env: baseServerEnv(env),

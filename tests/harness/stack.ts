@@ -29,6 +29,12 @@ export interface StackOptions {
   moto?: Moto;
   /** Route the HTTP server's AWS traffic through a recording, fault-injecting proxy. */
   viaProxy?: boolean;
+  /**
+   * Advertise the address the server really listens on as its public URL (resource, token
+   * audience, resource_metadata), so a client can follow the discovery documents; otherwise the
+   * fixed {@linkcode STACK_PUBLIC_URL}.
+   */
+  advertiseListenAddress?: boolean;
 }
 
 /** A running stack. */
@@ -38,6 +44,8 @@ export interface Stack extends AsyncDisposable {
   readonly server: ServerProcess;
   /** The proxy between the HTTP server and the emulator (with `viaProxy`). */
   readonly proxy: AwsProxy | undefined;
+  /** The public MCP URL the server advertises (and the audience of the tokens it accepts). */
+  readonly publicUrl: string;
   /** ARN of a role created in moto. */
   roleArn(name: string): string;
   /** Mints a valid token for `subject` (audience = the server), with extra claims. */
@@ -78,10 +86,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const roleArn = (name: string) => `arn:aws:iam::${MOTO_ACCOUNT}:role/${name}`;
   const emulatorEnv = { ...moto.env(), QUILT_MCP_S3_FORCE_PATH_STYLE: "true" };
   const proxy = options.viaProxy ? startAwsProxy(moto.endpoint) : undefined;
-  const server = await startHttpServer({
+  const serverEnv = (publicUrl: string) => ({
     ...emulatorEnv,
     ...(proxy ? { AWS_ENDPOINT_URL: proxy.endpoint } : {}),
-    QUILT_MCP_PUBLIC_URL: STACK_PUBLIC_URL,
+    QUILT_MCP_PUBLIC_URL: publicUrl,
     QUILT_MCP_AUTH_ISSUER: issuer.issuer,
     QUILT_MCP_AUTH_JWKS_URL: issuer.jwksUrl,
     QUILT_MCP_ALLOWED_ROLE_ARNS: `arn:aws:iam::${MOTO_ACCOUNT}:role/*`,
@@ -89,8 +97,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.categories ? { QUILT_MCP_TOOL_CATEGORIES: options.categories.join(",") } : {}),
     ...options.env,
   });
+  const { server, publicUrl } = options.advertiseListenAddress
+    ? await startOnAdvertisedPort(serverEnv)
+    : { server: await startHttpServer(serverEnv(STACK_PUBLIC_URL)), publicUrl: STACK_PUBLIC_URL };
   const token = (subject: string, claims: Record<string, unknown> = {}, mint: MintOptions = {}) =>
-    issuer.mint(claims, { subject, audience: STACK_PUBLIC_URL, ...mint });
+    issuer.mint(claims, { subject, audience: publicUrl, ...mint });
   const stop = async () => {
     await server.stop();
     await proxy?.stop();
@@ -102,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     issuer,
     server,
     proxy,
+    publicUrl,
     roleArn,
     token,
     serverEnv: emulatorEnv,
@@ -116,4 +128,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }, { era: o.era }),
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/**
+ * Starts the server on a port chosen beforehand, advertising `http://127.0.0.1:<port>/mcp`. The port
+ * is free when chosen; should another process take it before the server binds, the server exits
+ * with AddrInUse and a new port is tried (decided by that event, not by timing).
+ */
+async function startOnAdvertisedPort(
+  serverEnv: (publicUrl: string) => Record<string, string>,
+): Promise<{ server: ServerProcess; publicUrl: string }> {
+  for (let attempt = 1;; attempt++) {
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+    const publicUrl = `http://127.0.0.1:${port}/mcp`;
+    try {
+      return { server: await startHttpServer(serverEnv(publicUrl), [], { port }), publicUrl };
+    } catch (e) {
+      if (attempt >= 5 || !/AddrInUse/.test(String(e))) throw e;
+    }
+  }
 }

@@ -21,15 +21,41 @@ export const POLICIES_DIR: string = join(REPO_ROOT, "policies");
 export interface CategoryMap {
   categories: Record<
     string,
-    { description: string; writes: boolean; default: boolean; tools: string[] }
+    {
+      description: string;
+      writes: boolean;
+      default: boolean;
+      tools: string[];
+      resources?: string[];
+    }
   >;
+}
+
+/**
+ * What makes a category's AWS calls: its tools, then its MCP resources (keyed by URI or URI
+ * template in policies/categories.json and in tool_calls.ts alike).
+ */
+export function callersOf(category: CategoryMap["categories"][string]): string[] {
+  return [...category.tools, ...(category.resources ?? [])];
 }
 
 /** `policies/index.json`. */
 export interface PolicyIndex {
   categories: Record<string, { policy: string | null; reason?: string }>;
-  unscopable: { action: string; category: string; tools: string[]; reason: string }[];
-  no_permission_required: { action: string; category: string; tools: string[]; reason: string }[];
+  unscopable: {
+    action: string;
+    category: string;
+    tools: string[];
+    resources?: string[];
+    reason: string;
+  }[];
+  no_permission_required: {
+    action: string;
+    category: string;
+    tools: string[];
+    resources?: string[];
+    reason: string;
+  }[];
   identity: Record<
     string,
     { file: string; kind: "trust" | "identity"; attach_to: string; description: string }

@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findPlaceholders } from "../../policies/render.ts";
 import {
+  callersOf,
   exampleValues,
   loadCategories,
   loadIndex,
@@ -29,18 +30,20 @@ const setup = once(() => {
   const categories = loadCategories().categories;
   const index = loadIndex();
   const allTools = Object.values(categories).flatMap((c) => c.tools);
-  return { categories, index, allTools };
+  const allCallers = Object.values(categories).flatMap(callersOf);
+  return { categories, index, allTools, allCallers };
 });
 
-Deno.test("coverage: every tool belongs to exactly one category", () => {
+Deno.test("coverage: every tool and resource belongs to exactly one category", () => {
   const { categories, allTools } = setup();
   assert.ok(allTools.length > 0);
   const seen = new Map<string, string>();
-  for (const [category, { tools }] of Object.entries(categories)) {
-    for (const tool of tools) {
-      assert.ok(!seen.has(tool), `${tool} is in ${seen.get(tool)} and ${category}`);
-      assert.match(tool, /^[a-z][a-z0-9_]*$/);
-      seen.set(tool, category);
+  for (const [category, spec] of Object.entries(categories)) {
+    for (const tool of spec.tools) assert.match(tool, /^[a-z][a-z0-9_]*$/);
+    for (const uri of spec.resources ?? []) assert.match(uri, /^[a-z][a-z0-9+]*:\/\/\S+$/);
+    for (const caller of callersOf(spec)) {
+      assert.ok(!seen.has(caller), `${caller} is in ${seen.get(caller)} and ${category}`);
+      seen.set(caller, category);
     }
   }
 });
@@ -50,7 +53,7 @@ Deno.test("coverage: every category has a policy file, or null with a reason and
   assert.deepEqual(Object.keys(index.categories).sort(), Object.keys(categories).sort());
   const calls = toolCalls(exampleFixture());
   for (const [category, entry] of Object.entries(index.categories)) {
-    const callCount = categories[category].tools.reduce((n, t) => n + calls[t].length, 0);
+    const callCount = callersOf(categories[category]).reduce((n, t) => n + calls[t].length, 0);
     if (entry.policy === null) {
       assert.ok((entry.reason ?? "").length > 20, `${category}: a null policy needs its reason`);
       assert.equal(callCount, 0, `${category} has no policy but its tools call AWS`);
@@ -66,10 +69,10 @@ Deno.test("coverage: every category has a policy file, or null with a reason and
   }
 });
 
-Deno.test("coverage: the call list covers exactly the tools of the map", () => {
-  const { allTools } = setup();
+Deno.test("coverage: the call list covers exactly the tools and resources of the map", () => {
+  const { allCallers } = setup();
   const calls = toolCalls(exampleFixture());
-  assert.deepEqual(Object.keys(calls).sort(), [...allTools].sort());
+  assert.deepEqual(Object.keys(calls).sort(), [...allCallers].sort());
   for (const [tool, list] of Object.entries(calls)) {
     for (const call of list) assert.equal(call.tool, tool, `${call.api} is filed under ${tool}`);
   }
@@ -106,10 +109,10 @@ Deno.test("coverage: unscopable and no-permission entries name real tools, categ
   const { categories, index } = setup();
   for (const entry of [...index.unscopable, ...index.no_permission_required]) {
     assert.ok(categories[entry.category], `${entry.action}: unknown category ${entry.category}`);
-    for (const tool of entry.tools) {
+    for (const caller of [...entry.tools, ...(entry.resources ?? [])]) {
       assert.ok(
-        categories[entry.category].tools.includes(tool),
-        `${tool} not in ${entry.category}`,
+        callersOf(categories[entry.category]).includes(caller),
+        `${caller} not in ${entry.category}`,
       );
     }
     assert.ok(entry.reason.length > 40, `${entry.action}: reason`);
@@ -149,12 +152,14 @@ Deno.test("coverage: samples name known categories and files", () => {
 });
 
 Deno.test("coverage: the README documents every category, tool, placeholder and granted action", () => {
-  const { categories, index, allTools } = setup();
+  const { categories, index, allCallers } = setup();
   const readme = Deno.readTextFileSync(join(POLICIES_DIR, "README.md"));
   for (const category of Object.keys(categories)) {
     assert.ok(readme.includes(category), `category ${category}`);
   }
-  for (const tool of allTools) assert.ok(readme.includes(`\`${tool}\``), `tool ${tool}`);
+  for (const tool of allCallers) {
+    assert.ok(readme.includes(`\`${tool}\``), `tool or resource ${tool}`);
+  }
   for (const name of Object.keys(loadPlaceholders())) {
     assert.ok(readme.includes(`\`${name}\``), `placeholder ${name}`);
   }

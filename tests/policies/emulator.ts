@@ -224,6 +224,7 @@ async function setUp(moto: Moto): Promise<IamEmulator> {
   await put(b0, `.quilt/named_packages/${fx.packageName}/${fx.pointerTimestamp}`, fx.topHash);
   await put(b0, `.quilt/named_packages/${fx.packageName}/latest`, fx.topHash);
   await put(b0, ".quilt/workflows/config.yml", "version: '1'\nworkflows:\n  w: {name: W}\n");
+  await put(b0, ".quilt/workflows/schemas/sample.json", '{"type": "object"}');
   await a.athena.send(
     new CreateWorkGroupCommand({
       Name: fx.workgroup,

@@ -9,7 +9,13 @@
  *   in the emulator, which must be a documented gap (EXPECTED_EMULATOR_GAPS) with its reason.
  */
 import assert from "node:assert/strict";
-import { categoryTemplate, loadCategories, loadIndex, type PolicyDocument } from "./bundle.ts";
+import {
+  callersOf,
+  categoryTemplate,
+  loadCategories,
+  loadIndex,
+  type PolicyDocument,
+} from "./bundle.ts";
 import { type IamEmulator, type Outcome, outcomeOf, startIamEmulator } from "./emulator.ts";
 import { actionsOf, withoutAction } from "./mutations.ts";
 import { type ApiCall, outOfScope, toolCalls } from "./tool_calls.ts";
@@ -123,7 +129,7 @@ Deno.test("emulator: every category policy is sufficient and minimal under IAM e
   for (const [category, entry] of Object.entries(index.categories)) {
     if (entry.policy === null) continue;
     const template = categoryTemplate(category, index) as unknown as PolicyDocument;
-    const categoryCalls = categories[category].tools.flatMap((tool) => calls[tool]);
+    const categoryCalls = callersOf(categories[category]).flatMap((tool) => calls[tool]);
     const role = await emu.createDataRole(category);
     const session = await role.assume();
 

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { renderTemplate } from "../../policies/render.ts";
 import {
+  callersOf,
   categoryTemplate,
   exampleValues,
   loadCategories,
@@ -45,10 +46,10 @@ const policyOf = (category: string) => {
   return { template, policy: render(template) };
 };
 
-/** Every authorization the category's tools need, labelled by tool and API. */
+/** Every authorization the category's tools and resources need, labelled by caller and API. */
 function needs(category: string): { label: string; request: AuthzRequest }[] {
   const { categories, calls } = setup();
-  return categories[category].tools.flatMap((tool) =>
+  return callersOf(categories[category]).flatMap((tool) =>
     calls[tool].flatMap((call) =>
       call.aws.map((request) => ({
         label: `${tool} ${call.api} → ${request.action} ${request.resource}`,

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  callersOf,
   composeSample,
   exampleValues,
   loadCategories,
@@ -32,7 +33,7 @@ for (const [name, sample] of composedSamples) {
     const categories = loadCategories().categories;
     const policy = renderFile(sample.file);
     const calls = toolCalls(exampleFixture());
-    const tools = sample.categories.flatMap((c) => categories[c].tools);
+    const tools = sample.categories.flatMap((c) => callersOf(categories[c]));
     for (const tool of tools) {
       for (const call of calls[tool]) {
         for (const request of call.aws) {

@@ -24,9 +24,12 @@ import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import { type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import {
   type AthenaClient,
+  GetDataCatalogCommand,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   GetWorkGroupCommand,
+  ListQueryExecutionsCommand,
+  ListWorkGroupsCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
@@ -91,7 +94,7 @@ export type EmulatorCheck =
   /** moto (like AWS) authorizes nothing for this request. */
   | { readonly noAuthorization: string };
 
-/** One AWS API call a tool makes. */
+/** One AWS API call a tool (or an MCP resource, keyed by its URI or URI template) makes. */
 export interface ApiCall {
   readonly tool: string;
   /** `service:Operation` as in the SDK. */
@@ -392,6 +395,14 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
           drain(await c.s3.send(new GetObjectCommand({ Bucket: f.buckets[0], Key: f.objectKey }))),
       },
     ],
+    bucket_objects_search: [
+      list(
+        "bucket_objects_search",
+        "List keys of each searched bucket (bounded by max_keys_examined), matching words locally.",
+        (f) => f.buckets[0],
+        () => "",
+      )(fx),
+    ],
     // s3-write
     bucket_objects_put: [
       putObject(
@@ -444,6 +455,34 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
     package_diff: [
       getObject("package_diff", "Read the first manifest.", (f) => manifest(f.topHash))(fx),
       getObject("package_diff", "Read the second manifest.", (f) => manifest(f.parentHash))(fx),
+    ],
+    package_metadata_templates: [
+      getObject(
+        "package_metadata_templates",
+        "Read the registry's workflows configuration.",
+        () => ".quilt/workflows/config.yml",
+        "bytes=0-1048575",
+      )(fx),
+      getObject(
+        "package_metadata_templates",
+        "Read a workflow's metadata JSON Schema (an s3:// URL in the registry).",
+        () => ".quilt/workflows/schemas/sample.json",
+        "bytes=0-1048575",
+      )(fx),
+    ],
+    package_metadata_validate: [
+      getObject(
+        "package_metadata_validate",
+        "Read the registry's workflows configuration.",
+        () => ".quilt/workflows/config.yml",
+        "bytes=0-1048575",
+      )(fx),
+      getObject(
+        "package_metadata_validate",
+        "Read the workflow's metadata JSON Schema.",
+        () => ".quilt/workflows/schemas/sample.json",
+        "bytes=0-1048575",
+      )(fx),
     ],
     // packages-write
     package_create: [
@@ -579,6 +618,8 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
       )(fx),
     ],
     catalog_search: [],
+    search_explain: [],
+    search_suggest: [],
     // governance
     auth_status: [
       {
@@ -724,9 +765,210 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
           c.glue.send(new GetTableCommand({ DatabaseName: f.glueDatabase, Name: f.glueTable })),
       },
     ],
+    tabulator_buckets_list: [],
+    tabulator_tables_list: [],
+    tabulator_query: [
+      {
+        tool: "tabulator_query",
+        api: "athena:GetDataCatalog",
+        why:
+          "Check that the stack's Tabulator data catalog (quilt-<stack>-tabulator) exists and may be used.",
+        aws: [{
+          action: "athena:GetDataCatalog",
+          resource:
+            `arn:${fx.partition}:athena:${fx.region}:${fx.accountId}:datacatalog/quilt-acme-tabulator`,
+        }],
+        emulator: { enforces: "athena:GetDataCatalog" },
+        run: (c) => c.athena.send(new GetDataCatalogCommand({ Name: "quilt-acme-tabulator" })),
+      },
+      ...([
+        "GetWorkGroup",
+        "StartQueryExecution",
+        "GetQueryExecution",
+        "GetQueryResults",
+        "StopQueryExecution",
+      ] as const)
+        .map((api) => ({
+          ...athena(
+            "tabulator_query",
+            api,
+            "As athena_query_execute, in the Tabulator data catalog (the stack's connector Lambda and spill bucket are authorized by the Quilt stack's TabulatorOpenQueryPolicy, not by this category).",
+          ),
+          run: (c: Clients, f: Fixture) =>
+            api === "GetWorkGroup"
+              ? c.athena.send(new GetWorkGroupCommand({ WorkGroup: f.workgroup }))
+              : api === "StartQueryExecution"
+              ? c.athena.send(
+                new StartQueryExecutionCommand({
+                  WorkGroup: f.workgroup,
+                  QueryString: 'SELECT * FROM "counts" LIMIT 10',
+                  QueryExecutionContext: {
+                    Catalog: "quilt-acme-tabulator",
+                    Database: f.buckets[0],
+                  },
+                }),
+              )
+              : api === "GetQueryExecution"
+              ? c.athena.send(
+                new GetQueryExecutionCommand({ QueryExecutionId: f.queryExecutionId }),
+              )
+              : api === "GetQueryResults"
+              ? c.athena.send(new GetQueryResultsCommand({ QueryExecutionId: f.queryExecutionId }))
+              : c.athena.send(
+                new StopQueryExecutionCommand({ QueryExecutionId: f.cancelQueryExecutionId }),
+              ),
+        })),
+    ],
     // catalog
     catalog_url: [],
     catalog_uri: [],
+    // admin: the catalog's admin GraphQL API only (no AWS call)
+    ...Object.fromEntries(
+      [
+        "admin_users_list",
+        "admin_user_get",
+        "admin_user_create",
+        "admin_user_delete",
+        "admin_user_set_email",
+        "admin_user_set_role",
+        "admin_user_add_roles",
+        "admin_user_remove_roles",
+        "admin_user_set_admin",
+        "admin_user_set_active",
+        "admin_user_reset_password",
+        "admin_roles_list",
+        "admin_sso_config_get",
+        "admin_sso_config_set",
+        "admin_sso_config_remove",
+        "tabulator_table_create",
+        "tabulator_table_delete",
+        "tabulator_table_rename",
+        "admin_tabulator_open_query_get",
+        "admin_tabulator_open_query_set",
+      ].map((tool) => [tool, [] as ApiCall[]]),
+    ),
+
+    // MCP resources, keyed by URI or URI template (policies/categories.json "resources").
+    // s3-read
+    "s3://{bucket}/{key}": [
+      getObject(
+        "s3://{bucket}/{key}",
+        "Read the start of the object (at most the server's read limit).",
+        (f) => f.objectKey,
+        "bytes=0-1048575",
+      )(fx),
+      {
+        tool: "s3://{bucket}/{key}",
+        api: "s3:GetObject",
+        why: "Read a given version (?versionId= in the URI).",
+        aws: [{ action: "s3:GetObjectVersion", resource: s3Object(fx, b0, fx.objectKey) }],
+        emulator: { enforces: "s3:GetObjectVersion" },
+        run: async (c, f) =>
+          drain(
+            await c.s3.send(
+              new GetObjectCommand({
+                Bucket: f.buckets[0],
+                Key: f.objectKey,
+                VersionId: f.objectVersionId,
+                Range: "bytes=0-1048575",
+              }),
+            ),
+          ),
+      },
+    ],
+    "quilt+s3://{bucket}#package={package}&path={path}": [
+      getObject(
+        "quilt+s3://{bucket}#package={package}&path={path}",
+        "Resolve `latest` (or a tag) to a top hash.",
+        latest,
+      )(fx),
+      list(
+        "quilt+s3://{bucket}#package={package}&path={path}",
+        "Resolve a short top hash (≥ 6 hex) to a manifest.",
+        (f) => f.buckets[0],
+        (f) => `.quilt/packages/${f.topHash.slice(0, 8)}`,
+      )(fx),
+      getObject(
+        "quilt+s3://{bucket}#package={package}&path={path}",
+        "Read the manifest to find the file's physical key.",
+        (f) => manifest(f.topHash),
+      )(fx),
+      {
+        tool: "quilt+s3://{bucket}#package={package}&path={path}",
+        api: "s3:GetObject",
+        why: "Read the start of the file at its pinned version (the manifest's physical key).",
+        aws: [{ action: "s3:GetObjectVersion", resource: s3Object(fx, b0, fx.objectKey) }],
+        emulator: { enforces: "s3:GetObjectVersion" },
+        run: async (c, f) =>
+          drain(
+            await c.s3.send(
+              new GetObjectCommand({
+                Bucket: f.buckets[0],
+                Key: f.objectKey,
+                VersionId: f.objectVersionId,
+                Range: "bytes=0-1048575",
+              }),
+            ),
+          ),
+      },
+    ],
+    // packages-read
+    "metadata://{bucket}/templates": [
+      getObject(
+        "metadata://{bucket}/templates",
+        "Read the registry's workflows configuration.",
+        () => ".quilt/workflows/config.yml",
+        "bytes=0-1048575",
+      )(fx),
+      getObject(
+        "metadata://{bucket}/templates",
+        "Read each workflow's metadata JSON Schema.",
+        () => ".quilt/workflows/schemas/sample.json",
+        "bytes=0-1048575",
+      )(fx),
+    ],
+    // governance
+    "auth://status": [
+      {
+        tool: "auth://status",
+        api: "sts:GetCallerIdentity",
+        why: "Principal, account and assumed role of the current credentials.",
+        aws: [],
+        emulator: { noAuthorization: "GetCallerIdentity needs no permission (AWS and moto alike)" },
+        run: (c) => c.sts.send(new GetCallerIdentityCommand({})),
+      },
+    ],
+    // athena
+    "athena://workgroups": [
+      {
+        tool: "athena://workgroups",
+        api: "athena:ListWorkGroups",
+        why: "The account's workgroups (names, states, engines).",
+        aws: [{ action: "athena:ListWorkGroups", resource: "*" }],
+        emulator: { enforces: "athena:ListWorkGroups" },
+        run: (c) => c.athena.send(new ListWorkGroupsCommand({ MaxResults: 50 })),
+      },
+    ],
+    "athena://queries/recent": [
+      {
+        ...athena(
+          "athena://queries/recent",
+          "ListQueryExecutions",
+          "The newest query executions of the server's workgroup.",
+        ),
+        run: (c, f) =>
+          c.athena.send(new ListQueryExecutionsCommand({ WorkGroup: f.workgroup, MaxResults: 50 })),
+      },
+      {
+        ...athena(
+          "athena://queries/recent",
+          "GetQueryExecution",
+          "Each execution's SQL (to keep only the caller's own, by the server's mark), state and statistics.",
+        ),
+        run: (c, f) =>
+          c.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: f.queryExecutionId })),
+      },
+    ],
   };
 }
 

@@ -8,7 +8,8 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CATEGORIES } from "../../server/tools/categories.ts";
 import type { ToolDefinition } from "../../server/tools/common/define.ts";
-import { ALL_TOOLS } from "../../server/tools/registry.ts";
+import type { ResourceDefinition } from "../../server/tools/common/define_resource.ts";
+import { ALL_RESOURCES, ALL_TOOLS } from "../../server/tools/registry.ts";
 import { REPO_ROOT } from "../harness/paths.ts";
 
 /** Folders under server/tools/ that are not categories, and why they exist. */
@@ -137,13 +138,19 @@ Deno.test("server/tools has exactly one folder per category of policies/categori
   );
 });
 
-Deno.test("each category folder's mod.ts exports exactly that category's tools", async () => {
+Deno.test("each category folder's mod.ts exports exactly that category's tools and resources", async () => {
   const byFolder = new Map<string, string[]>();
+  const resourcesByFolder = new Map<string, string[]>();
   for (const category of Object.keys(CATEGORIES)) {
     const mod = await import(`../../server/tools/${category}/mod.ts`);
-    const tools = Object.values(mod).flatMap((v) =>
-      Array.isArray(v) ? (v as ToolDefinition[]) : []
-    );
+    const exported = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : []));
+    const tools = exported.filter((v) => "input" in v) as ToolDefinition[];
+    const resources = exported.filter((v) => "uri" in v) as ResourceDefinition[];
+    assertEquals(tools.length + resources.length, exported.length, `${category}: only definitions`);
+    for (const resource of resources) {
+      assertEquals(resource.category, category, `${resource.uri} is in the folder of its category`);
+    }
+    resourcesByFolder.set(category, resources.map((r) => r.uri).sort());
     assert(tools.length > 0, `server/tools/${category}/mod.ts exports its tool list`);
     for (const tool of tools) {
       assertEquals(
@@ -156,8 +163,10 @@ Deno.test("each category folder's mod.ts exports exactly that category's tools",
   }
   for (const [category, spec] of Object.entries(CATEGORIES)) {
     assertEquals(byFolder.get(category), [...spec.tools].sort(), category);
+    assertEquals(resourcesByFolder.get(category), [...(spec.resources ?? [])].sort(), category);
   }
   assertEquals(ALL_TOOLS.length, [...byFolder.values()].flat().length);
+  assertEquals(ALL_RESOURCES.length, [...resourcesByFolder.values()].flat().length);
 });
 
 Deno.test("layer rules hold on the server's module graph", async () => {

@@ -681,13 +681,25 @@ Deno.test("the tools are exactly the athena category of the map, with honest ann
   assert.deepEqual(tools.map((t) => t.name).sort(), [...CATEGORIES.athena.tools].sort());
   for (const t of tools) assert.equal(t.category, "athena");
   const query = tools.find((t) => t.name === "athena_query_execute")!;
-  assert.deepEqual(query.annotations, {
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: false,
-    openWorldHint: true,
-  });
-  for (const t of tools.filter((t) => t !== query)) {
+  // Both query tools start billable work and write result files: not read-only, not idempotent.
+  const queries = tools.filter((t) =>
+    t.name === "athena_query_execute" || t.name === "tabulator_query"
+  );
+  assert.equal(queries.length, 2);
+  for (const q of queries) {
+    assert.deepEqual(q.annotations, {
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: true,
+    }, q.name);
+    assert.equal(
+      "workgroup" in q.input.shape,
+      false,
+      `${q.name}: the caller cannot pick a workgroup`,
+    );
+  }
+  for (const t of tools.filter((t) => !queries.includes(t))) {
     assert.equal(t.annotations.readOnlyHint, true, t.name);
     assert.equal(t.annotations.openWorldHint, true, t.name);
   }

@@ -248,7 +248,7 @@ Deno.test("search tools over HTTP (both eras) and stdio", async (t) => {
           assertEquals(human.results[0].matched_in, ["user_meta"]);
           assertEquals(human.next_cursor, null);
           assertEquals(human.scanned, 8);
-          assertEquals(human.unreadable, ["zz/broken", "zz/emptyptr"]);
+          assertEquals(human.unreadable, [`${REG}/zz/broken`, `${REG}/zz/emptyptr`]);
           const both = await callOk<{ results: { name: string; matched_in: string[] }[] }>(
             client,
             "package_search",

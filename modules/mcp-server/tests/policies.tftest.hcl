@@ -27,7 +27,7 @@ run "per_user_matches_reference_renderer" {
 
   assert {
     condition     = { for k, v in output.category_policies : k => jsondecode(v) } == jsondecode(file("tests/policies.expected.json")).per_user.category_policies
-    error_message = "A category policy differs from policies/<category>.json rendered by policies/render.ts, or a category without a policy (catalog) has one."
+    error_message = "A category policy differs from policies/<category>.json rendered by policies/render.ts, or a category without a policy (catalog, admin) has one."
   }
 
   assert {
@@ -71,7 +71,7 @@ run "single_tenant_matches_reference_renderer" {
 
   assert {
     condition     = { for k, v in output.category_policies : k => jsondecode(v) } == jsondecode(file("tests/policies.expected.json")).single_tenant.category_policies
-    error_message = "A category policy differs from policies/<category>.json rendered by policies/render.ts, or a category without a policy (catalog) has one."
+    error_message = "A category policy differs from policies/<category>.json rendered by policies/render.ts, or a category without a policy (catalog, admin) has one."
   }
 
   assert {

@@ -1100,7 +1100,7 @@ run "rejects_tool_category_unknown" {
   command = plan
 
   variables {
-    tool_categories = ["s3-read", "admin"]
+    tool_categories = ["s3-read", "superuser"]
   }
 
   expect_failures = [var.tool_categories]

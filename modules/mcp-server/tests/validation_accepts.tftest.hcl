@@ -20,7 +20,7 @@ run "accepts_edge_values" {
     auth_hs256_secret_value_from          = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/hs256-AbCdEf:key:AWSCURRENT:"
     auth_hs256_secret_previous_value_from = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/hs256-AbCdEf:key:AWSPREVIOUS:"
     session_tag_claims                    = ["Department=dept", "CostCenter=https://example.com/cc"]
-    tool_categories                       = ["s3-read", "s3-write", "packages-read", "packages-write", "search", "governance", "athena", "catalog"]
+    tool_categories                       = ["s3-read", "s3-write", "packages-read", "packages-write", "search", "governance", "athena", "catalog", "admin"]
     buckets                               = ["quilt-example", "my.dotted.bucket"]
     athena_output_location                = "s3://athena-results/mcp/"
     cpu                                   = 1024

@@ -30,6 +30,7 @@ import {
 } from "./athena_paging.ts";
 import { isHeaderRow, resultColumns, RowBudget, rowValues } from "./athena_results.ts";
 import { checkReadOnly, READ_KEYWORDS } from "./athena_sql.ts";
+import { markedSql } from "./athena_history.ts";
 
 /** Rows per answer unless the caller asks otherwise (never above the server's athenaMaxRows). */
 export const DEFAULT_MAX_ROWS = 100;
@@ -78,7 +79,7 @@ export function placeResults(
 }
 
 /** Runs an Athena call; Athena's InvalidRequestException (a refused request) keeps its message. */
-function athena<T>(
+export function athena<T>(
   env: ToolEnv,
   call: Omit<AwsCallDescription, "category">,
   fn: () => Promise<T>,
@@ -145,7 +146,10 @@ const input = z.object({
   ),
 });
 
-type Output = z.infer<typeof output>;
+/** What a query answer holds (athena_query_execute, tabulator_query). */
+export type QueryOutput = z.infer<typeof output>;
+/** The output schema of a query answer. */
+export const queryOutput = output;
 
 /** Builds athena_query_execute with the given clock (tests inject a fake one). */
 export function athenaQueryTool(clock: Clock): ToolDefinition {
@@ -165,10 +169,8 @@ export function athenaQueryTool(clock: Clock): ToolDefinition {
       openWorldHint: true,
     },
     async run(args, env) {
-      const config = env.deps.config;
-      const maxRows = Math.min(args.max_rows ?? DEFAULT_MAX_ROWS, config.athenaMaxRows);
+      const maxRows = Math.min(args.max_rows ?? DEFAULT_MAX_ROWS, env.deps.config.athenaMaxRows);
       const limits = { maxRows, maxBytes: args.max_bytes };
-      const workgroup = config.athenaWorkgroup;
       if (args.next_token !== undefined) {
         if (args.sql !== undefined) {
           throw new ToolError(
@@ -176,87 +178,125 @@ export function athenaQueryTool(clock: Clock): ToolDefinition {
             "Pass either sql (to run a query) or next_token (to continue one), not both.",
           );
         }
-        const { id, position } = queryCursor(args.next_token);
-        const execution = await getExecution(env, id, workgroup);
-        if (execution.WorkGroup !== workgroup) {
-          throw new ToolError(
-            "invalid_input",
-            "next_token refers to a query outside this server's Athena workgroup.",
-          );
-        }
-        assertSucceeded(execution, id);
-        return await readResults(env, id, execution, position, limits);
+        return await continueQuery(env, args.next_token, limits);
       }
       if (args.sql === undefined) {
         throw new ToolError("invalid_input", "Pass sql (the statement to run) or next_token.");
       }
-      const check = checkReadOnly(args.sql);
-      if (!check.ok) {
-        throw new ToolError(
-          "invalid_input",
-          `Only statements that read are run (${[...READ_KEYWORDS].join(", ")}); this one ${
-            check.keyword ? `starts with ${check.keyword}` : "has no statement keyword"
-          }.`,
-        );
-      }
-      const wg = await athena(
-        env,
-        { action: "athena:GetWorkGroup", target: `workgroup ${workgroup}` },
-        () => env.deps.aws.athena().send(new GetWorkGroupCommand({ WorkGroup: workgroup })),
-      );
-      if (!wg.WorkGroup) {
-        throw new ToolError("not_found", `Not found: the Athena workgroup '${workgroup}'.`);
-      }
-      const placement = placeResults(wg.WorkGroup, config.athenaOutputLocation);
-      const context = args.database || args.catalog
-        ? { Database: args.database, Catalog: args.catalog }
-        : undefined;
-      const started = await athena(
-        env,
-        { action: "athena:StartQueryExecution", target: `workgroup ${workgroup}` },
-        () =>
-          env.deps.aws.athena().send(
-            new StartQueryExecutionCommand({
-              QueryString: args.sql,
-              WorkGroup: workgroup,
-              QueryExecutionContext: context,
-              ResultConfiguration: placement.outputLocation
-                ? { OutputLocation: placement.outputLocation }
-                : undefined,
-            }),
-          ),
-      );
-      const id = started.QueryExecutionId;
-      if (!id) throw new ToolError("aws_error", "Athena started the query but returned no id.");
-      const timeoutSeconds = config.athenaTimeoutSeconds;
-      const waited = await pollUntilFinal(
-        () => getExecution(env, id, workgroup),
-        (e) => e.Status?.State,
-        { timeoutMs: timeoutSeconds * 1000, clock },
-      );
-      if (!waited.finished) {
-        let cancelled = "It was cancelled.";
-        try {
-          await athena(
-            env,
-            { action: "athena:StopQueryExecution", target: `query ${id}` },
-            () =>
-              env.deps.aws.athena().send(new StopQueryExecutionCommand({ QueryExecutionId: id })),
-          );
-        } catch (e) {
-          cancelled = `Cancelling it failed too: ${(e as Error).message}`;
-        }
-        throw new ToolError(
-          "timeout",
-          `The query did not finish within ${timeoutSeconds} s (the server's Athena timeout) and was still ${
-            waited.last.Status?.State ?? "running"
-          } (query execution id ${id}). ${cancelled} Narrow it (filter on partition columns, add LIMIT) and retry.`,
-        );
-      }
-      assertSucceeded(waited.last, id);
-      return await readResults(env, id, waited.last, { skip: 0 }, limits);
+      return await runReadQuery(env, clock, {
+        sql: args.sql,
+        database: args.database,
+        catalog: args.catalog,
+        limits,
+      });
     },
   });
+}
+
+/** Rows and bytes one answer may hold. */
+export interface QueryLimits {
+  readonly maxRows: number;
+  readonly maxBytes: number;
+}
+
+/** The next rows of a query this server ran in its workgroup (a next_token of a previous answer). */
+export async function continueQuery(
+  env: ToolEnv,
+  token: string,
+  limits: QueryLimits,
+): Promise<QueryOutput> {
+  const workgroup = env.deps.config.athenaWorkgroup;
+  const { id, position } = queryCursor(token);
+  const execution = await getExecution(env, id, workgroup);
+  if (execution.WorkGroup !== workgroup) {
+    throw new ToolError(
+      "invalid_input",
+      "next_token refers to a query outside this server's Athena workgroup.",
+    );
+  }
+  assertSucceeded(execution, id);
+  return await readResults(env, id, execution, position, limits);
+}
+
+/**
+ * Runs one read-only statement in the server's workgroup (the caller cannot choose the workgroup
+ * or the result location), waits for it up to the configured timeout (then cancels it) and
+ * returns its first rows.
+ */
+export async function runReadQuery(
+  env: ToolEnv,
+  clock: Clock,
+  request: { sql: string; database?: string; catalog?: string; limits: QueryLimits },
+): Promise<QueryOutput> {
+  const config = env.deps.config;
+  const workgroup = config.athenaWorkgroup;
+  const { limits } = request;
+  const args = { sql: request.sql, database: request.database, catalog: request.catalog };
+  const check = checkReadOnly(args.sql);
+  if (!check.ok) {
+    throw new ToolError(
+      "invalid_input",
+      `Only statements that read are run (${[...READ_KEYWORDS].join(", ")}); this one ${
+        check.keyword ? `starts with ${check.keyword}` : "has no statement keyword"
+      }.`,
+    );
+  }
+  const wg = await athena(
+    env,
+    { action: "athena:GetWorkGroup", target: `workgroup ${workgroup}` },
+    () => env.deps.aws.athena().send(new GetWorkGroupCommand({ WorkGroup: workgroup })),
+  );
+  if (!wg.WorkGroup) {
+    throw new ToolError("not_found", `Not found: the Athena workgroup '${workgroup}'.`);
+  }
+  const placement = placeResults(wg.WorkGroup, config.athenaOutputLocation);
+  const context = args.database || args.catalog
+    ? { Database: args.database, Catalog: args.catalog }
+    : undefined;
+  const started = await athena(
+    env,
+    { action: "athena:StartQueryExecution", target: `workgroup ${workgroup}` },
+    () =>
+      env.deps.aws.athena().send(
+        new StartQueryExecutionCommand({
+          // Marked with the caller's digest for the caller's own query history (resource).
+          QueryString: markedSql(args.sql!, check.keyword, env.context),
+          WorkGroup: workgroup,
+          QueryExecutionContext: context,
+          ResultConfiguration: placement.outputLocation
+            ? { OutputLocation: placement.outputLocation }
+            : undefined,
+        }),
+      ),
+  );
+  const id = started.QueryExecutionId;
+  if (!id) throw new ToolError("aws_error", "Athena started the query but returned no id.");
+  const timeoutSeconds = config.athenaTimeoutSeconds;
+  const waited = await pollUntilFinal(
+    () => getExecution(env, id, workgroup),
+    (e) => e.Status?.State,
+    { timeoutMs: timeoutSeconds * 1000, clock },
+  );
+  if (!waited.finished) {
+    let cancelled = "It was cancelled.";
+    try {
+      await athena(
+        env,
+        { action: "athena:StopQueryExecution", target: `query ${id}` },
+        () => env.deps.aws.athena().send(new StopQueryExecutionCommand({ QueryExecutionId: id })),
+      );
+    } catch (e) {
+      cancelled = `Cancelling it failed too: ${(e as Error).message}`;
+    }
+    throw new ToolError(
+      "timeout",
+      `The query did not finish within ${timeoutSeconds} s (the server's Athena timeout) and was still ${
+        waited.last.Status?.State ?? "running"
+      } (query execution id ${id}). ${cancelled} Narrow it (filter on partition columns, add LIMIT) and retry.`,
+    );
+  }
+  assertSucceeded(waited.last, id);
+  return await readResults(env, id, waited.last, { skip: 0 }, limits);
 }
 
 function queryCursor(token: string): { id: string; position: PagePosition } {
@@ -305,7 +345,7 @@ async function readResults(
   execution: QueryExecution,
   from: PagePosition,
   limits: { maxRows: number; maxBytes: number },
-): Promise<Output> {
+): Promise<QueryOutput> {
   const budget = new RowBudget({ ...limits, maxValueChars: MAX_VALUE_CHARS });
   let info: ColumnInfo[] | undefined;
   const continuation = await collectPages(

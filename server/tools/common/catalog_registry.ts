@@ -18,7 +18,8 @@ const REGISTRY_TIMEOUT_MS = 20_000;
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 interface CachedConfig {
-  readonly registryUrl: string;
+  /** The catalog's config.json (public configuration). */
+  readonly config: Record<string, unknown>;
   readonly at: number;
 }
 
@@ -40,44 +41,56 @@ function checkRegistryUrl(url: string, from: string): string {
   return url.replace(/\/+$/, "");
 }
 
+/** The catalog's config.json (public configuration), read once per TTL per process. */
+async function readCatalogConfig(
+  deps: ToolDeps,
+  catalogUrl: string,
+): Promise<Record<string, unknown>> {
+  let cache = catalogConfigs.get(deps);
+  if (!cache) catalogConfigs.set(deps, cache = new Map());
+  const hit = cache.get(catalogUrl);
+  if (hit && Date.now() - hit.at < CATALOG_CONFIG_TTL_MS) return hit.config;
+  const url = catalogConfigUrl(catalogUrl);
+  let whole: unknown;
+  try {
+    const r = await deps.fetch(url, {
+      signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
+      redirect: "error",
+    });
+    if (!r.ok) {
+      await r.body?.cancel();
+      throw new Error(`HTTP ${r.status}`);
+    }
+    whole = await r.json();
+  } catch (e) {
+    throw new ToolError(
+      "catalog_unreachable",
+      `Could not read the catalog configuration ${url} (${
+        (e as Error).message
+      }); set QUILT_MCP_REGISTRY_URL.`,
+    );
+  }
+  const config = whole && typeof whole === "object" && !Array.isArray(whole)
+    ? whole as Record<string, unknown>
+    : {};
+  cache.set(catalogUrl, { config, at: Date.now() });
+  return config;
+}
+
 /** The registry URL for this call: configuration, the catalog's config.json, or the quilt3 login. */
 export async function registryUrlOf(deps: ToolDeps, context: RequestContext): Promise<string> {
   const { config } = deps;
   if (config.registryUrl) return checkRegistryUrl(config.registryUrl, "QUILT_MCP_REGISTRY_URL");
   if (config.catalogUrl) {
-    let cache = catalogConfigs.get(deps);
-    if (!cache) catalogConfigs.set(deps, cache = new Map());
-    const hit = cache.get(config.catalogUrl);
-    if (hit && Date.now() - hit.at < CATALOG_CONFIG_TTL_MS) return hit.registryUrl;
+    const registry = (await readCatalogConfig(deps, config.catalogUrl)).registryUrl;
     const url = catalogConfigUrl(config.catalogUrl);
-    let registry: unknown;
-    try {
-      const r = await deps.fetch(url, {
-        signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
-        redirect: "error",
-      });
-      if (!r.ok) {
-        await r.body?.cancel();
-        throw new Error(`HTTP ${r.status}`);
-      }
-      registry = (await r.json())?.registryUrl;
-    } catch (e) {
-      throw new ToolError(
-        "catalog_unreachable",
-        `Could not read the catalog configuration ${url} (${
-          (e as Error).message
-        }); set QUILT_MCP_REGISTRY_URL.`,
-      );
-    }
     if (typeof registry !== "string" || registry === "") {
       throw new ToolError(
         "not_configured",
         `${url} names no registryUrl; set QUILT_MCP_REGISTRY_URL.`,
       );
     }
-    const checked = checkRegistryUrl(registry, url);
-    cache.set(config.catalogUrl, { registryUrl: checked, at: Date.now() });
-    return checked;
+    return checkRegistryUrl(registry, url);
   }
   const fromLogin = await context.catalog.loginRegistryUrl();
   if (fromLogin) return checkRegistryUrl(fromLogin, "the quilt3 configuration");
@@ -86,6 +99,13 @@ export async function registryUrlOf(deps: ToolDeps, context: RequestContext): Pr
     "No Quilt registry is configured: set QUILT_MCP_REGISTRY_URL or QUILT_MCP_CATALOG_URL" +
       (context.clientType === "desktop-stdio" ? ", or run `quilt3 config <catalog>`." : "."),
   );
+}
+
+/** The catalog's public config.json (QUILT_MCP_CATALOG_URL); undefined when none is configured. */
+export async function catalogConfigOf(
+  deps: ToolDeps,
+): Promise<Record<string, unknown> | undefined> {
+  return deps.config.catalogUrl ? await readCatalogConfig(deps, deps.config.catalogUrl) : undefined;
 }
 
 /** The caller's registry credential from the request context, or a ToolError saying what is missing. */
@@ -140,7 +160,7 @@ export async function registryGraphql(
       `The Quilt registry refused your catalog credential (HTTP ${r.status}). ${
         r.status === 401
           ? "Sign in to the catalog again (quilt3 login, or a fresh token)."
-          : "Your catalog role may not search these buckets."
+          : "Your catalog account may not do this (search these buckets, or an administrator-only operation)."
       }`,
     );
   }

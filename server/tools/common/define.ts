@@ -21,6 +21,7 @@ import { writeToolCallAudit } from "../../telemetry/audit.ts";
 import { categoryOf } from "../categories.ts";
 import { type AwsCallDescription, mapAwsError, ToolError } from "./errors.ts";
 import { assertInputDepth } from "./input_depth.ts";
+import { portableSchema } from "./portable_schema.ts";
 
 /** Process-wide dependencies tools use (none of them holds per-user state). */
 export interface ToolDeps {
@@ -84,6 +85,48 @@ function errorResult(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
 }
 
+/**
+ * What a tool or resource body receives for one call in `context`: AWS failures are mapped to
+ * clear errors naming `category` (and a credential error makes the cache forget them); the
+ * client's cancel signal and progress reporting come from the SDK's request context when there is
+ * one.
+ */
+export function toolEnv(
+  context: RequestContext,
+  deps: ToolDeps,
+  category: string,
+  request?: ServerContext,
+): ToolEnv {
+  const progressToken = request?.mcpReq._meta?.progressToken;
+  return {
+    context,
+    deps,
+    signal: request?.mcpReq.signal ?? new AbortController().signal,
+    progress: async (done, total, message) => {
+      if (progressToken === undefined || !request) return;
+      await request.mcpReq.notify({
+        method: "notifications/progress",
+        params: {
+          progressToken,
+          progress: done,
+          ...(total !== undefined ? { total } : {}),
+          ...(message ? { message } : {}),
+        },
+      }).catch(() => {});
+    },
+    aws: async (call, fn) => {
+      try {
+        return await fn();
+      } catch (e) {
+        const mapped = mapAwsError(e, { ...call, category });
+        const name = (e as { name?: string })?.name;
+        if (name) context.aws.onCredentialError?.(name);
+        throw mapped;
+      }
+    },
+  };
+}
+
 /** Declares a tool; its category comes from policies/categories.json. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   spec: ToolSpec<I, O>,
@@ -108,35 +151,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         return errorResult(`The '${category}' tool category is not enabled on this server.`);
       }
       assertInputDepth(args);
-      const ctx = context;
-      const progressToken = request?.mcpReq._meta?.progressToken;
-      const env: ToolEnv = {
-        context: ctx,
-        deps,
-        signal: request?.mcpReq.signal ?? new AbortController().signal,
-        progress: async (done, total, message) => {
-          if (progressToken === undefined || !request) return;
-          await request.mcpReq.notify({
-            method: "notifications/progress",
-            params: {
-              progressToken,
-              progress: done,
-              ...(total !== undefined ? { total } : {}),
-              ...(message ? { message } : {}),
-            },
-          }).catch(() => {});
-        },
-        aws: async (call, fn) => {
-          try {
-            return await fn();
-          } catch (e) {
-            const mapped = mapAwsError(e, { ...call, category: category! });
-            const name = (e as { name?: string })?.name;
-            if (name) ctx.aws.onCredentialError?.(name);
-            throw mapped;
-          }
-        },
-      };
+      const env = toolEnv(context, deps, category!, request);
       const output = await spec.run(args, env);
       outcome = "ok";
       return {
@@ -177,6 +192,9 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
     }
   }
 
+  // Built once per tool: every request's McpServer advertises the same portable JSON Schemas.
+  const inputSchema = portableSchema(spec.input);
+  const outputSchema = portableSchema(spec.output);
   return {
     name: spec.name,
     category,
@@ -189,14 +207,16 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
       // The SDK hands each call its request context: abort signal (client cancel) and progress.
       const callback =
         ((args: unknown, request: ServerContext) =>
-          execute(args as z.infer<I>, deps, request)) as unknown as ToolCallback<I>;
+          execute(args as z.infer<I>, deps, request)) as unknown as ToolCallback<
+            typeof inputSchema
+          >;
       server.registerTool(
         spec.name,
         {
           title: spec.title,
           description: spec.description,
-          inputSchema: spec.input,
-          outputSchema: spec.output,
+          inputSchema,
+          outputSchema,
           annotations: { title: spec.title, ...spec.annotations },
         },
         callback,

@@ -23,39 +23,46 @@ import {
   simulationResources,
 } from "./permissions_probe.ts";
 
+const authStatusOutput = z.object({
+  principal: z.string(),
+  client_type: z.string(),
+  request_id: z.string(),
+  role_arn: z.string().nullable(),
+  aws_account: z.string().nullable(),
+  aws_arn: z.string().nullable(),
+  aws_user_id: z.string().nullable(),
+  enabled_categories: z.array(z.string()),
+});
+
+/** Who the caller is to this server and to AWS (the auth_status tool and the auth://status resource). */
+export async function authStatusOf(
+  { context, deps, aws }: ToolEnv,
+): Promise<z.infer<typeof authStatusOutput>> {
+  const identity = await aws(
+    { action: "sts:GetCallerIdentity" },
+    () => deps.aws.sts().send(new GetCallerIdentityCommand({})),
+  );
+  return {
+    principal: context.principal.id,
+    client_type: context.clientType,
+    request_id: context.requestId,
+    role_arn: context.aws.roleArn ?? null,
+    aws_account: identity.Account ?? null,
+    aws_arn: identity.Arn ?? null,
+    aws_user_id: identity.UserId ?? null,
+    enabled_categories: [...context.enabledCategories].sort(),
+  };
+}
+
 const authStatus = defineTool({
   name: "auth_status",
   title: "Who am I",
   description:
     "Shows the identity this server acts as for you: your principal, client type, the AWS role and session (from STS GetCallerIdentity) and the enabled tool categories. Use it first when access fails or to confirm which account and role you are using. Returns no secrets.",
   input: z.object({}),
-  output: z.object({
-    principal: z.string(),
-    client_type: z.string(),
-    request_id: z.string(),
-    role_arn: z.string().nullable(),
-    aws_account: z.string().nullable(),
-    aws_arn: z.string().nullable(),
-    aws_user_id: z.string().nullable(),
-    enabled_categories: z.array(z.string()),
-  }),
+  output: authStatusOutput,
   annotations: READ_ONLY,
-  async run(_args, { context, deps, aws }) {
-    const identity = await aws(
-      { action: "sts:GetCallerIdentity" },
-      () => deps.aws.sts().send(new GetCallerIdentityCommand({})),
-    );
-    return {
-      principal: context.principal.id,
-      client_type: context.clientType,
-      request_id: context.requestId,
-      role_arn: context.aws.roleArn ?? null,
-      aws_account: identity.Account ?? null,
-      aws_arn: identity.Arn ?? null,
-      aws_user_id: identity.UserId ?? null,
-      enabled_categories: [...context.enabledCategories].sort(),
-    };
-  },
+  run: (_args, env) => authStatusOf(env),
 });
 
 /** Most buckets one discovery call assesses. */

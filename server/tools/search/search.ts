@@ -76,6 +76,7 @@ export function matchPackage(
 }
 
 const searchHit = z.object({
+  bucket: z.string(),
   name: z.string(),
   top_hash: z.string(),
   uri: z.string(),
@@ -114,6 +115,7 @@ async function examine(
   if (!matched) return undefined;
   const small = userMeta === undefined || encodeCanonicalJson(userMeta).length <= MAX_META_OUT;
   return {
+    bucket: io.bucket,
     name,
     top_hash: latest.topHash,
     uri: formatQuiltUri({ bucket: io.bucket, packageName: name, topHash: latest.topHash }),
@@ -126,11 +128,14 @@ async function examine(
 
 const packageSearch = defineTool({
   name: "package_search",
-  title: "Search packages in a registry",
+  title: "Search packages in registries",
   description:
-    "Finds Quilt packages in one registry bucket whose name, latest commit message or package-level metadata contain every word of the query (case-insensitive; metadata keys and values both count). Work per call is bounded: it examines at most max_packages packages, then returns what it found with next_cursor to continue the scan. Use it when you know words from a package's name or metadata but not its name; for full-text search across a Quilt catalog (object contents too) use catalog_search.",
+    "Finds Quilt packages in one or several registry buckets whose name, latest commit message or package-level metadata contain every word of the query (case-insensitive; metadata keys and values both count). Work per call is bounded: it examines at most max_packages packages, then returns what it found with next_cursor to continue the scan (bucket after bucket). Use it when you know words from a package's name or metadata but not its name; for full-text search across a Quilt catalog (object contents too) use catalog_search.",
   input: z.object({
-    bucket: bucketName.describe("Registry bucket (no s3:// prefix)"),
+    bucket: bucketName.optional().describe("Registry bucket (no s3:// prefix)"),
+    buckets: z.array(bucketName).min(1).max(20).optional().describe(
+      "Several registry buckets, searched in this order (instead of bucket)",
+    ),
     query: z.string().min(1).max(200).refine((q) => q.trim() !== "", "query is empty").describe(
       "Words to find (all must match)",
     ),
@@ -140,14 +145,17 @@ const packageSearch = defineTool({
       "Most packages examined in this call (bounds the work; continue with next_cursor)",
     ),
     cursor: cursorInput.optional(),
+  }).refine((a) => (a.bucket === undefined) !== (a.buckets === undefined), {
+    message: "give either bucket or buckets",
   }),
   output: z.object({
-    bucket: z.string(),
+    bucket: z.string().nullable().describe("The bucket searched (null when several were given)"),
+    buckets: z.array(z.string()).describe("The buckets of this search, in scan order"),
     query: z.string(),
     results: z.array(searchHit),
     scanned: z.number().describe("Packages examined in this call"),
     unreadable: z.array(z.string()).describe(
-      "Packages skipped because their latest pointer or metadata is not a valid quilt3 record",
+      "Packages (bucket/name) skipped because their latest pointer or metadata is not a valid quilt3 record",
     ),
     next_cursor: z.string().nullable().describe(
       "Continue the scan from here (null when every package was examined)",
@@ -155,74 +163,122 @@ const packageSearch = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, env) {
-    assertBucketAllowed(env.deps.config, args.bucket);
+    const buckets = args.buckets ?? [args.bucket!];
+    for (const b of buckets) assertBucketAllowed(env.deps.config, b);
     const terms = queryTerms(args.query);
+    let index = 0;
     let after: string | undefined;
     if (args.cursor) {
       const state = decodeCursor(args.cursor, "package_search");
+      const at = typeof state.bucket === "string" ? buckets.indexOf(state.bucket) : -1;
       if (
         state.prefix !== args.prefix || state.query !== args.query ||
-        typeof state.after !== "string"
+        typeof state.after !== "string" || at < 0 ||
+        JSON.stringify(state.buckets ?? [state.bucket]) !== JSON.stringify(buckets)
       ) {
         throw new ToolError("invalid_cursor", "Invalid cursor: it belongs to another search.");
       }
+      index = at;
       after = state.after;
     }
-    const io = new RegistryIo(env, args.bucket);
-    const names = io.packageNames(args.prefix, after);
     const results: z.infer<typeof searchHit>[] = [];
     const unreadable: string[] = [];
     let scanned = 0;
-    let last: string | undefined;
-    let complete = false;
-    let wholeBatch = true;
-    while (scanned < args.max_packages && results.length < args.limit) {
-      const batch: string[] = [];
-      let namesDone = false;
-      while (batch.length < Math.min(SEARCH_CONCURRENCY, args.max_packages - scanned)) {
-        const next = await names.next();
-        if (next.done) {
-          namesDone = true;
-          break;
-        }
-        batch.push(next.value);
+    let next: { bucket: string; after: string } | undefined;
+    for (; index < buckets.length; index++, after = undefined) {
+      const remaining = {
+        packages: args.max_packages - scanned,
+        hits: args.limit - results.length,
+      };
+      if (remaining.packages <= 0 || remaining.hits <= 0) {
+        // Budget spent exactly at a bucket boundary: the next bucket starts from its beginning.
+        next = { bucket: buckets[index], after: "" };
+        break;
       }
-      const found = await mapLimit(batch, SEARCH_CONCURRENCY, (name) => examine(io, terms, name));
-      let processed = 0;
-      for (const hit of found) {
-        scanned++;
-        last = batch[processed++];
-        if (hit === "unreadable") unreadable.push(batch[processed - 1]);
-        else if (hit) results.push(hit);
-        // The rest of the batch is examined again on the next page.
-        if (results.length >= args.limit) break;
-      }
-      wholeBatch = processed === batch.length;
-      if (namesDone) {
-        complete = wholeBatch;
+      const io = new RegistryIo(env, buckets[index]);
+      const page = await scanBucket(io, terms, args.prefix, after, remaining);
+      results.push(...page.results);
+      unreadable.push(...page.unreadable.map((n) => `${io.bucket}/${n}`));
+      scanned += page.scanned;
+      if (!page.complete) {
+        next = { bucket: io.bucket, after: page.last ?? after ?? "" };
         break;
       }
     }
-    if (!complete && wholeBatch) {
-      // Stopped at a budget exactly between batches: look one name ahead so the last page of a
-      // finished scan says so (the peeked name is listed again on the next page).
-      complete = (await names.next()).done === true;
-    }
     return {
-      bucket: args.bucket,
+      bucket: args.bucket ?? null,
+      buckets,
       query: args.query,
       results,
       scanned,
       unreadable,
-      next_cursor: complete || last === undefined ? null : encodeCursor({
+      next_cursor: next === undefined ? null : encodeCursor({
         kind: "package_search",
         prefix: args.prefix,
         query: args.query,
-        after: last,
+        bucket: next.bucket,
+        buckets: args.buckets ?? null,
+        after: next.after,
       }),
     };
   },
 });
+
+/** One bucket's share of a search: bounded by the remaining package and hit budgets. */
+async function scanBucket(
+  io: RegistryIo,
+  terms: readonly string[],
+  prefix: string,
+  after: string | undefined,
+  budget: { packages: number; hits: number },
+): Promise<{
+  results: z.infer<typeof searchHit>[];
+  unreadable: string[];
+  scanned: number;
+  last: string | undefined;
+  complete: boolean;
+}> {
+  const names = io.packageNames(prefix, after || undefined);
+  const results: z.infer<typeof searchHit>[] = [];
+  const unreadable: string[] = [];
+  let scanned = 0;
+  let last: string | undefined;
+  let complete = false;
+  let wholeBatch = true;
+  while (scanned < budget.packages && results.length < budget.hits) {
+    const batch: string[] = [];
+    let namesDone = false;
+    while (batch.length < Math.min(SEARCH_CONCURRENCY, budget.packages - scanned)) {
+      const next = await names.next();
+      if (next.done) {
+        namesDone = true;
+        break;
+      }
+      batch.push(next.value);
+    }
+    const found = await mapLimit(batch, SEARCH_CONCURRENCY, (name) => examine(io, terms, name));
+    let processed = 0;
+    for (const hit of found) {
+      scanned++;
+      last = batch[processed++];
+      if (hit === "unreadable") unreadable.push(batch[processed - 1]);
+      else if (hit) results.push(hit);
+      // The rest of the batch is examined again on the next page.
+      if (results.length >= budget.hits) break;
+    }
+    wholeBatch = processed === batch.length;
+    if (namesDone) {
+      complete = wholeBatch;
+      break;
+    }
+  }
+  if (!complete && wholeBatch) {
+    // Stopped at a budget exactly between batches: look one name ahead so the last page of a
+    // finished scan says so (the peeked name is listed again on the next page).
+    complete = (await names.next()).done === true;
+  }
+  return { results, unreadable, scanned, last, complete };
+}
 
 const PACKAGE_HIT = `
   bucket name hash pointer score size modified totalEntriesCount comment meta`;
@@ -232,7 +288,8 @@ const ERRORS = `
   ... on InvalidInput { errors { path message name } }
   ... on OperationError { message name }`;
 
-const QUERIES = {
+/** The GraphQL documents catalog_search sends (first page and the next pages, per scope). */
+export const QUERIES = {
   packages: `query Search($buckets: [String!], $searchString: String, $size: Int) {
   searchPackages(buckets: $buckets, searchString: $searchString, latestOnly: true) {
     __typename
