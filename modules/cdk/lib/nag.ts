@@ -96,6 +96,16 @@ function wildcardReason(
   if (resource === "*" && actions.every((a) => a === "s3:ListAllMyBuckets")) {
     return "s3:ListAllMyBuckets (bucket_list) has no resource type: IAM accepts only Resource '*' (policies/index.json, unscopable).";
   }
+  if (resource === "*" && actions.every((a) => a === "athena:ListWorkGroups")) {
+    return "athena:ListWorkGroups (resource athena://workgroups) has no resource type: IAM accepts only Resource '*' (policies/index.json, unscopable).";
+  }
+  // Quilt names a stack's Tabulator data catalog quilt-<stack>-tabulator; only GetDataCatalog.
+  if (
+    /:athena:([a-z0-9-]+|<AWS::Region>):(\d{12}|<AWS::AccountId>):datacatalog\/quilt-\*-tabulator$/.test(resource) &&
+    actions.every((a) => a === "athena:GetDataCatalog")
+  ) {
+    return "tabulator_query may use only the Quilt stack's Tabulator data catalog (quilt-<stack>-tabulator, policies/README.md, athena); the stack name is the deployment's, so the middle is a wildcard.";
+  }
   if (/:log-group:[^*]+:log-stream:\*$/.test(resource)) {
     return "ECS creates one log stream per task at run time; the grant is limited to this service's own log group.";
   }
