@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: every check CI runs, in a fixed order, each under a titled section. Each section's
-# passes and failures are counted (a test runner's own counts where it reports them, else one
+# `make test`: every check CI runs, in a fixed order, each under a titled section (the apply suite
+# runs apart, as `make e2e`: argument --e2e). Each section's passes and failures are counted (a test runner's own counts where it reports them, else one
 # check), and the run ends with the plain line "N passed, N failed". Exits non-zero on any failure.
 # Sections for parts that do not exist yet (no modules, no template) are skipped, not counted.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -50,6 +50,16 @@ tf() { "$DENO" run $FROZEN --cached-only -A "$REPO_ROOT/tests/terraform/terrafor
 # Directories holding Terraform configuration: every module and every example.
 tf_dirs() { for d in modules/*/ examples/*/; do ls "$d"*.tf >/dev/null 2>&1 && echo "${d%/}"; done; true; }
 
+# `make e2e` (argument --e2e): only the apply-against-emulator suite (tests/apply), kept out of
+# `make test` because it applies and destroys both examples (several minutes on 2 cores).
+if [ "${1:-}" = "--e2e" ]; then
+  title "apply against the AWS emulator (examples applied, read back, re-planned, destroyed)"
+  deno_tests "apply suite" tests/apply/
+  printf '\n%d passed, %d failed\n' "$total_passed" "$total_failed"
+  [ "$total_failed" -eq 0 ]
+  exit
+fi
+
 title "deno fmt --check"
 check "deno fmt" "$DENO" fmt --check
 
@@ -63,7 +73,7 @@ title "MCP SDK types are real: a wrong tool-argument type must not type-check"
 check "sdk type guard" bash .ci/lib/sdk_type_guard.sh
 
 title "deno test (server, quilt format, tools, harness)"
-deno_tests "deno test" --ignore=tests/policies,tests/parity,tests/fixtures tests/
+deno_tests "deno test" --ignore=tests/policies,tests/parity,tests/fixtures,tests/apply tests/
 
 if [ -n "$(tf_dirs)" ]; then
   title "terraform fmt -check"
