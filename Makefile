@@ -38,8 +38,12 @@ bootstrap: ## Install the pinned toolchain (Deno, Python venv, Terraform CLI con
 	@bash .ci/lib/bootstrap_inspector.sh
 
 .PHONY: test
-test: bootstrap ## Run every check CI runs; ends with "N passed, N failed"
+test: bootstrap ## Run every check CI runs but `make e2e`; ends with "N passed, N failed"
 	@bash .ci/lib/test_suites.sh
+
+.PHONY: e2e
+e2e: bootstrap ## Apply both examples to a local AWS emulator, read them back, re-plan, destroy (~5 min; CI runs it too)
+	@bash .ci/lib/test_suites.sh --e2e
 
 .PHONY: bench
 bench: bootstrap ## Benchmarks vs same-run baselines, long resilience and fuzz runs; writes bench/RESULTS.md (~40 min; BENCH_SOAK_SECONDS shortens the soak)

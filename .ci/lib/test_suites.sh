@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: every check CI runs, each under a titled section. Each section's passes and failures
+# `make test`: every check CI runs, each under a titled section (the apply-against-emulator suite
+# runs apart, as `make e2e`: argument --e2e). Each section's passes and failures
 # are counted (a test runner's own counts where it reports them, else one check), and the run ends
 # with the plain line "N passed, N failed". Exits non-zero on any failure.
 # Sections for parts that do not exist yet (no modules, no template) are skipped, not counted.
@@ -61,6 +62,22 @@ tf() { "$DENO" run $FROZEN --cached-only -A "$REPO_ROOT/tests/terraform/terrafor
 
 # Directories holding Terraform configuration: every module and every example.
 tf_dirs() { for d in modules/*/ examples/*/; do ls "$d"*.tf >/dev/null 2>&1 && echo "${d%/}"; done; true; }
+
+summary() { # the plain last line, from every lane's tallies; exits non-zero on any failure
+  local passed failed
+  read -r passed failed < <(cat "$LOG_DIR"/tally-* | awk '{p += $1; f += $2} END {print p + 0, f + 0}')
+  printf '\n%d passed, %d failed\n' "$passed" "$failed"
+  [ "$failed" -eq 0 ]
+}
+
+# `make e2e` (argument --e2e): only the apply-against-emulator suite (tests/apply), kept out of
+# `make test` because it applies and destroys both examples (several minutes on 2 cores).
+if [ "${1:-}" = "--e2e" ]; then
+  title "apply against the AWS emulator (examples applied, read back, re-planned, destroyed)"
+  deno_tests "apply suite" tests/apply/
+  summary
+  exit
+fi
 
 infra_lane() {
   TALLY="$LOG_DIR/tally-infra"
@@ -131,7 +148,7 @@ title "MCP SDK types are real: a wrong tool-argument type must not type-check"
 check "sdk type guard" bash .ci/lib/sdk_type_guard.sh
 
 title "deno test (server, quilt format, tools, harness)"
-deno_tests "deno test" --ignore=tests/policies,tests/parity,tests/fixtures tests/
+deno_tests "deno test" --ignore=tests/policies,tests/parity,tests/fixtures,tests/apply tests/
 
 if ls tests/policies/*_test.ts >/dev/null 2>&1; then
   title "policy tests (IAM per tool category)"
@@ -151,9 +168,5 @@ if ls tests/parity/*_test.ts >/dev/null 2>&1; then
   deno_tests "parity tests" tests/parity/
 fi
 
-read -r total_passed total_failed < <(
-  cat "$LOG_DIR"/tally-* | awk '{p += $1; f += $2} END {print p + 0, f + 0}'
-)
 printf '\nmake test: %ds in all\n' $((SECONDS - RUN_START))
-printf '\n%d passed, %d failed\n' "$total_passed" "$total_failed"
-[ "$total_failed" -eq 0 ]
+summary

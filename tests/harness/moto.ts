@@ -17,7 +17,15 @@ export const MOTO_REGION = "us-east-1";
 export interface MotoOptions {
   /** Enforce IAM policies on requests (moto's INITIAL_NO_AUTH_ACTION_COUNT=0). */
   enforceIam?: boolean;
+  /**
+   * Emulator patches of tests/harness/moto_patches.py to apply (each documents the moto gap it
+   * fills); none by default, so tests run on moto's own behaviour unless they name one.
+   */
+  patches?: readonly MotoPatch[];
 }
+
+/** The names of the patches in tests/harness/moto_patches.py. */
+export type MotoPatch = "application-autoscaling-tags";
 
 /** A running emulator. */
 export interface Moto extends AsyncDisposable {
@@ -48,6 +56,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
     MOTO_ALLOW_NONEXISTENT_REGION: "false",
   };
   if (options.enforceIam) env.INITIAL_NO_AUTH_ACTION_COUNT = "0";
+  if (options.patches?.length) env.MOTO_PATCHES = options.patches.join(",");
   const child = new Deno.Command(PYTHON, {
     args: [join(REPO_ROOT, "tests", "harness", "moto_server.py")],
     env,

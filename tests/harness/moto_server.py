@@ -3,6 +3,7 @@
 Prints one JSON line {"port": N} on stdout once it accepts connections, then serves until its
 stdin closes (the parent test process ended or closed the pipe) or it receives SIGTERM. Watching
 stdin means an emulator never outlives the test that started it, even if that test crashed.
+MOTO_PATCHES (comma-separated names of moto_patches.py) applies emulator patches before it starts.
 """
 
 import json
@@ -13,8 +14,11 @@ import threading
 
 from moto.server import ThreadedMotoServer
 
+import moto_patches
+
 
 def main() -> None:
+    moto_patches.apply([n for n in os.environ.get("MOTO_PATCHES", "").split(",") if n])
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(os.environ.get("MOTO_PORT", "0")), verbose=False)
     server.start()
     _, port = server.get_host_and_port()
