@@ -19,3 +19,4 @@ export * from "./browse.ts";
 export * from "./diff.ts";
 export * from "./uri.ts";
 export * from "./workflows/mod.ts";
+export * from "./summary/mod.ts";
