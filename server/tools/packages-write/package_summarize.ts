@@ -61,7 +61,14 @@ async function readStart(
   } catch {
     return { note: `stored in s3://${loc.bucket}, a bucket this server is not configured for` };
   }
-  const bytes = await new RegistryIo(env, loc.bucket).readPrefix(loc.key, maxBytes, loc.versionId);
+  let bytes: Uint8Array;
+  try {
+    bytes = await new RegistryIo(env, loc.bucket).readPrefix(loc.key, maxBytes, loc.versionId);
+  } catch (e) {
+    // One unreadable file (gone, denied) is reported with the others, not fatal to the summary.
+    if (e instanceof ToolError) return { note: `not read: ${e.message}` };
+    throw e;
+  }
   return {
     text: new TextDecoder("utf-8", { fatal: false }).decode(bytes),
     truncated: size > bytes.length,
