@@ -36,6 +36,8 @@ import { workflowInput } from "./package_workflow.ts";
 export const SUMMARIES_PREFIX = ".quilt/summaries/";
 /** Files read at once. */
 const READ_CONCURRENCY = 8;
+/** Most bytes read over all files of one call (held in memory until the summary is built). */
+const MAX_TOTAL_SAMPLE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MESSAGE = "Package summary: quilt_summarize.json and charts";
 
 function sha256Hex(bytes: Uint8Array): string {
@@ -106,7 +108,9 @@ const packageSummarize = defineTool({
       "Chart files as Vega-Lite specs or ECharts options (both rendered by the catalog)",
     ),
     sample_bytes: z.number().int().min(1024).max(8 * 1024 * 1024).default(1024 * 1024).describe(
-      "Bytes read from the start of each table or JSON file (statistics describe those rows)",
+      `Bytes read from the start of each table or JSON file (statistics describe those rows); at most ${
+        MAX_TOTAL_SAMPLE_BYTES / 1024 / 1024
+      } MiB over all files of a call, shared equally`,
     ),
     overwrite: z.boolean().default(false).describe(
       "Replace an existing quilt_summarize.json (and drop the quilt_summary/ charts it no longer lists)",
@@ -181,11 +185,17 @@ const packageSummarize = defineTool({
       chosen = manifest.entries.filter((e) => fileKind(e.logicalKey) !== "other")
         .slice(0, args.max_files);
     }
+    // Each file's sample shrinks so the call never holds more than the total budget.
+    const withContent = chosen.filter((e) => needsContent(fileKind(e.logicalKey))).length;
+    const sampleBytes = Math.min(
+      args.sample_bytes,
+      Math.floor(MAX_TOTAL_SAMPLE_BYTES / Math.max(1, withContent)),
+    );
     const notes = new Map<string, string>();
     const inputs: SummaryInput[] = await mapLimit(chosen, READ_CONCURRENCY, async (e) => {
       const base = { logicalKey: e.logicalKey, size: e.size };
       if (!needsContent(fileKind(e.logicalKey))) return base;
-      const read = await readStart(env, e.physicalKey, e.size, args.sample_bytes);
+      const read = await readStart(env, e.physicalKey, e.size, sampleBytes);
       if ("note" in read) {
         notes.set(e.logicalKey, read.note);
         return base;
