@@ -16,7 +16,6 @@ import {
   buildSummary,
   CHARTS_PREFIX,
   fileKind,
-  LATEST,
   needsContent,
   parsePhysicalKey,
   SUMMARIZE_KEY,
@@ -28,7 +27,7 @@ import { ToolError } from "../common/errors.ts";
 import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
 import { fullTopHash, logicalKeyInput, packageName } from "../common/package_inputs.ts";
 import { RegistryIo } from "../common/package_io.ts";
-import { updatePackage, WRITE, writeOutput } from "./packages_write.ts";
+import { latestParent, updatePackage, WRITE, writeOutput } from "./packages_write.ts";
 import type { PlannedEntry } from "./package_sources.ts";
 import { workflowInput } from "./package_workflow.ts";
 
@@ -136,24 +135,9 @@ const packageSummarize = defineTool({
   }),
   annotations: WRITE,
   async run(args, env) {
-    assertBucketAllowed(env.deps.config, args.bucket);
-    const parent = args.parent_top_hash.toLowerCase();
-    const io = new RegistryIo(env, args.bucket);
     // Checked before anything is read or stored; package_update checks again and publishes
     // conditionally, so a revision pushed meanwhile still wins.
-    const latest = await io.readPointer(args.package, LATEST);
-    if (!latest) {
-      throw new ToolError(
-        "not_found",
-        `Not found: package ${args.package} has no latest revision in s3://${args.bucket}.`,
-      );
-    }
-    if (latest.topHash !== parent) {
-      throw new ToolError(
-        "conflict",
-        `Conflict: the latest revision of ${args.package} is ${latest.topHash}, not your parent_top_hash ${parent}. Nothing was written. Browse the latest revision and summarize that one.`,
-      );
-    }
+    const { io, parent } = await latestParent(env, args);
     const manifest = await io.readManifest(parent);
     const byKey = new Map(manifest.entries.map((e) => [e.logicalKey, e]));
     if (byKey.has(SUMMARIZE_KEY) && !args.overwrite) {

@@ -455,15 +455,14 @@ const updateInput = z.object({
 export type UpdateArgs = z.infer<typeof updateInput>;
 
 /**
- * package_update: a new revision on `parent_top_hash` (which must still be latest), with the
- * workflow rules checked and `latest` written conditionally. `generated` are further files to
- * add or replace, already in S3 (another tool wrote them; their sizes known), planned like `set`.
+ * The registry, the parent (lower case) and `latest`, which must still point at the parent:
+ * otherwise not_found (no package) or a conflict. Checked before anything is read or written;
+ * `latest` is written conditionally on its ETag later, so a revision pushed meanwhile still wins.
  */
-export async function updatePackage(
+export async function latestParent(
   env: ToolEnv,
-  args: UpdateArgs,
-  generated: readonly PlannedEntry[] = [],
-): Promise<WriteOutput> {
+  args: { bucket: string; package: string; parent_top_hash: string },
+) {
   assertBucketAllowed(env.deps.config, args.bucket);
   const parent = args.parent_top_hash.toLowerCase();
   const io = new RegistryIo(env, args.bucket);
@@ -477,6 +476,20 @@ export async function updatePackage(
   if (latest.topHash !== parent) {
     throw conflict(args.bucket, args.package, parent, latest.topHash);
   }
+  return { io, parent, latest };
+}
+
+/**
+ * package_update: a new revision on `parent_top_hash` (which must still be latest), with the
+ * workflow rules checked and `latest` written conditionally. `generated` are further files to
+ * add or replace, already in S3 (another tool wrote them; their sizes known), planned like `set`.
+ */
+export async function updatePackage(
+  env: ToolEnv,
+  args: UpdateArgs,
+  generated: readonly PlannedEntry[] = [],
+): Promise<WriteOutput> {
+  const { io, parent, latest } = await latestParent(env, args);
   const base = await io.readManifest(parent);
   const entries = new Map(base.entries.map((e) => [e.logicalKey, e]));
   const removed = removeEntries(entries, args.remove ?? []);
