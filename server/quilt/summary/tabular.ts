@@ -48,10 +48,10 @@ export interface TableStats {
   readonly sampled: boolean;
 }
 
-const MISSING = new Set(["", "na", "n/a", "nan", "null", "none", "#n/a"]);
+const MISSING: ReadonlySet<string> = new Set(["", "na", "n/a", "nan", "null", "none", "#n/a"]);
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const BOOLEAN = new Set(["true", "false"]);
+const BOOLEAN: ReadonlySet<string> = new Set(["true", "false"]);
 
 /**
  * Splits delimited text into rows of cells (RFC 4180 quoting: `"` around a cell, `""` inside it;
