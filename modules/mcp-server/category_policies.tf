@@ -208,6 +208,14 @@ locals {
           ])
         },
         {
+          Sid    = "WriteGeneratedSummaries"
+          Effect = "Allow"
+          Action = "s3:PutObject"
+          Resource = flatten([
+            [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/summaries/*"],
+          ])
+        },
+        {
           Sid    = "DeletePointers"
           Effect = "Allow"
           Action = "s3:DeleteObject"

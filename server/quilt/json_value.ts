@@ -239,8 +239,11 @@ function convert(
  * Converts a JSON value into plain JavaScript data for display (e.g. tool output). Numbers
  * become JavaScript numbers, except integers beyond 2^53, which become their exact decimal
  * string so no digit is silently lost; NaN and ±Infinity become their Python spelling.
+ * `special` may render values outside the JSON model (returning undefined for the others).
  */
-export function toJs(value: JsonValue): unknown {
+export function toJs(value: JsonValue, special?: (value: unknown) => unknown): unknown {
+  const mine = special?.(value);
+  if (mine !== undefined) return mine;
   if (value === null || typeof value !== "object") {
     if (typeof value === "bigint") return bigToJs(value);
     if (typeof value === "number" && !Number.isFinite(value)) return pyFloatRepr(value);
@@ -255,12 +258,12 @@ export function toJs(value: JsonValue): unknown {
     const n = Number(text);
     return Number.isSafeInteger(n) ? n : text;
   }
-  if (Array.isArray(value)) return value.map(toJs);
+  if (Array.isArray(value)) return value.map((v) => toJs(v, special));
   const out: Record<string, unknown> = {};
   for (const [k, v] of value) {
     // defineProperty so a "__proto__" key stays an ordinary property.
     Object.defineProperty(out, k, {
-      value: toJs(v),
+      value: toJs(v, special),
       enumerable: true,
       writable: true,
       configurable: true,

@@ -19,5 +19,4 @@ export * from "./browse.ts";
 export * from "./diff.ts";
 export * from "./uri.ts";
 export * from "./workflows/mod.ts";
-export * from "./yaml.ts";
-// server/quilt/workflows.ts (metadata templates) is imported directly until it is folded into workflows/.
+export * from "./summary/mod.ts";

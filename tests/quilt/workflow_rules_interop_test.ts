@@ -3,7 +3,7 @@
  * offline: seeded random Python regular expressions × subjects, draft-7 schemas × instances,
  * `.quilt/workflows/config.yml` texts, and workflow choices against loaded configurations. For
  * every case both accept or both refuse, with the same result (matches, first error's keyword,
- * message and path, loaded configuration, workflow record) and the same quilt3 error class and
+ * message and path, every error of iter_errors in order, loaded configuration, workflow record) and the same quilt3 error class and
  * message. The only allowed difference: the few regex constructs the server refuses
  * (UNSUPPORTED_REGEX), which must then be refused, never evaluated differently.
  *
@@ -187,6 +187,26 @@ Deno.test("workflow rules: quilt3, jsonschema, PyYAML and re as the oracle (seed
               what,
             );
             count("  of which the same first error (keyword, message, path)");
+            // Every error, in iter_errors order (what package_metadata_validate lists).
+            const all = get(r, "all") as JsonValue[] | undefined;
+            if (all === undefined) return;
+            const key = (e: { keyword: JsonValue; message: JsonValue; path: JsonValue }) =>
+              encodeCanonicalJson([e.keyword, e.message, e.path]);
+            assertEquals(
+              v.errors(inst, 50).map((e) =>
+                key({ keyword: e.keyword, message: e.message, path: e.path as JsonValue[] })
+              ),
+              all.map((e) =>
+                key({
+                  keyword: get(e, "validator")!,
+                  message: get(e, "message")!,
+                  path: get(e, "path")!,
+                })
+              ),
+              `${what}: every error`,
+            );
+            count("  of which the same errors, all of them, in order");
+            if (all.length > 1) count("  of which with several errors");
           });
         });
       },
@@ -298,6 +318,7 @@ Deno.test("workflow rules: quilt3, jsonschema, PyYAML and re as the oracle (seed
     assert((tally["regex both refuse"] ?? 0) > 0 && (tally["regex both accept"] ?? 0) > 0);
     assert((tally["schemas both refuse"] ?? 0) > 0 && (tally["instances both valid"] ?? 0) > 0);
     assert((tally["  of which the same first error (keyword, message, path)"] ?? 0) > 0);
+    assert((tally["  of which with several errors"] ?? 0) > 0);
     assert((tally["configs both refuse (same class)"] ?? 0) > 0);
     assert((tally["workflow choices both accept (same record)"] ?? 0) > 0);
     assert((tally["workflow choices both refuse (same class and message)"] ?? 0) > 0);

@@ -124,17 +124,28 @@ Deno.test("metadata templates and checks from a registry's workflows", async (t)
             bucket: REG,
             user_meta: { assay: "WGS", extra: true },
             package: "dna/run-1",
-            message: " ",
+            message: "",
           },
         );
         assertEquals(bad.valid, false);
+        // quilt3's rules and messages, in its order; every schema error in jsonschema's order.
         assertEquals(bad.violations, [
-          { path: "", message: "is missing the required property 'samples'" },
-          { path: "/assay", message: 'must be one of ["RNA-seq","scRNA-seq"]' },
-          { path: "/extra", message: "'extra' is not an allowed property" },
-          { path: "package", message: "must match ^rna/" },
-          { path: "message", message: "a commit message is required by this workflow" },
+          {
+            path: "message",
+            message: "Commit message is required by workflow, but none was provided.",
+          },
+          { path: "package", message: "Package name doesn't match required pattern." },
+          { path: "", message: "'samples' is a required property" },
+          { path: "/assay", message: "'WGS' is not one of ['RNA-seq', 'scRNA-seq']" },
+          { path: "", message: "Additional properties are not allowed ('extra' was unexpected)" },
         ]);
+        // Without a message the message rule is not checked (nothing to check).
+        const noMessage = await callOk<{ valid: boolean }>(client, "package_metadata_validate", {
+          bucket: REG,
+          user_meta: { assay: "RNA-seq", samples: 3 },
+          package: "rna/run-1",
+        });
+        assertEquals(noMessage.valid, true);
         const free = await callOk<{ valid: boolean; workflow: string }>(
           client,
           "package_metadata_validate",
@@ -157,7 +168,7 @@ Deno.test("metadata templates and checks from a registry's workflows", async (t)
           assertEquals(anything.valid, true);
           assertMatch(
             await callError(client, "package_metadata_templates", { bucket: BROKEN }),
-            /config\.yml cannot be used: line 1: unsupported YAML construct '&'/,
+            /config\.yml cannot be used: Workflows config failed validation: 'version' is a required property\./,
           );
           assertMatch(
             await callError(client, "package_metadata_templates", {

@@ -166,10 +166,17 @@ Deno.test("package tools under IAM enforcement: own policy suffices, none gives 
       source: { prefix: "data/" },
       message: "from data",
     });
-    const updated = await callOk<{ top_hash: string }>(publisher, "package_update", {
+    // The summary's files go to .quilt/summaries/ (the policy's only PutObject beyond manifests
+    // and pointers), then the revision is published like package_update's.
+    const summarized = await callOk<{ top_hash: string }>(publisher, "package_summarize", {
       bucket: BUCKET,
       package: "team/new",
       parent_top_hash: created.top_hash,
+    });
+    const updated = await callOk<{ top_hash: string }>(publisher, "package_update", {
+      bucket: BUCKET,
+      package: "team/new",
+      parent_top_hash: summarized.top_hash,
       remove: ["b.csv"],
     });
     const deleted = await callOk(publisher, "package_delete", {
@@ -177,7 +184,7 @@ Deno.test("package tools under IAM enforcement: own policy suffices, none gives 
       package: "team/new",
       top_hash: updated.top_hash,
     });
-    assertEquals(deleted.new_latest, created.top_hash);
+    assertEquals(deleted.new_latest, summarized.top_hash);
     await callOk(publisher, "package_delete", { bucket: BUCKET, package: "team/new" });
   });
 
@@ -221,6 +228,15 @@ Deno.test("package tools under IAM enforcement: own policy suffices, none gives 
         source: { prefix: "data/" },
       });
       assertMatch(message, denied("packages-write", "s3:(ListBucket|GetObject)"));
+      // Reading the package is enough to plan a summary, not to store it.
+      assertMatch(
+        await callError(reader, "package_summarize", {
+          bucket: BUCKET,
+          package: "team/pkg",
+          parent_top_hash: rev2,
+        }),
+        denied("packages-write", "s3:PutObject"),
+      );
       const versions = await callOk(reader, "package_versions", {
         bucket: BUCKET,
         package: "team/pkg",

@@ -89,6 +89,18 @@ function versionOf(config: JsonObject): [number, number, number] {
   return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0];
 }
 
+/** One workflow of a configuration, as the configuration describes it. */
+export interface WorkflowInfo {
+  readonly id: string;
+  readonly name: string | null;
+  readonly description: string | null;
+  /** Python regular expression package names must match (`re.search`). */
+  readonly handlePattern: string | null;
+  readonly metadataSchemaId: string | null;
+  readonly entriesSchemaId: string | null;
+  readonly isMessageRequired: boolean;
+}
+
 /** A registry's parsed, validated workflow configuration. */
 export class WorkflowsConfig {
   /** The configuration as loaded. */
@@ -99,6 +111,42 @@ export class WorkflowsConfig {
   private constructor(config: JsonObject, physicalKey: PhysicalKey) {
     this.config = config;
     this.physicalKey = physicalKey;
+  }
+
+  /** quilt3's default: a workflow is required unless the configuration says otherwise. */
+  get isWorkflowRequired(): boolean {
+    return this.config.get("is_workflow_required") !== false;
+  }
+
+  /** The workflow used when a push names none (it may name a workflow that does not exist). */
+  get defaultWorkflow(): string | undefined {
+    const d = this.config.get("default_workflow");
+    return typeof d === "string" ? d : undefined;
+  }
+
+  /** The configured workflows, in the configuration's order. */
+  workflows(): WorkflowInfo[] {
+    const str = (v: JsonValue | undefined) => (typeof v === "string" ? v : null);
+    return [...(this.config.get("workflows") as JsonObject)].map(([id, w]) => {
+      const data = w as JsonObject;
+      return {
+        id,
+        name: str(data.get("name")),
+        description: str(data.get("description")),
+        handlePattern: str(data.get("handle_pattern")),
+        metadataSchemaId: str(data.get("metadata_schema")),
+        entriesSchemaId: str(data.get("entries_schema")),
+        isMessageRequired: data.get("is_message_required") === true,
+      };
+    });
+  }
+
+  /** The URL the configuration gives for a schema id, if it names the id. */
+  schemaUrl(id: string): string | undefined {
+    const schemas = this.config.get("schemas");
+    const entry = schemas instanceof Map ? schemas.get(id) : undefined;
+    const url = entry instanceof Map ? entry.get("url") : undefined;
+    return typeof url === "string" ? url : undefined;
   }
 
   /** `WorkflowConfig.load`: parses and validates the YAML configuration. */
@@ -169,12 +217,12 @@ export class WorkflowsConfig {
         throw e;
       }
     }
-    const loaded = new Map<string, { validator: Draft7Validator; stored: PhysicalKey }>();
-    const byUrl = new Map<string, { validator: Draft7Validator; stored: PhysicalKey }>();
+    const loaded = new Map<string, LoadedSchema>();
+    const byUrl = new Map<string, LoadedSchema>();
     const validatorFor = async (id: JsonValue | undefined) => {
       if (typeof id !== "string" || id === "") return undefined;
       const cached = loaded.get(id);
-      if (cached) return cached.validator;
+      if (cached) return cached;
       const location = this.#schemaLocation(id);
       const key = formatPhysicalKey(location);
       let entry = byUrl.get(key);
@@ -183,7 +231,7 @@ export class WorkflowsConfig {
         byUrl.set(key, entry);
       }
       loaded.set(id, entry);
-      return entry.validator;
+      return entry;
     };
     const metadata = await validatorFor(data.get("metadata_schema"));
     const entries = await validatorFor(data.get("entries_schema"));
@@ -201,8 +249,9 @@ export class WorkflowsConfig {
       record,
       messageRequired: data.get("is_message_required") === true,
       namePattern,
-      metadata,
-      entries,
+      metadata: metadata?.validator,
+      metadataSchema: metadata?.schema,
+      entries: entries?.validator,
     });
   }
 
@@ -237,11 +286,19 @@ function findRef(v: JsonValue): boolean {
   return false;
 }
 
+/** A schema a workflow names, loaded and checked. */
+interface LoadedSchema {
+  readonly schema: JsonValue;
+  readonly validator: Draft7Validator;
+  /** Where it was read from (with the version S3 served). */
+  readonly stored: PhysicalKey;
+}
+
 async function loadSchema(
   id: string,
   location: PhysicalKey,
   fetch: SchemaFetcher,
-): Promise<{ validator: Draft7Validator; stored: PhysicalKey }> {
+): Promise<LoadedSchema> {
   const file = await fetch(location);
   const where = formatPhysicalKey(location);
   let schema: JsonValue;
@@ -263,7 +320,7 @@ async function loadSchema(
   if (violation) {
     throw configError(violationText(`Schema ${pyStrRepr(id)} is not valid`, violation));
   }
-  return { validator: draft7Validator(schema), stored: file.physicalKey };
+  return { schema, validator: draft7Validator(schema), stored: file.physicalKey };
 }
 
 /** One file of the package as a workflow's `entries_schema` sees it. */
@@ -286,10 +343,28 @@ export interface WorkflowSubject {
   readonly entries: readonly WorkflowEntry[];
 }
 
+/** A proposal checked before a push: the name and the files may be left out (not checked). */
+export type WorkflowProposal = Omit<WorkflowSubject, "packageName" | "entries"> & {
+  readonly packageName?: string;
+  readonly entries?: readonly WorkflowEntry[];
+};
+
+/** One rule a push breaks, with the message quilt3 gives for it. */
+export interface WorkflowViolation {
+  /** The rule, in the order quilt3 checks them. */
+  readonly rule: "message" | "package_name" | "metadata" | "entries";
+  /** quilt3's WorkflowValidationError message. */
+  readonly message: string;
+  /** jsonschema's error, for the metadata and entries rules. */
+  readonly schemaError?: SchemaViolation;
+}
+
 /** The rules of one chosen workflow. */
 export class WorkflowRules {
   /** What the revision records as `workflow`. */
   readonly record: JsonObject;
+  /** The workflow's package-metadata JSON Schema, if it names one. */
+  readonly metadataSchema: JsonValue | undefined;
   readonly #messageRequired: boolean;
   readonly #namePattern: PyRegex | undefined;
   readonly #metadata: Draft7Validator | undefined;
@@ -301,52 +376,69 @@ export class WorkflowRules {
     messageRequired: boolean;
     namePattern?: PyRegex;
     metadata?: Draft7Validator;
+    metadataSchema?: JsonValue;
     entries?: Draft7Validator;
   }) {
     this.record = opts.record;
+    this.metadataSchema = opts.metadataSchema;
     this.#messageRequired = opts.messageRequired;
     this.#namePattern = opts.namePattern;
     this.#metadata = opts.metadata;
     this.#entries = opts.entries;
   }
 
-  /** `WorkflowValidator.validate`: throws quilt3's WorkflowValidationError, else the record. */
-  validate(subject: WorkflowSubject): JsonObject {
-    if (this.#messageRequired && !subject.message) {
-      throw new WorkflowError(
-        "WorkflowValidationError",
-        "Commit message is required by workflow, but none was provided.",
-      );
+  /** True when the workflow checks the package's files (`entries_schema`). */
+  get checksEntries(): boolean {
+    return this.#entries !== undefined;
+  }
+
+  /**
+   * Every rule the proposal breaks, in quilt3's order (message, name, metadata, entries), each
+   * schema rule with up to `perSchema` of jsonschema's errors. Lazy: a rule is evaluated only when
+   * the next violation is asked for, so the first one costs what quilt3's check costs.
+   */
+  *violations(proposal: WorkflowProposal, perSchema = 1): Generator<WorkflowViolation> {
+    if (this.#messageRequired && !proposal.message) {
+      yield {
+        rule: "message",
+        message: "Commit message is required by workflow, but none was provided.",
+      };
     }
-    if (this.#namePattern && !this.#namePattern.search(subject.packageName)) {
-      throw new WorkflowError(
-        "WorkflowValidationError",
-        "Package name doesn't match required pattern.",
-      );
+    if (
+      this.#namePattern && proposal.packageName !== undefined &&
+      !this.#namePattern.search(proposal.packageName)
+    ) {
+      yield { rule: "package_name", message: "Package name doesn't match required pattern." };
     }
-    const meta = this.#metadata?.firstError(subject.userMeta);
-    if (meta) {
-      throw new WorkflowError(
-        "WorkflowValidationError",
-        violationText("Metadata failed validation", meta),
-      );
+    for (const e of this.#metadata?.errors(proposal.userMeta, perSchema) ?? []) {
+      yield {
+        rule: "metadata",
+        message: violationText("Metadata failed validation", e),
+        schemaError: e,
+      };
     }
-    if (this.#entries) {
-      const list: JsonValue = subject.entries.map((e) =>
+    if (this.#entries && proposal.entries !== undefined) {
+      const list: JsonValue = proposal.entries.map((e) =>
         new Map<string, JsonValue>([
           ["logical_key", e.logicalKey],
           ["size", e.size],
           ["meta", e.userMeta],
         ])
       );
-      const bad = this.#entries.firstError(list);
-      if (bad) {
-        throw new WorkflowError(
-          "WorkflowValidationError",
-          violationText("Package entries failed validation", bad),
-        );
+      for (const e of this.#entries.errors(list, perSchema)) {
+        yield {
+          rule: "entries",
+          message: violationText("Package entries failed validation", e),
+          schemaError: e,
+        };
       }
     }
+  }
+
+  /** `WorkflowValidator.validate`: throws quilt3's WorkflowValidationError, else the record. */
+  validate(subject: WorkflowSubject): JsonObject {
+    const first = this.violations(subject).next();
+    if (!first.done) throw new WorkflowError("WorkflowValidationError", first.value.message);
     return this.record;
   }
 }

@@ -3,8 +3,8 @@
  * `jsonschema` package's `Draft7Validator` (4.x) on the values `json.loads` produces. That
  * means Python's numbers (exact ints, `1.0` is an integer, int/float comparisons exact, its
  * `multipleOf` arithmetic), Python's `re.search` for `pattern`, `format` as an annotation only,
- * keywords in the schema's own order, and the first error raised (`validator.validate`). The
- * messages follow jsonschema's.
+ * keywords in the schema's own order, errors in `iter_errors` order (the first is the one
+ * `validator.validate` raises, which quilt3 reports). The messages follow jsonschema's.
  *
  * `$ref` is followed only within the same document (`#`, `#/definitions/...`): quilt3 refuses
  * `$ref` in workflow schemas, and the two built-in schemas (the draft-07 meta-schema and the
@@ -222,24 +222,25 @@ function reprNum(v: JsonValue): string {
 
 /** Whether an instance is valid (no error at all). */
 function isValid(ctx: Ctx, instance: JsonValue, schema: JsonValue): boolean {
-  return firstError(ctx, instance, schema, []) === undefined;
+  return iterErrors(ctx, instance, schema, []).next().done === true;
 }
 
 /**
  * jsonschema's `descend`: errors of the subschema's keywords get `step` added to their path;
  * the error of a `false` subschema does not (jsonschema yields it before adding the step).
  */
-function descend(
+function* descend(
   ctx: Ctx,
   instance: JsonValue,
   schema: JsonValue,
   path: (string | number)[],
   step?: string | number,
-): SchemaViolation | undefined {
+): Generator<SchemaViolation> {
   if (schema === false) {
-    return { message: `False schema does not allow ${pyRepr(instance)}`, keyword: null, path };
+    yield { message: `False schema does not allow ${pyRepr(instance)}`, keyword: null, path };
+    return;
   }
-  return firstError(ctx, instance, schema, step === undefined ? path : [...path, step]);
+  yield* iterErrors(ctx, instance, schema, step === undefined ? path : [...path, step]);
 }
 
 function resolveRef(ctx: Ctx, ref: string): JsonValue {
@@ -259,69 +260,72 @@ function resolveRef(ctx: Ctx, ref: string): JsonValue {
 }
 
 /**
- * The first error jsonschema's `iter_errors` yields for `instance` under `schema`, or undefined.
+ * The errors jsonschema's `iter_errors` yields for `instance` under `schema`, lazily and in order.
  * `path` is the instance path so far.
  */
-function firstError(
+function* iterErrors(
   ctx: Ctx,
   instance: JsonValue,
   schema: JsonValue,
   path: (string | number)[],
-): SchemaViolation | undefined {
-  if (schema === true) return undefined;
+): Generator<SchemaViolation> {
+  if (schema === true) return;
   if (schema === false) {
-    return { message: `False schema does not allow ${pyRepr(instance)}`, keyword: null, path };
+    yield { message: `False schema does not allow ${pyRepr(instance)}`, keyword: null, path };
+    return;
   }
-  if (!isObject(schema)) return undefined;
+  if (!isObject(schema)) return;
   const ref = schema.get("$ref");
   if (ref !== undefined) {
     // Draft 7 ignores the siblings of $ref.
     if (typeof ref !== "string") throw new SchemaEvaluationError("$ref must be a string");
-    return firstError(ctx, instance, resolveRef(ctx, ref), path);
+    yield* iterErrors(ctx, instance, resolveRef(ctx, ref), path);
+    return;
   }
   for (const [keyword, value] of schema) {
-    const err = keywordError(ctx, keyword, value, instance, schema, path);
-    if (err) return err;
+    yield* keywordErrors(ctx, keyword, value, instance, schema, path);
   }
-  return undefined;
 }
 
 function fail(message: string, keyword: string, path: (string | number)[]): SchemaViolation {
   return { message, keyword, path };
 }
 
-function keywordError(
+function* keywordErrors(
   ctx: Ctx,
   keyword: string,
   value: JsonValue,
   instance: JsonValue,
   schema: JsonObject,
   path: (string | number)[],
-): SchemaViolation | undefined {
+): Generator<SchemaViolation> {
   const err = (message: string) => fail(message, keyword, path);
   switch (keyword) {
     case "type": {
       const types = typeof value === "string" ? [value] : value as JsonValue[];
       if (!types.some((t) => isType(instance, t as string))) {
-        return err(
+        yield err(
           `${pyRepr(instance)} is not of type ${
             types.map((t) => pyStrRepr(t as string)).join(", ")
           }`,
         );
+        return;
       }
-      return undefined;
+      return;
     }
     case "enum": {
       const options = value as JsonValue[];
       if (!options.some((o) => jsEqual(o, instance))) {
-        return err(`${pyRepr(instance)} is not one of ${pyRepr(value)}`);
+        yield err(`${pyRepr(instance)} is not one of ${pyRepr(value)}`);
+        return;
       }
-      return undefined;
+      return;
     }
     case "const":
-      return jsEqual(instance, value) ? undefined : err(`${pyRepr(value)} was expected`);
+      if (!jsEqual(instance, value)) yield err(`${pyRepr(value)} was expected`);
+      return;
     case "multipleOf": {
-      if (!isNumber(instance)) return undefined;
+      if (!isNumber(instance)) return;
       const x = numberOrThrow(instance);
       const d = numberOrThrow(value);
       let failed: boolean;
@@ -339,13 +343,14 @@ function keywordError(
         failed = (x as { int: bigint }).int % (d as { int: bigint }).int !== 0n;
       }
       const dText = "int" in d ? d.int.toString() : pyNumberRepr(d);
-      return failed ? err(`${pyRepr(instance)} is not a multiple of ${dText}`) : undefined;
+      if (failed) yield err(`${pyRepr(instance)} is not a multiple of ${dText}`);
+      return;
     }
     case "maximum":
     case "exclusiveMaximum":
     case "minimum":
     case "exclusiveMinimum": {
-      if (!isNumber(instance)) return undefined;
+      if (!isNumber(instance)) return;
       const c = pyCompare(numberOrThrow(instance), numberOrThrow(value));
       const bad = keyword === "maximum"
         ? c > 0
@@ -354,9 +359,9 @@ function keywordError(
         : keyword === "minimum"
         ? c < 0
         : c <= 0;
-      if (!bad) return undefined;
+      if (!bad) return;
       const i = pyRepr(instance), v = reprNum(value);
-      return err(
+      yield err(
         keyword === "maximum"
           ? `${i} is greater than the maximum of ${v}`
           : keyword === "exclusiveMaximum"
@@ -365,149 +370,158 @@ function keywordError(
           ? `${i} is less than the minimum of ${v}`
           : `${i} is less than or equal to the minimum of ${v}`,
       );
+      return;
     }
     case "maxLength":
     case "minLength": {
-      if (typeof instance !== "string") return undefined;
+      if (typeof instance !== "string") return;
       const c = pyCompare({ int: BigInt(pyLen(instance)) }, numberOrThrow(value));
       const limit = numberOrThrow(value);
       const zeroOrOne = pyCompare(limit, { int: keyword === "maxLength" ? 0n : 1n }) === 0;
       if (keyword === "maxLength" && c > 0) {
-        return err(`${pyRepr(instance)} ${zeroOrOne ? "is expected to be empty" : "is too long"}`);
+        yield err(`${pyRepr(instance)} ${zeroOrOne ? "is expected to be empty" : "is too long"}`);
+        return;
       }
       if (keyword === "minLength" && c < 0) {
-        return err(`${pyRepr(instance)} ${zeroOrOne ? "should be non-empty" : "is too short"}`);
+        yield err(`${pyRepr(instance)} ${zeroOrOne ? "should be non-empty" : "is too short"}`);
+        return;
       }
-      return undefined;
+      return;
     }
     case "pattern": {
-      if (typeof instance !== "string") return undefined;
-      return regex(ctx, value as string).search(instance)
-        ? undefined
-        : err(`${pyRepr(instance)} does not match ${pyStrRepr(value as string)}`);
+      if (typeof instance !== "string") return;
+      if (!regex(ctx, value as string).search(instance)) {
+        yield err(`${pyRepr(instance)} does not match ${pyStrRepr(value as string)}`);
+      }
+      return;
     }
     case "format": {
-      if (!ctx.checkFormats || value !== "regex" || typeof instance !== "string") return undefined;
+      if (!ctx.checkFormats || value !== "regex" || typeof instance !== "string") return;
       try {
         regex(ctx, instance);
       } catch (e) {
-        if (e instanceof PyRegexError) return err(`${pyRepr(instance)} is not a 'regex'`);
+        if (e instanceof PyRegexError) {
+          yield err(`${pyRepr(instance)} is not a 'regex'`);
+          return;
+        }
         throw e;
       }
-      return undefined;
+      return;
     }
     case "items": {
-      if (!Array.isArray(instance)) return undefined;
+      if (!Array.isArray(instance)) return;
       if (Array.isArray(value)) {
         for (let i = 0; i < Math.min(value.length, instance.length); i++) {
-          const e = descend(ctx, instance[i], value[i], path, i);
-          if (e) return e;
+          yield* descend(ctx, instance[i], value[i], path, i);
         }
-        return undefined;
+        return;
       }
       for (let i = 0; i < instance.length; i++) {
-        const e = descend(ctx, instance[i], value, path, i);
-        if (e) return e;
+        yield* descend(ctx, instance[i], value, path, i);
       }
-      return undefined;
+      return;
     }
     case "additionalItems": {
-      if (!Array.isArray(instance)) return undefined;
+      if (!Array.isArray(instance)) return;
       const items = schema.get("items") ?? new Map();
-      if (isObject(items)) return undefined;
+      if (isObject(items)) return;
       if (!Array.isArray(items)) {
         throw new SchemaEvaluationError("object of type 'bool' has no len()");
       }
       if (isObject(value)) {
         for (let i = items.length; i < instance.length; i++) {
-          const e = descend(ctx, instance[i], value, path, i);
-          if (e) return e;
+          yield* descend(ctx, instance[i], value, path, i);
         }
-        return undefined;
+        return;
       }
       if (!pyTruthy(value) && instance.length > items.length) {
         const extra = instance.slice(items.length);
-        return err(
+        yield err(
           `Additional items are not allowed (${extra.map(pyRepr).join(", ")} ${
             extra.length === 1 ? "was" : "were"
           } unexpected)`,
         );
+        return;
       }
-      return undefined;
+      return;
     }
     case "maxItems":
     case "minItems": {
-      if (!Array.isArray(instance)) return undefined;
+      if (!Array.isArray(instance)) return;
       const limit = numberOrThrow(value);
       const c = pyCompare({ int: BigInt(instance.length) }, limit);
       if (keyword === "maxItems" && c > 0) {
         const empty = pyCompare(limit, { int: 0n }) === 0;
-        return err(`${pyRepr(instance)} ${empty ? "is expected to be empty" : "is too long"}`);
+        yield err(`${pyRepr(instance)} ${empty ? "is expected to be empty" : "is too long"}`);
+        return;
       }
       if (keyword === "minItems" && c < 0) {
         const one = pyCompare(limit, { int: 1n }) === 0;
-        return err(`${pyRepr(instance)} ${one ? "should be non-empty" : "is too short"}`);
+        yield err(`${pyRepr(instance)} ${one ? "should be non-empty" : "is too short"}`);
+        return;
       }
-      return undefined;
+      return;
     }
     case "uniqueItems":
       if (pyTruthy(value) && Array.isArray(instance) && !uniq(instance)) {
-        return err(`${pyRepr(instance)} has non-unique elements`);
+        yield err(`${pyRepr(instance)} has non-unique elements`);
+        return;
       }
-      return undefined;
+      return;
     case "contains":
-      if (!Array.isArray(instance)) return undefined;
+      if (!Array.isArray(instance)) return;
       if (!instance.some((x) => isValid(ctx, x, value))) {
-        return err(`None of ${pyRepr(instance)} are valid under the given schema`);
+        yield err(`None of ${pyRepr(instance)} are valid under the given schema`);
+        return;
       }
-      return undefined;
+      return;
     case "maxProperties":
     case "minProperties": {
-      if (!isObject(instance)) return undefined;
+      if (!isObject(instance)) return;
       const limit = numberOrThrow(value);
       const c = pyCompare({ int: BigInt(instance.size) }, limit);
       if (keyword === "maxProperties" && c > 0) {
         const empty = pyCompare(limit, { int: 0n }) === 0;
-        return err(
+        yield err(
           `${pyRepr(instance)} ${empty ? "is expected to be empty" : "has too many properties"}`,
         );
+        return;
       }
       if (keyword === "minProperties" && c < 0) {
         const one = pyCompare(limit, { int: 1n }) === 0;
-        return err(
+        yield err(
           `${pyRepr(instance)} ${one ? "should be non-empty" : "does not have enough properties"}`,
         );
+        return;
       }
-      return undefined;
+      return;
     }
     case "required":
-      if (!isObject(instance)) return undefined;
+      if (!isObject(instance)) return;
       for (const p of value as JsonValue[]) {
-        if (!instance.has(p as string)) return err(`${pyRepr(p)} is a required property`);
+        if (!instance.has(p as string)) yield err(`${pyRepr(p)} is a required property`);
       }
-      return undefined;
+      return;
     case "properties":
-      if (!isObject(instance)) return undefined;
+      if (!isObject(instance)) return;
       for (const [p, sub] of value as JsonObject) {
         if (instance.has(p)) {
-          const e = descend(ctx, instance.get(p)!, sub, path, p);
-          if (e) return e;
+          yield* descend(ctx, instance.get(p)!, sub, path, p);
         }
       }
-      return undefined;
+      return;
     case "patternProperties":
-      if (!isObject(instance)) return undefined;
+      if (!isObject(instance)) return;
       for (const [pattern, sub] of value as JsonObject) {
         for (const [k, v] of instance) {
           if (regex(ctx, pattern).search(k)) {
-            const e = descend(ctx, v, sub, path, k);
-            if (e) return e;
+            yield* descend(ctx, v, sub, path, k);
           }
         }
       }
-      return undefined;
+      return;
     case "additionalProperties": {
-      if (!isObject(instance)) return undefined;
+      if (!isObject(instance)) return;
       const props = schema.get("properties");
       const patternProps = schema.get("patternProperties");
       const joined = isObject(patternProps) ? [...patternProps.keys()].join("|") : "";
@@ -519,10 +533,9 @@ function keywordError(
       }
       if (isObject(value)) {
         for (const k of extras) {
-          const e = descend(ctx, instance.get(k)!, value, path, k);
-          if (e) return e;
+          yield* descend(ctx, instance.get(k)!, value, path, k);
         }
-        return undefined;
+        return;
       }
       if (!pyTruthy(value) && extras.length > 0) {
         const sorted = [...extras].sort((a, b) => (pyLt(a, b) ? -1 : pyLt(b, a) ? 1 : 0));
@@ -530,78 +543,85 @@ function keywordError(
           const pats = [...(patternProps as JsonObject).keys()].sort((a, b) =>
             pyLt(a, b) ? -1 : pyLt(b, a) ? 1 : 0
           );
-          return err(
+          yield err(
             `${sorted.map(pyStrRepr).join(", ")} ${
               extras.length === 1 ? "does" : "do"
             } not match any of the regexes: ${pats.map(pyStrRepr).join(", ")}`,
           );
+          return;
         }
-        return err(
+        yield err(
           `Additional properties are not allowed (${sorted.map(pyStrRepr).join(", ")} ${
             extras.length === 1 ? "was" : "were"
           } unexpected)`,
         );
+        return;
       }
-      return undefined;
+      return;
     }
     case "dependencies":
-      if (!isObject(instance)) return undefined;
+      if (!isObject(instance)) return;
       for (const [p, dep] of value as JsonObject) {
         if (!instance.has(p)) continue;
         if (Array.isArray(dep)) {
           for (const each of dep) {
             if (!instance.has(each as string)) {
-              return err(`${pyRepr(each)} is a dependency of ${pyStrRepr(p)}`);
+              yield err(`${pyRepr(each)} is a dependency of ${pyStrRepr(p)}`);
             }
           }
         } else {
-          const e = descend(ctx, instance, dep, path);
-          if (e) return e;
+          yield* descend(ctx, instance, dep, path);
         }
       }
-      return undefined;
+      return;
     case "propertyNames":
-      if (!isObject(instance)) return undefined;
+      if (!isObject(instance)) return;
       for (const k of instance.keys()) {
-        const e = descend(ctx, k, value, path);
-        if (e) return e;
+        yield* descend(ctx, k, value, path);
       }
-      return undefined;
+      return;
     case "if":
       if (isValid(ctx, instance, value)) {
-        return schema.has("then") ? descend(ctx, instance, schema.get("then")!, path) : undefined;
+        if (schema.has("then")) yield* descend(ctx, instance, schema.get("then")!, path);
+        return;
       }
-      return schema.has("else") ? descend(ctx, instance, schema.get("else")!, path) : undefined;
+      if (schema.has("else")) yield* descend(ctx, instance, schema.get("else")!, path);
+      return;
     case "allOf":
       for (const sub of value as JsonValue[]) {
-        const e = descend(ctx, instance, sub, path);
-        if (e) return e;
+        yield* descend(ctx, instance, sub, path);
       }
-      return undefined;
+      return;
     case "anyOf":
-      if ((value as JsonValue[]).some((sub) => isValid(ctx, instance, sub))) return undefined;
-      return err(`${pyRepr(instance)} is not valid under any of the given schemas`);
+      if ((value as JsonValue[]).some((sub) => isValid(ctx, instance, sub))) return;
+      yield err(`${pyRepr(instance)} is not valid under any of the given schemas`);
+      return;
     case "oneOf": {
       const subs = value as JsonValue[];
       const first = subs.findIndex((sub) => isValid(ctx, instance, sub));
-      if (first < 0) return err(`${pyRepr(instance)} is not valid under any of the given schemas`);
+      if (first < 0) {
+        yield err(`${pyRepr(instance)} is not valid under any of the given schemas`);
+        return;
+      }
       const more = subs.slice(first + 1).filter((sub) => isValid(ctx, instance, sub));
       if (more.length > 0) {
-        return err(
+        yield err(
           `${pyRepr(instance)} is valid under each of ${
             [...more, subs[first]].map(pyRepr).join(", ")
           }`,
         );
+        return;
       }
-      return undefined;
+      return;
     }
     case "not":
-      return isValid(ctx, instance, value)
-        ? err(`${pyRepr(instance)} should not be valid under ${pyRepr(value)}`)
-        : undefined;
+      if (isValid(ctx, instance, value)) {
+        yield err(`${pyRepr(instance)} should not be valid under ${pyRepr(value)}`);
+      }
+      return;
     default:
       // Keywords draft 7 does not define (and then/else, handled by if) are annotations.
-      return undefined;
+      return;
   }
 }
 
@@ -619,12 +639,28 @@ function pyTruthy(v: JsonValue): boolean {
 export interface Draft7Validator {
   /** The first error for `instance` (as `Draft7Validator(schema).validate` raises it), if any. */
   firstError(instance: JsonValue): SchemaViolation | undefined;
+  /**
+   * Every error `iter_errors` yields for `instance`, in its order (the first is
+   * {@link firstError}), at most `limit` of them.
+   */
+  errors(instance: JsonValue, limit: number): SchemaViolation[];
 }
 
 /** A validator for `schema` (assumed valid; see {@link checkDraft7Schema}). */
 export function draft7Validator(schema: JsonValue): Draft7Validator {
   const ctx: Ctx = { root: schema, regexes: new Map(), checkFormats: false };
-  return { firstError: (instance) => firstError(ctx, instance, schema, []) };
+  return {
+    firstError: (instance) => iterErrors(ctx, instance, schema, []).next().value ?? undefined,
+    errors: (instance, limit) => {
+      const out: SchemaViolation[] = [];
+      if (limit <= 0) return out;
+      for (const e of iterErrors(ctx, instance, schema, [])) {
+        out.push(e);
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
+  };
 }
 
 /** The draft-07 meta-schema, parsed once per call site that needs it. */
@@ -639,5 +675,5 @@ function metaschema(): JsonValue {
 export function checkDraft7Schema(schema: JsonValue): SchemaViolation | undefined {
   const meta = metaschema();
   const ctx: Ctx = { root: meta, regexes: new Map(), checkFormats: true };
-  return firstError(ctx, schema, meta, []);
+  return iterErrors(ctx, schema, meta, []).next().value ?? undefined;
 }

@@ -6,6 +6,8 @@
  */
 export * from "./config.ts";
 export * from "./json_schema.ts";
+export * from "./metadata_template.ts";
 export * from "./py_regex.ts";
 export * from "./py_value.ts";
+export * from "./yaml_dump.ts";
 export * from "./yaml_load.ts";

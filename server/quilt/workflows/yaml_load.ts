@@ -24,7 +24,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import { QuiltFormatError } from "../errors.ts";
-import { JsonNumber, type JsonObject, type JsonValue } from "../json_value.ts";
+import { JsonNumber, type JsonObject, type JsonValue, toJs } from "../json_value.ts";
 import { PyOther } from "./py_value.ts";
 
 /** Text PyYAML's `safe_load` rejects (a YAMLError). */
@@ -331,4 +331,12 @@ export function pyYamlSafeLoad(text: string): JsonValue {
   );
   if (doc.errors.length > 0) throw new YamlLoadError(doc.errors[0].message);
   return construct({ doc, building: new Set() }, doc.contents as Node | null);
+}
+
+/**
+ * A loaded value as plain JavaScript data for display (see `toJs`); Python values JSON lacks
+ * (dates, binary) become their Python repr.
+ */
+export function loadedYamlToJs(value: JsonValue): unknown {
+  return toJs(value, (v) => (v instanceof PyOther ? v.repr : undefined));
 }

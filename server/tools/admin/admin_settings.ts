@@ -5,7 +5,7 @@
  * @module
  */
 import * as z from "zod";
-import { stringifyYaml, type YamlValue } from "../../quilt/mod.ts";
+import { dumpYaml, type YamlValue } from "../../quilt/mod.ts";
 import { catalogGraphql, dig, mutationResult } from "../common/catalog_graphql.ts";
 import { defineTool, READ_ONLY, type ToolDefinition } from "../common/define.ts";
 import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
@@ -173,7 +173,7 @@ export function tabulatorYaml(config: z.infer<typeof tabulatorTableConfig>): str
     ) as Record<string, YamlValue>,
   };
   if (config.continue_on_error !== undefined) doc.continue_on_error = config.continue_on_error;
-  return stringifyYaml(doc);
+  return dumpYaml(doc);
 }
 
 const tableCreate = defineTool({

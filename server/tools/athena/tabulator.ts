@@ -9,7 +9,12 @@
  */
 import { GetDataCatalogCommand } from "@aws-sdk/client-athena";
 import * as z from "zod";
-import { parseYaml, YamlError } from "../../quilt/mod.ts";
+import {
+  loadedYamlToJs,
+  pyYamlSafeLoad,
+  YamlLoadError,
+  YamlUnsupportedError,
+} from "../../quilt/mod.ts";
 import { catalogConfigOf } from "../common/catalog_registry.ts";
 import { catalogGraphql, dig } from "../common/catalog_graphql.ts";
 import { defineTool, READ_ONLY, type ToolDefinition, type ToolEnv } from "../common/define.ts";
@@ -124,12 +129,13 @@ const tabulatorTablesList = defineTool({
         let parsed: Record<string, unknown> = {};
         let problem: string | null = null;
         try {
-          const v = parseYaml(yaml);
+          // Read as the registry reads it (PyYAML's safe_load).
+          const v = loadedYamlToJs(pyYamlSafeLoad(yaml));
           if (v && typeof v === "object" && !Array.isArray(v)) {
             parsed = v as Record<string, unknown>;
           }
         } catch (e) {
-          if (!(e instanceof YamlError)) throw e;
+          if (!(e instanceof YamlLoadError || e instanceof YamlUnsupportedError)) throw e;
           problem = e.message;
         }
         const source = (parsed.source ?? {}) as Record<string, unknown>;

@@ -361,17 +361,20 @@ export class RegistryIo {
     );
   }
 
-  /** Writes an object; `ifMatch` / `ifNoneMatch` make it conditional (412 → PreconditionFailed). */
+  /**
+   * Writes an object; `ifMatch` / `ifNoneMatch` make it conditional (412 → PreconditionFailed).
+   * Returns the version S3 created (versioned buckets).
+   */
   async put(
     key: string,
     body: string | Uint8Array,
     options: { ifMatch?: string; ifNoneMatch?: "*"; contentType?: string } = {},
-  ): Promise<void> {
+  ): Promise<{ versionId?: string }> {
     const outcome = await this.#env.aws(
       { action: "s3:PutObject", target: this.#target(key) },
       async () => {
         try {
-          await this.#s3().send(
+          const r = await this.#s3().send(
             new PutObjectCommand({
               Bucket: this.bucket,
               Key: key,
@@ -381,15 +384,42 @@ export class RegistryIo {
               IfNoneMatch: options.ifNoneMatch,
             }),
           );
-          return "written";
+          return { versionId: r.VersionId };
         } catch (e) {
           // 409 ConditionalRequestConflict: a concurrent conditional write won.
-          if (status(e) === 412 || status(e) === 409) return "precondition_failed";
+          if (status(e) === 412 || status(e) === 409) return "precondition_failed" as const;
           throw e;
         }
       },
     );
     if (outcome === "precondition_failed") throw new PreconditionFailed(key);
+    return outcome.versionId !== undefined ? { versionId: outcome.versionId } : {};
+  }
+
+  /** The first `maxBytes` of an object (of `versionId` when given); empty for an empty object. */
+  async readPrefix(key: string, maxBytes: number, versionId?: string): Promise<Uint8Array> {
+    const target = this.#target(key) + (versionId ? `?versionId=${versionId}` : "");
+    return await this.#env.aws(
+      { action: versionId ? "s3:GetObjectVersion" : "s3:GetObject", target },
+      async () => {
+        try {
+          const r = await this.#s3().send(
+            new GetObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              VersionId: versionId,
+              Range: `bytes=0-${maxBytes - 1}`,
+            }),
+            this.#opts,
+          );
+          return await r.Body!.transformToByteArray();
+        } catch (e) {
+          // An empty object has no byte 0.
+          if (status(e) === 416) return new Uint8Array(0);
+          throw e;
+        }
+      },
+    );
   }
 
   /** Deletes an object (a pointer). */

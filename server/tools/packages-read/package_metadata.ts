@@ -2,135 +2,134 @@
  * Metadata help from a registry's workflows (`.quilt/workflows/config.yml` and the JSON Schemas it
  * names): which workflows exist, a metadata template and field list per workflow, and a check of
  * proposed metadata, package name and message against a workflow — so an assistant proposes
- * metadata that will pass. Schemas are read from S3 (`s3://` URLs in the configured buckets);
- * other URLs are reported, not fetched. Enforcing workflows when writing is the write tools' job.
+ * metadata that will pass. The configuration and rules are quilt3's, evaluated by the same module
+ * the write tools enforce them with (server/quilt/workflows/); schemas are read from S3 (`s3://`
+ * URLs in the configured buckets, current versions). Enforcing workflows is the write tools' job.
  * @module
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import * as z from "zod";
-import { parseS3Url, YamlError } from "../../quilt/mod.ts";
 import {
-  type JsonSchema,
+  fromJs,
   metadataTemplate,
-  parseWorkflowsConfig,
+  PyRegexUnsupportedError,
+  SchemaEvaluationError,
+  type SchemaFetcher,
   schemaFields,
-  validateAgainstSchema,
-  type Workflow,
+  toJs,
+  WorkflowError,
+  type WorkflowInfo,
+  type WorkflowRules,
+  WORKFLOWS_CONFIG_KEY,
   type WorkflowsConfig,
-  WorkflowsConfigError,
-} from "../../quilt/workflows.ts";
+  YamlUnsupportedError,
+} from "../../quilt/mod.ts";
 import { defineTool, READ_ONLY, type ToolDefinition, type ToolEnv } from "../common/define.ts";
 import { defineResource, type ResourceDefinition } from "../common/define_resource.ts";
 import { ToolError } from "../common/errors.ts";
 import { assertBucketAllowed, bucketName } from "../common/inputs.ts";
+import { RegistryIo } from "../common/package_io.ts";
 import { packageName } from "../common/package_inputs.ts";
+import { MAX_WORKFLOW_FILE_BYTES, readWorkflowsConfig } from "../common/workflow_config.ts";
 
-/** Where quilt3 reads a registry's workflows configuration. */
-export const WORKFLOWS_CONFIG_KEY = ".quilt/workflows/config.yml";
-/** Largest config or schema read. */
-const MAX_FILE_BYTES = 1024 * 1024;
-
-async function readSmall(env: ToolEnv, bucket: string, key: string): Promise<string | undefined> {
-  return await env.aws({ action: "s3:GetObject", target: `s3://${bucket}/${key}` }, async () => {
-    try {
-      const r = await env.deps.aws.s3().send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${MAX_FILE_BYTES - 1}` }),
-        { abortSignal: env.signal },
-      );
-      return await r.Body!.transformToString();
-    } catch (e) {
-      const name = (e as { name?: string })?.name;
-      if (name === "NoSuchKey" || name === "NotFound") return undefined;
-      throw e;
-    }
-  });
+/** Errors that mean "this rule cannot be evaluated exactly here" rather than "it fails". */
+function isUnsupported(e: unknown): e is Error {
+  return e instanceof PyRegexUnsupportedError || e instanceof YamlUnsupportedError ||
+    e instanceof SchemaEvaluationError;
 }
 
-/** A workflow with its metadata schema (when it has one and it could be read). */
-interface LoadedWorkflow {
-  readonly workflow: Workflow;
-  readonly schemaUrl: string | null;
-  readonly schema: JsonSchema | null;
-  /** Why the schema is not available, when it is not. */
-  readonly schemaProblem: string | null;
-}
-
-/** The registry's workflows, or undefined when it has no configuration. */
-export async function loadWorkflows(
-  env: ToolEnv,
-  bucket: string,
-  only?: string,
-  withSchemas = true,
-): Promise<{ config: WorkflowsConfig; loaded: LoadedWorkflow[] } | undefined> {
-  const text = await readSmall(env, bucket, WORKFLOWS_CONFIG_KEY);
-  if (text === undefined) return undefined;
-  let config: WorkflowsConfig;
+/** The registry's configuration as quilt3 loads it, or undefined when it has none. */
+async function loadConfig(env: ToolEnv, bucket: string): Promise<WorkflowsConfig | undefined> {
   try {
-    config = parseWorkflowsConfig(text);
+    return await readWorkflowsConfig(new RegistryIo(env, bucket));
   } catch (e) {
-    if (e instanceof YamlError || e instanceof WorkflowsConfigError) {
+    if (e instanceof WorkflowError || isUnsupported(e)) {
       throw new ToolError(
         "invalid_config",
-        `s3://${bucket}/${WORKFLOWS_CONFIG_KEY} cannot be used: ${e.message}.`,
+        `s3://${bucket}/${WORKFLOWS_CONFIG_KEY} cannot be used: ${e.message}`,
       );
     }
     throw e;
   }
-  if (only !== undefined && !config.workflows.some((w) => w.id === only)) {
+}
+
+/**
+ * Reads the schemas a workflow names, as the write tools do but with this category's rights:
+ * only configured buckets, and only the current version (s3:GetObject; a URL pinned to a
+ * version needs s3:GetObjectVersion, which packages-read does not have, so it is reported).
+ */
+function schemaFetcher(env: ToolEnv): SchemaFetcher {
+  return async (location) => {
+    if (location.scheme !== "s3") throw new Error("unreachable: local schemas are refused earlier");
+    const where = `s3://${location.bucket}/${location.key}`;
+    assertBucketAllowed(env.deps.config, location.bucket);
+    if (location.versionId !== undefined) {
+      throw new ToolError(
+        "invalid_config",
+        `${where} is pinned to version ${location.versionId}; this read-only check reads current versions only`,
+      );
+    }
+    const read = await new RegistryIo(env, location.bucket).readSmallObject(location.key, {
+      maxBytes: MAX_WORKFLOW_FILE_BYTES,
+    });
+    // quilt3's ConfigurationError for a schema that is not there.
+    if (!read) throw new WorkflowError("ConfigurationError", `Couldn't load schema at ${where}.`);
+    return {
+      bytes: read.bytes,
+      physicalKey: {
+        ...location,
+        ...(read.versionId !== undefined ? { versionId: read.versionId } : {}),
+      },
+    };
+  };
+}
+
+/** A workflow with its loaded rules, or why they cannot be used. */
+interface LoadedWorkflow {
+  readonly workflow: WorkflowInfo;
+  readonly rules: WorkflowRules | null;
+  /** Why the workflow's rules (schemas, name pattern) cannot be used, when they cannot. */
+  readonly problem: string | null;
+}
+
+/** Loads one workflow's rules as a push would (quilt3's `WorkflowConfig.get_workflow_validator`). */
+async function loadWorkflow(
+  env: ToolEnv,
+  config: WorkflowsConfig,
+  workflow: WorkflowInfo,
+): Promise<LoadedWorkflow> {
+  try {
+    return { workflow, rules: await config.select(workflow.id, schemaFetcher(env)), problem: null };
+  } catch (e) {
+    // One unusable workflow does not hide the others: it is reported with them.
+    if (e instanceof ToolError || e instanceof WorkflowError || isUnsupported(e)) {
+      return { workflow, rules: null, problem: e.message };
+    }
+    throw e;
+  }
+}
+
+/** The named workflow's description, or a not_found error listing the ones there are. */
+function workflowNamed(bucket: string, config: WorkflowsConfig, id: string): WorkflowInfo {
+  const all = config.workflows();
+  const found = all.find((w) => w.id === id);
+  if (!found) {
     throw new ToolError(
       "not_found",
-      `Not found: s3://${bucket} has no workflow '${only}' (it has: ${
-        config.workflows.map((w) => w.id).join(", ") || "none"
+      `Not found: s3://${bucket} has no workflow '${id}' (it has: ${
+        all.map((w) => w.id).join(", ") || "none"
       }).`,
     );
   }
-  const schemaCache = new Map<
-    string,
-    Promise<{ schema: JsonSchema | null; problem: string | null }>
-  >();
-  const readSchema = (url: string) => {
-    let p = schemaCache.get(url);
-    if (!p) {
-      p = (async () => {
-        if (!url.startsWith("s3://")) {
-          return { schema: null, problem: `only s3:// schemas are read (this one is ${url})` };
-        }
-        const loc = parseS3Url(url);
-        let body: string | undefined;
-        try {
-          assertBucketAllowed(env.deps.config, loc.bucket);
-          body = await readSmall(env, loc.bucket, loc.key);
-        } catch (e) {
-          // One unreadable schema does not hide the other workflows: it is reported with them.
-          if (e instanceof ToolError) return { schema: null, problem: e.message };
-          throw e;
-        }
-        if (body === undefined) return { schema: null, problem: `${url} does not exist` };
-        try {
-          const schema = JSON.parse(body);
-          if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-            return { schema: null, problem: `${url} is not a JSON Schema object` };
-          }
-          return { schema: schema as JsonSchema, problem: null };
-        } catch {
-          return { schema: null, problem: `${url} is not JSON` };
-        }
-      })();
-      schemaCache.set(url, p);
-    }
-    return p;
-  };
-  const loaded: LoadedWorkflow[] = [];
-  for (const workflow of config.workflows) {
-    if (only !== undefined && workflow.id !== only) continue;
-    const url = workflow.metadataSchemaId ? config.schemas[workflow.metadataSchemaId] : null;
-    const { schema, problem } = url && withSchemas
-      ? await readSchema(url)
-      : { schema: null, problem: null };
-    loaded.push({ workflow, schemaUrl: url, schema, schemaProblem: problem });
-  }
-  return { config, loaded };
+  return found;
 }
+
+/** A jsonschema instance path as a JSON Pointer (RFC 6901). */
+function jsonPointer(path: readonly (string | number)[]): string {
+  return path.map((p) => "/" + String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("");
+}
+
+/** Most schema violations listed per check (jsonschema's order; the first is quilt3's). */
+const MAX_VIOLATIONS = 50;
 
 const fieldSchema = z.object({
   name: z.string(),
@@ -169,8 +168,8 @@ const templatesOutput = z.object({
 
 async function templates(env: ToolEnv, bucket: string, workflow?: string) {
   assertBucketAllowed(env.deps.config, bucket);
-  const found = await loadWorkflows(env, bucket, workflow);
-  if (!found) {
+  const config = await loadConfig(env, bucket);
+  if (!config) {
     return {
       bucket,
       config_found: false,
@@ -179,23 +178,40 @@ async function templates(env: ToolEnv, bucket: string, workflow?: string) {
       workflows: [],
     };
   }
+  const chosen = workflow === undefined
+    ? config.workflows()
+    : [workflowNamed(bucket, config, workflow)];
+  const loaded: LoadedWorkflow[] = [];
+  for (const w of chosen) loaded.push(await loadWorkflow(env, config, w));
   return {
     bucket,
     config_found: true,
-    is_workflow_required: found.config.isWorkflowRequired,
-    default_workflow: found.config.defaultWorkflow,
-    workflows: found.loaded.map(({ workflow: w, schemaUrl, schema, schemaProblem }) => ({
-      id: w.id,
-      name: w.name,
-      description: w.description,
-      is_default: w.id === found.config.defaultWorkflow,
-      is_message_required: w.isMessageRequired,
-      handle_pattern: w.handlePattern,
-      metadata_schema_url: schemaUrl,
-      metadata_schema_problem: schemaProblem,
-      fields: schema ? schemaFields(schema) : [],
-      template: schema ? metadataTemplate(schema) : w.metadataSchemaId ? null : {},
-    })),
+    is_workflow_required: config.isWorkflowRequired,
+    default_workflow: config.defaultWorkflow ?? null,
+    workflows: loaded.map(({ workflow: w, rules, problem }) => {
+      const schema = rules?.metadataSchema;
+      return {
+        id: w.id,
+        name: w.name,
+        description: w.description,
+        is_default: w.id === config.defaultWorkflow,
+        is_message_required: w.isMessageRequired,
+        handle_pattern: w.handlePattern,
+        metadata_schema_url: w.metadataSchemaId
+          ? config.schemaUrl(w.metadataSchemaId) ?? null
+          : null,
+        metadata_schema_problem: problem,
+        fields: schema === undefined ? [] : schemaFields(schema).map((f) => ({
+          ...f,
+          allowed: f.allowed === null ? null : f.allowed.map((v) => toJs(v)),
+        })),
+        template: schema !== undefined
+          ? toJs(metadataTemplate(schema)) as Record<string, unknown>
+          : w.metadataSchemaId
+          ? null
+          : {},
+      };
+    }),
   };
 }
 
@@ -213,11 +229,16 @@ const metadataTemplates = defineTool({
   run: (args, env) => templates(env, args.bucket, args.workflow),
 });
 
+interface Violation {
+  path: string;
+  message: string;
+}
+
 const metadataValidate = defineTool({
   name: "package_metadata_validate",
   title: "Check metadata against a workflow",
   description:
-    "Checks proposed package metadata (and optionally the package name and commit message) against a registry's workflow, the way quilt3 validates a push: the workflow's JSON Schema (every violation with its JSON Pointer path), its package-name pattern and whether a message is required. Uses the default workflow unless you name one. Writes nothing. Schema keywords this check does not evaluate are listed under not_checked.",
+    "Checks proposed package metadata (and optionally the package name and commit message) against a registry's workflow, with the same rules and messages as quilt3 when it validates a push (jsonschema Draft 7, Python regular expressions): the workflow's metadata JSON Schema (every violation, in jsonschema's order, with its JSON Pointer path; the first is the one quilt3 reports), its package-name pattern and, when you pass a message, whether one is required (an empty message fails). Uses the default workflow unless you name one. Writes nothing. A rule this server cannot evaluate exactly is listed under not_checked, and then valid is false.",
   input: z.object({
     bucket: bucketName.describe("Registry bucket (no s3:// prefix)"),
     workflow: z.string().min(1).max(256).optional().describe(
@@ -232,72 +253,63 @@ const metadataValidate = defineTool({
     workflow: z.string().nullable().describe("The workflow checked (null: the registry has none)"),
     valid: z.boolean(),
     violations: z.array(z.object({ path: z.string(), message: z.string() })),
-    not_checked: z.array(z.string()).describe("Schema keywords that were not evaluated"),
+    not_checked: z.array(z.string()).describe(
+      "Rules that could not be evaluated exactly (the check stops there; nothing is assumed to pass)",
+    ),
   }),
   annotations: READ_ONLY,
   async run(args, env) {
     assertBucketAllowed(env.deps.config, args.bucket);
-    const probe = await loadWorkflows(env, args.bucket, undefined, false);
-    if (!probe) {
-      return {
-        bucket: args.bucket,
-        workflow: null,
-        valid: true,
-        violations: [],
-        not_checked: [],
-      };
-    }
-    const id = args.workflow ?? probe.config.defaultWorkflow;
-    if (!id) {
-      const violations = probe.config.isWorkflowRequired
-        ? [{ path: "", message: "this registry requires a workflow and has no default: name one" }]
-        : [];
-      return {
-        bucket: args.bucket,
-        workflow: null,
-        valid: violations.length === 0,
-        violations,
-        not_checked: [],
-      };
-    }
-    const found = (await loadWorkflows(env, args.bucket, id))!.loaded[0];
-    const w = found.workflow;
-    const violations: { path: string; message: string }[] = [];
-    let notChecked: string[] = [];
-    if (found.schema) {
-      const r = validateAgainstSchema(found.schema, args.user_meta);
-      violations.push(...r.violations);
-      notChecked = r.notChecked;
-    } else if (found.schemaProblem) {
-      throw new ToolError(
-        "invalid_config",
-        `Workflow '${w.id}' has a metadata schema that cannot be used: ${found.schemaProblem}.`,
-      );
-    }
-    if (w.handlePattern && args.package !== undefined) {
-      let re: RegExp | undefined;
-      try {
-        re = new RegExp(w.handlePattern, "u");
-      } catch {
-        notChecked.push(`handle_pattern ${w.handlePattern} (not a JavaScript regular expression)`);
-      }
-      if (re && !re.test(args.package)) {
-        violations.push({ path: "package", message: `must match ${w.handlePattern}` });
-      }
-    }
-    if (w.isMessageRequired && args.message !== undefined && args.message.trim() === "") {
-      violations.push({
-        path: "message",
-        message: "a commit message is required by this workflow",
-      });
-    }
-    return {
+    const config = await loadConfig(env, args.bucket);
+    const result = (workflow: string | null, violations: Violation[], notChecked: string[]) => ({
       bucket: args.bucket,
-      workflow: w.id,
-      valid: violations.length === 0,
+      workflow,
+      valid: violations.length === 0 && notChecked.length === 0,
       violations,
       not_checked: notChecked,
-    };
+    });
+    if (!config) return result(null, [], []);
+    if (args.workflow !== undefined) workflowNamed(args.bucket, config, args.workflow);
+    let rules: WorkflowRules;
+    try {
+      rules = await config.select(args.workflow, schemaFetcher(env));
+    } catch (e) {
+      // No workflow named, none by default, and the registry requires one: quilt3 refuses.
+      if (e instanceof WorkflowError && e.kind === "QuiltException") {
+        return result(null, [{ path: "", message: e.message }], []);
+      }
+      if (e instanceof ToolError || e instanceof WorkflowError || isUnsupported(e)) {
+        throw new ToolError(
+          "invalid_config",
+          `Workflow '${args.workflow ?? config.defaultWorkflow}' cannot be used: ${e.message}`,
+        );
+      }
+      throw e;
+    }
+    const id = rules.record.get("id");
+    const violations: Violation[] = [];
+    const notChecked: string[] = [];
+    try {
+      for (
+        const v of rules.violations({
+          packageName: args.package,
+          message: args.message ?? null,
+          userMeta: fromJs(args.user_meta, "user_meta"),
+        }, MAX_VIOLATIONS)
+      ) {
+        if (v.rule === "message" && args.message === undefined) continue;
+        violations.push(
+          v.schemaError
+            ? { path: jsonPointer(v.schemaError.path), message: v.schemaError.message }
+            : { path: v.rule === "package_name" ? "package" : "message", message: v.message },
+        );
+      }
+    } catch (e) {
+      // A rule this server cannot evaluate exactly is named, never passed.
+      if (!isUnsupported(e)) throw e;
+      notChecked.push(e.message);
+    }
+    return result(typeof id === "string" ? id : null, violations, notChecked);
   },
 });
 

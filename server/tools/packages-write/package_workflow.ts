@@ -23,16 +23,13 @@ import {
   type WorkflowEntry,
   WorkflowError,
   WORKFLOWS_CONFIG_KEY,
-  WorkflowsConfig,
   YamlUnsupportedError,
 } from "../../quilt/mod.ts";
 import type { ToolEnv } from "../common/define.ts";
 import { ToolError } from "../common/errors.ts";
 import { assertBucketAllowed } from "../common/inputs.ts";
 import { RegistryIo } from "../common/package_io.ts";
-
-/** Largest workflow configuration or schema read (quilt3 has no limit; this bounds memory). */
-const MAX_WORKFLOW_FILE_BYTES = 1024 * 1024;
+import { MAX_WORKFLOW_FILE_BYTES, readWorkflowsConfig } from "../common/workflow_config.ts";
 
 /** The `workflow` input of package_create / package_update (quilt3's `workflow=` argument). */
 export const workflowInput = z.string().min(1).max(256).nullable().optional().describe(
@@ -57,22 +54,6 @@ function entriesForRules(entries: Iterable<ManifestEntry>): WorkflowEntry[] {
       size: e.rawSize !== undefined ? e.rawSize : e.size,
       userMeta: entryUserMeta(e),
     }));
-}
-
-async function fetchConfig(io: RegistryIo): Promise<WorkflowsConfig | undefined> {
-  const read = await io.readSmallObject(WORKFLOWS_CONFIG_KEY, {
-    maxBytes: MAX_WORKFLOW_FILE_BYTES,
-  });
-  if (!read) return undefined;
-  return WorkflowsConfig.parse({
-    bytes: read.bytes,
-    physicalKey: {
-      scheme: "s3",
-      bucket: io.bucket,
-      key: WORKFLOWS_CONFIG_KEY,
-      ...(read.versionId !== undefined ? { versionId: read.versionId } : {}),
-    },
-  });
 }
 
 function schemaFetcher(env: ToolEnv, io: RegistryIo) {
@@ -131,7 +112,7 @@ export async function workflowRecord(
 ): Promise<JsonObject | undefined> {
   const where = `s3://${io.bucket}/${WORKFLOWS_CONFIG_KEY}`;
   try {
-    const config = await fetchConfig(io);
+    const config = await readWorkflowsConfig(io);
     return await checkWorkflow(config, input.workflow, {
       packageName: input.packageName,
       message: input.message,

@@ -67,7 +67,8 @@ const MAX_DELETE_POINTERS = 10_000;
 /** Pointer deletions in flight. */
 const DELETE_CONCURRENCY = 8;
 
-const WRITE: ToolAnnotations = {
+/** Annotations of the tools that publish a revision. */
+export const WRITE: ToolAnnotations = {
   readOnlyHint: false,
   // New revisions are added; nothing existing is replaced or removed.
   destructiveHint: false,
@@ -83,7 +84,8 @@ const plannedOut = z.object({
   size: z.number().nullable(),
 });
 
-const writeOutput = z.object({
+/** What package_create and package_update answer. */
+export const writeOutput = z.object({
   bucket: z.string(),
   package: z.string(),
   dry_run: z.boolean(),
@@ -109,7 +111,7 @@ const writeOutput = z.object({
     streamed_bytes: z.number(),
   }).nullable(),
 });
-type WriteOutput = z.infer<typeof writeOutput>;
+export type WriteOutput = z.infer<typeof writeOutput>;
 
 /** Writes the manifest, then `latest` (conditionally), then a free timestamp pointer. */
 async function publish(
@@ -428,120 +430,152 @@ function removeEntries(entries: Map<string, ManifestEntry>, targets: readonly st
   return removed;
 }
 
+const updateInput = z.object({
+  bucket: bucketName.describe("Registry bucket (no s3:// prefix)"),
+  package: packageName,
+  parent_top_hash: fullTopHash.describe(
+    "Full top hash of the revision this update builds on — must still be latest",
+  ),
+  message: messageInput,
+  ...userMetaInputs,
+  workflow: workflowInput,
+  set: z.array(entryInput).max(MAX_LISTED).optional().describe(
+    `Files to add or replace (at most ${MAX_LISTED}); an item with only logical_key and meta changes that file's metadata. A replaced file keeps its metadata unless meta is given.`,
+  ),
+  source: sourceInput.optional().describe("A folder whose objects are added or replaced"),
+  remove: z.array(z.string().min(1).max(1024)).max(MAX_LISTED).optional().describe(
+    "Files to remove; a path ending in '/' removes the whole folder",
+  ),
+  dry_run: z.boolean().default(false).describe(
+    "Plan only: return the changes and totals, write nothing",
+  ),
+});
+
+/** The arguments of package_update. */
+export type UpdateArgs = z.infer<typeof updateInput>;
+
+/**
+ * The registry, the parent (lower case) and `latest`, which must still point at the parent:
+ * otherwise not_found (no package) or a conflict. Checked before anything is read or written;
+ * `latest` is written conditionally on its ETag later, so a revision pushed meanwhile still wins.
+ */
+export async function latestParent(
+  env: ToolEnv,
+  args: { bucket: string; package: string; parent_top_hash: string },
+) {
+  assertBucketAllowed(env.deps.config, args.bucket);
+  const parent = args.parent_top_hash.toLowerCase();
+  const io = new RegistryIo(env, args.bucket);
+  const latest = await io.readPointer(args.package, LATEST);
+  if (!latest) {
+    throw new ToolError(
+      "not_found",
+      `Not found: package ${args.package} has no latest revision in s3://${args.bucket}; use package_create.`,
+    );
+  }
+  if (latest.topHash !== parent) {
+    throw conflict(args.bucket, args.package, parent, latest.topHash);
+  }
+  return { io, parent, latest };
+}
+
+/**
+ * package_update: a new revision on `parent_top_hash` (which must still be latest), with the
+ * workflow rules checked and `latest` written conditionally. `generated` are further files to
+ * add or replace, already in S3 (another tool wrote them; their sizes known), planned like `set`.
+ */
+export async function updatePackage(
+  env: ToolEnv,
+  args: UpdateArgs,
+  generated: readonly PlannedEntry[] = [],
+): Promise<WriteOutput> {
+  const { io, parent, latest } = await latestParent(env, args);
+  const base = await io.readManifest(parent);
+  const entries = new Map(base.entries.map((e) => [e.logicalKey, e]));
+  const removed = removeEntries(entries, args.remove ?? []);
+  // Items without a location only change an existing file's metadata.
+  const located = (args.set ?? []).filter((s) => s.s3_uri || s.bucket || s.key);
+  const metaOnly = (args.set ?? []).filter((s) => !(s.s3_uri || s.bucket || s.key));
+  const metaChanged: string[] = [];
+  for (const s of metaOnly) {
+    const what = `set ${JSON.stringify(s.logical_key)}`;
+    const old = entries.get(s.logical_key);
+    if (!old) {
+      throw new ToolError(
+        "not_found",
+        `${what}: no such file in the parent revision; give s3_uri (or bucket and key) to add it.`,
+      );
+    }
+    const userMeta = await userMetaOf(s.meta, s.meta_json, what, "meta_json");
+    if (userMeta === undefined) {
+      throw new ToolError("invalid_input", `${what}: give an object location or meta.`);
+    }
+    entries.set(s.logical_key, { ...old, meta: newEntryMeta(old.meta, userMeta) });
+    metaChanged.push(s.logical_key);
+  }
+  const planned = [
+    ...await planAll(env, args.bucket, located, args.source, MAX_NEW_ENTRIES),
+    ...generated,
+  ];
+  for (const p of planned) {
+    if (metaChanged.includes(p.logicalKey)) {
+      throw new ToolError(
+        "invalid_input",
+        `Logical key ${JSON.stringify(p.logicalKey)} is given twice.`,
+      );
+    }
+    await quilt(() => validateLogicalKey(p.logicalKey));
+  }
+  const userMeta = await userMetaOf(
+    args.user_meta,
+    args.user_meta_json,
+    "user_meta",
+    "user_meta_json",
+  );
+  let workflow: JsonObject | undefined;
+  const plan = await mergeNew(env, entries, planned, args.dry_run, removed, async (all) => {
+    // quilt3 validates the revision it is about to push; the parent's record is not trusted.
+    workflow = await workflowRecord(env, io, {
+      workflow: args.workflow,
+      packageName: args.package,
+      message: args.message ?? null,
+      userMeta: userMeta ?? headerUserMeta(base.header),
+      entries: all,
+    });
+  });
+  for (const k of metaChanged) {
+    plan.changes.push({
+      logical_key: k,
+      action: "keep",
+      source: entries.get(k)!.physicalKey,
+      size: entries.get(k)!.size,
+    });
+  }
+  if (args.dry_run) return result(env, args, plan, undefined, parent);
+  // quilt3's order: user_meta set, then the workflow record, then the message.
+  let header = userMeta !== undefined ? withUserMeta(base.header, userMeta) : base.header;
+  header = withCommitMessage(withWorkflow(header, workflow), args.message ?? null);
+  // Entries taken over from the parent stay exactly as quilt3 would keep them.
+  const carried = new Set(base.entries.map((e) => e.logicalKey));
+  for (const p of planned) carried.delete(p.logicalKey);
+  const entriesOut = await hashMissing(env, plan.entries);
+  const manifest = await quilt(
+    () => buildManifest({ header, entries: entriesOut, dirMeta: base.dirMeta, carried }),
+    "the new revision",
+  );
+  const published = await publish(io, args.package, manifest, { ifMatch: latest.etag }, parent);
+  return result(env, args, plan, published, parent);
+}
+
 const packageUpdate = defineTool({
   name: "package_update",
   title: "Update a package",
   description:
     "Publishes a new revision of an existing Quilt package built on parent_top_hash (the latest revision you looked at): add or replace files (set: explicit objects; source: a folder with include/exclude globs), remove files or folders (remove: paths; a folder ends in '/'), change one file's metadata (a set item without an object location), replace the package metadata (user_meta), and give a commit message. Everything else — including metadata number text like 1.0 — is kept byte-exact. If latest is no longer parent_top_hash, the call fails with a conflict and nothing is overwritten. The new revision is checked against the registry's workflow rules of the moment, as quilt3 does (never inheriting the parent's record). dry_run: true shows the planned changes without writing.",
-  input: z.object({
-    bucket: bucketName.describe("Registry bucket (no s3:// prefix)"),
-    package: packageName,
-    parent_top_hash: fullTopHash.describe(
-      "Full top hash of the revision this update builds on — must still be latest",
-    ),
-    message: messageInput,
-    ...userMetaInputs,
-    workflow: workflowInput,
-    set: z.array(entryInput).max(MAX_LISTED).optional().describe(
-      `Files to add or replace (at most ${MAX_LISTED}); an item with only logical_key and meta changes that file's metadata. A replaced file keeps its metadata unless meta is given.`,
-    ),
-    source: sourceInput.optional().describe("A folder whose objects are added or replaced"),
-    remove: z.array(z.string().min(1).max(1024)).max(MAX_LISTED).optional().describe(
-      "Files to remove; a path ending in '/' removes the whole folder",
-    ),
-    dry_run: z.boolean().default(false).describe(
-      "Plan only: return the changes and totals, write nothing",
-    ),
-  }),
+  input: updateInput,
   output: writeOutput,
   annotations: WRITE,
-  async run(args, env) {
-    assertBucketAllowed(env.deps.config, args.bucket);
-    const parent = args.parent_top_hash.toLowerCase();
-    const io = new RegistryIo(env, args.bucket);
-    const latest = await io.readPointer(args.package, LATEST);
-    if (!latest) {
-      throw new ToolError(
-        "not_found",
-        `Not found: package ${args.package} has no latest revision in s3://${args.bucket}; use package_create.`,
-      );
-    }
-    if (latest.topHash !== parent) {
-      throw conflict(args.bucket, args.package, parent, latest.topHash);
-    }
-    const base = await io.readManifest(parent);
-    const entries = new Map(base.entries.map((e) => [e.logicalKey, e]));
-    const removed = removeEntries(entries, args.remove ?? []);
-    // Items without a location only change an existing file's metadata.
-    const located = (args.set ?? []).filter((s) => s.s3_uri || s.bucket || s.key);
-    const metaOnly = (args.set ?? []).filter((s) => !(s.s3_uri || s.bucket || s.key));
-    const metaChanged: string[] = [];
-    for (const s of metaOnly) {
-      const what = `set ${JSON.stringify(s.logical_key)}`;
-      const old = entries.get(s.logical_key);
-      if (!old) {
-        throw new ToolError(
-          "not_found",
-          `${what}: no such file in the parent revision; give s3_uri (or bucket and key) to add it.`,
-        );
-      }
-      const userMeta = await userMetaOf(s.meta, s.meta_json, what, "meta_json");
-      if (userMeta === undefined) {
-        throw new ToolError("invalid_input", `${what}: give an object location or meta.`);
-      }
-      entries.set(s.logical_key, { ...old, meta: newEntryMeta(old.meta, userMeta) });
-      metaChanged.push(s.logical_key);
-    }
-    const planned = await planAll(env, args.bucket, located, args.source, MAX_NEW_ENTRIES);
-    for (const p of planned) {
-      if (metaChanged.includes(p.logicalKey)) {
-        throw new ToolError(
-          "invalid_input",
-          `Logical key ${JSON.stringify(p.logicalKey)} is given twice.`,
-        );
-      }
-      await quilt(() => validateLogicalKey(p.logicalKey));
-    }
-    const userMeta = await userMetaOf(
-      args.user_meta,
-      args.user_meta_json,
-      "user_meta",
-      "user_meta_json",
-    );
-    let workflow: JsonObject | undefined;
-    const plan = await mergeNew(env, entries, planned, args.dry_run, removed, async (all) => {
-      // quilt3 validates the revision it is about to push; the parent's record is not trusted.
-      workflow = await workflowRecord(env, io, {
-        workflow: args.workflow,
-        packageName: args.package,
-        message: args.message ?? null,
-        userMeta: userMeta ?? headerUserMeta(base.header),
-        entries: all,
-      });
-    });
-    for (const k of metaChanged) {
-      plan.changes.push({
-        logical_key: k,
-        action: "keep",
-        source: entries.get(k)!.physicalKey,
-        size: entries.get(k)!.size,
-      });
-    }
-    if (args.dry_run) return result(env, args, plan, undefined, parent);
-    // quilt3's order: user_meta set, then the workflow record, then the message.
-    let header = userMeta !== undefined ? withUserMeta(base.header, userMeta) : base.header;
-    header = withCommitMessage(withWorkflow(header, workflow), args.message ?? null);
-    // Entries taken over from the parent stay exactly as quilt3 would keep them.
-    const carried = new Set(base.entries.map((e) => e.logicalKey));
-    for (const p of planned) carried.delete(p.logicalKey);
-    const entriesOut = await hashMissing(env, plan.entries);
-    const manifest = await quilt(
-      () => buildManifest({ header, entries: entriesOut, dirMeta: base.dirMeta, carried }),
-      "the new revision",
-    );
-    const published = await publish(io, args.package, manifest, { ifMatch: latest.etag }, parent);
-    return result(env, args, plan, published, parent);
-  },
+  run: (args, env) => updatePackage(env, args),
 });
 
 const packageDelete = defineTool({

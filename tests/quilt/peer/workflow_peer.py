@@ -6,7 +6,8 @@ request carries a batch of cases, so one Python process answers thousands of the
   regex    {patterns, strings}        -> [{error} | {matches: [bool per string]}]   (re.search)
   schema   {cases: [{schema, instances}]} (JSON texts, read with json.loads)
                                       -> [{schema_error} | {results: [{valid, validator, path,
-                                          message}]}]   (Draft7Validator as quilt3 uses it)
+                                          message, all?}]}]   (Draft7Validator as quilt3 uses
+                                          it; all: every error of iter_errors, at most 50)
   config   {texts, dir}               -> [{error_class, error} | {config}]  (WorkflowConfig.load)
   select   {text, dir, attempts: [{workflow?, name, message, meta}]}
                                       -> [{record} | {error_class, error}]
@@ -22,6 +23,9 @@ import sys
 import jsonschema
 
 from quilt3 import util, workflows
+
+
+ALL_ERRORS = 50
 
 
 def error_of(exc):
@@ -63,13 +67,23 @@ def schema(req):
                 continue
             if err is None:
                 results.append({"valid": True})
-            else:
-                results.append({
-                    "valid": False,
-                    "validator": err.validator,
-                    "path": list(err.absolute_path),
-                    "message": err.message,
-                })
+                continue
+            result = {
+                "valid": False,
+                "validator": err.validator,
+                "path": list(err.absolute_path),
+                "message": err.message,
+            }
+            # Every error iter_errors yields (at most ALL_ERRORS), unless evaluating a later one
+            # raises: then only the first is compared.
+            try:
+                result["all"] = [
+                    {"validator": e.validator, "path": list(e.absolute_path), "message": e.message}
+                    for e, _ in zip(v.iter_errors(instance), range(ALL_ERRORS))
+                ]
+            except Exception:
+                pass
+            results.append(result)
         out.append({"results": results})
     return out
 
