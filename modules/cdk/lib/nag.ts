@@ -101,7 +101,8 @@ function wildcardReason(
   }
   // Quilt names a stack's Tabulator data catalog quilt-<stack>-tabulator; only GetDataCatalog.
   if (
-    /:athena:([a-z0-9-]+|<AWS::Region>):(\d{12}|<AWS::AccountId>):datacatalog\/quilt-\*-tabulator$/.test(resource) &&
+    /:athena:([a-z0-9-]+|<AWS::Region>):(\d{12}|<AWS::AccountId>):datacatalog\/quilt-\*-tabulator$/
+      .test(resource) &&
     actions.every((a) => a === "athena:GetDataCatalog")
   ) {
     return "tabulator_query may use only the Quilt stack's Tabulator data catalog (quilt-<stack>-tabulator, policies/README.md, athena); the stack name is the deployment's, so the middle is a wildcard.";
