@@ -140,3 +140,16 @@ run "rejects_more_rules_than_the_quota" {
 
   expect_failures = [aws_network_acl.alb]
 }
+
+run "rejects_more_task_rules_than_the_quota" {
+  command = plan
+
+  variables {
+    create_network_acls     = true
+    alb_subnet_cidr_blocks  = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"]
+    task_subnet_cidr_blocks = ["10.0.10.0/24", "10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24", "10.0.14.0/24", "10.0.15.0/24"]
+    task_egress_cidr_blocks = ["10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16", "10.5.0.0/16", "10.6.0.0/16"]
+  }
+
+  expect_failures = [aws_network_acl.tasks]
+}
