@@ -1,6 +1,6 @@
 # A complete deployment in an existing VPC: VPC endpoints (no internet egress for the tasks but
 # the identity provider), an internet-facing HTTPS load balancer behind WAF, the MCP service in
-# per-user mode with one sample data role, and alarms that roll deployments back.
+# per-user mode with one sample data role, alarms that roll deployments back, and an audit trail.
 
 data "aws_partition" "current" {}
 data "aws_caller_identity" "current" {}
@@ -80,6 +80,16 @@ module "observability" {
   target_group_arn_suffix  = module.mcp.target_group_arn_suffix
   waf_web_acl_name         = module.waf.web_acl_name
   alarm_email_addresses    = var.alarm_email_addresses
+}
+
+# The audit trail: CloudTrail's record of every AWS call the per-user sessions make, object reads
+# and writes on the data buckets included (runbooks/audit-trail.md joins it to the server's log).
+module "audit" {
+  source = "../../modules/audit"
+  count  = var.create_audit_trail ? 1 : 0
+
+  name              = var.name
+  data_bucket_names = var.buckets
 }
 
 # One sample per-user data role: it trusts only the task role (policies/trust/data-role-trust.json,

@@ -37,3 +37,8 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of the service."
   value       = module.observability.dashboard_name
 }
+
+output "audit_trail_log_group_name" {
+  description = "CloudWatch log group of the audit trail ($TRAIL_LOG_GROUP of runbooks/audit-trail.md), or null."
+  value       = var.create_audit_trail ? module.audit[0].log_group_name : null
+}

@@ -586,7 +586,7 @@ variable "max_body_bytes" {
 }
 
 variable "rate_limit_per_minute" {
-  description = "Sustained requests per minute per principal (QUILT_MCP_RATE_LIMIT_PER_MINUTE); excess gets 429."
+  description = "Sustained requests per minute per principal in each task (QUILT_MCP_RATE_LIMIT_PER_MINUTE; tasks count separately, WAF caller_rate_limit bounds all tasks); excess gets 429."
   type        = number
   default     = 300
 

@@ -22,3 +22,8 @@ output "allowed_security_group_ids" {
   description = "Security groups that may reach the interface endpoints."
   value       = [for r in aws_vpc_security_group_ingress_rule.from_security_group : r.referenced_security_group_id]
 }
+
+output "network_acl_ids" {
+  description = "Network ACLs of the load balancer's subnets and of the task subnets (create_network_acls), or null."
+  value       = var.create_network_acls ? { alb = aws_network_acl.alb[0].id, tasks = aws_network_acl.tasks[0].id } : null
+}

@@ -95,3 +95,88 @@ variable "allowed_cidr_blocks" {
     error_message = "allowed_cidr_blocks must be IPv4 CIDR blocks no wider than /8 (the endpoints serve the VPC, not the internet)."
   }
 }
+
+# --- optional network ACLs (network_acls.tf) --------------------------------------------------
+
+variable "create_network_acls" {
+  description = "Create network ACLs that mirror the security groups, for the load balancer's subnets (alb_subnet_ids) and the task subnets (subnet_ids): a stateless second layer some policies require. Off by default: the security groups already enforce the same flows, and a network ACL replaces the subnets' current one."
+  type        = bool
+  default     = false
+}
+
+variable "alb_subnet_ids" {
+  description = "Subnets of the load balancer (create_network_acls)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.alb_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "alb_subnet_ids must be subnet IDs (subnet-...)."
+  }
+}
+
+variable "alb_subnet_cidr_blocks" {
+  description = "IPv4 ranges of the load balancer's subnets: the only sources of the container port in the task subnets (create_network_acls)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.alb_subnet_cidr_blocks) <= 6 && alltrue([for c in var.alb_subnet_cidr_blocks : can(cidrhost(c, 0)) && !strcontains(c, ":") && c != "0.0.0.0/0"])
+    error_message = "alb_subnet_cidr_blocks must be at most 6 IPv4 subnet ranges (not 0.0.0.0/0)."
+  }
+}
+
+variable "task_subnet_cidr_blocks" {
+  description = "IPv4 ranges of the task subnets (subnet_ids), where the load balancer sends requests and the interface endpoints live (create_network_acls)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.task_subnet_cidr_blocks) <= 6 && alltrue([for c in var.task_subnet_cidr_blocks : can(cidrhost(c, 0)) && !strcontains(c, ":") && c != "0.0.0.0/0"])
+    error_message = "task_subnet_cidr_blocks must be at most 6 IPv4 subnet ranges (not 0.0.0.0/0)."
+  }
+}
+
+variable "alb_ingress_cidr_blocks" {
+  description = "IPv4 ranges allowed to reach the listeners through the load balancer's network ACL: the same as modules/alb ingress_cidr_blocks (create_network_acls)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.alb_ingress_cidr_blocks) <= 8 && alltrue([for c in var.alb_ingress_cidr_blocks : can(cidrhost(c, 0)) && !strcontains(c, ":")])
+    error_message = "alb_ingress_cidr_blocks must be at most 8 IPv4 CIDR blocks."
+  }
+}
+
+variable "alb_listener_ports" {
+  description = "Listener ports open in the load balancer's network ACL: 443, plus 80 when modules/alb http_redirect is on (create_network_acls)."
+  type        = list(number)
+  default     = [443]
+
+  validation {
+    condition     = length(var.alb_listener_ports) > 0 && alltrue([for p in var.alb_listener_ports : contains([443, 80], p)]) && length(distinct(var.alb_listener_ports)) == length(var.alb_listener_ports)
+    error_message = "alb_listener_ports must be 443 and/or 80, each once."
+  }
+}
+
+variable "container_port" {
+  description = "Container port of the service (modules/mcp-server port): the only port the load balancer's subnets may reach in the task subnets (create_network_acls)."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.container_port >= 1 && var.container_port <= 65535 && floor(var.container_port) == var.container_port
+    error_message = "container_port must be an integer between 1 and 65535."
+  }
+}
+
+variable "task_egress_cidr_blocks" {
+  description = "IPv4 ranges the tasks may send HTTPS to through their network ACL (interface endpoints, S3 through the gateway endpoint, a NAT gateway for the identity provider); the security group narrows it further (create_network_acls)."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = length(var.task_egress_cidr_blocks) > 0 && length(var.task_egress_cidr_blocks) <= 6 && alltrue([for c in var.task_egress_cidr_blocks : can(cidrhost(c, 0)) && !strcontains(c, ":")])
+    error_message = "task_egress_cidr_blocks must be 1 to 6 IPv4 CIDR blocks."
+  }
+}

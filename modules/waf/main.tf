@@ -69,7 +69,7 @@ resource "aws_wafv2_ip_set" "blocked_ipv6" {
 
 resource "aws_wafv2_web_acl" "this" {
   name        = var.name
-  description = "quilt-mcp: managed rule sets, body-size rule scoped off the MCP path, per-IP rate limit"
+  description = "quilt-mcp: managed rule sets, body-size rule scoped off the MCP path, per-IP and per-caller rate limits"
   scope       = "REGIONAL"
 
   default_action {
@@ -352,6 +352,45 @@ resource "aws_wafv2_web_acl" "this" {
     visibility_config {
       cloudwatch_metrics_enabled = true
       metric_name                = "${local.metric_prefix}RateLimitPerIp"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # Per caller across every task: the server's own limiter (QUILT_MCP_RATE_LIMIT_PER_MINUTE) lives in
+  # each task's memory, so N tasks would allow N times its limit; WAF counts over the whole ACL.
+  # The key is the Authorization header as sent (bearer tokens are case-sensitive: no
+  # transformation), so one token is one caller; requests without the header are not counted here
+  # (the server refuses them) and stay under the per-IP rule.
+  rule {
+    name     = "RateLimitPerCaller"
+    priority = 41
+
+    action {
+      block {}
+    }
+
+    statement {
+      rate_based_statement {
+        limit                 = var.caller_rate_limit
+        aggregate_key_type    = "CUSTOM_KEYS"
+        evaluation_window_sec = var.rate_limit_window_seconds
+
+        custom_key {
+          header {
+            name = "authorization"
+
+            text_transformation {
+              priority = 0
+              type     = "NONE"
+            }
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.metric_prefix}RateLimitPerCaller"
       sampled_requests_enabled   = true
     }
   }

@@ -37,8 +37,19 @@ variable "rate_limit" {
   }
 }
 
+variable "caller_rate_limit" {
+  description = "Requests one caller (one Authorization header value, i.e. one bearer token) may send per evaluation window before WAF blocks it, counted over all tasks (the server's per-principal limit is per task)."
+  type        = number
+  default     = 3000
+
+  validation {
+    condition     = var.caller_rate_limit >= 100 && var.caller_rate_limit <= 2000000000
+    error_message = "caller_rate_limit must be between 100 and 2000000000."
+  }
+}
+
 variable "rate_limit_window_seconds" {
-  description = "Evaluation window of the rate-based rule."
+  description = "Evaluation window of the rate-based rules (per IP and per caller)."
   type        = number
   default     = 300
 

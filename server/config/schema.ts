@@ -188,7 +188,7 @@ export const SETTINGS: readonly Setting[] = [
     max: 100000,
     group: "server",
     description:
-      "Sustained requests per minute per principal (token bucket refill); excess gets 429 with Retry-After.",
+      "Sustained requests per minute per principal in this task (token bucket refill; each task counts on its own, so N tasks allow N times this); excess gets 429 with Retry-After.",
   },
   {
     key: "rateLimitBurst",

@@ -359,6 +359,10 @@ function cfnWafRule(r: any): WafRule {
     if (node.RateBasedStatement) {
       const rb = node.RateBasedStatement;
       detail.push(`rate:${rb.Limit}/${rb.EvaluationWindowSec}/${rb.AggregateKeyType}`);
+      for (const key of asList(rb.CustomKeys)) {
+        const types = asList(key.Header?.TextTransformations).map((t: any) => t.Type).join("+");
+        detail.push(`key:${Object.keys(key).join("+")}:${key.Header?.Name}:${types}`);
+      }
     }
     if (node.IPSetReferenceStatement) detail.push("ipset");
     if (node.NotStatement) detail.push("not");
@@ -410,6 +414,12 @@ function tfWafRule(r: any): WafRule {
     if (node.rate_based_statement) {
       const rb = node.rate_based_statement[0];
       detail.push(`rate:${rb.limit}/${rb.evaluation_window_sec}/${rb.aggregate_key_type}`);
+      for (const key of asList(rb.custom_key)) {
+        const header = key.header?.[0];
+        const types = asList(header?.text_transformation).map((t: any) => t.type).join("+");
+        const kinds = Object.keys(key).map((k) => k === "header" ? "Header" : k).join("+");
+        detail.push(`key:${kinds}:${header?.name}:${types}`);
+      }
     }
     if (node.ip_set_reference_statement) detail.push("ipset");
     if (node.not_statement) detail.push("not");

@@ -230,6 +230,12 @@ for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
         "not",
       ]);
       assertEquals(byName.RateLimitPerIp.detail, ["rate:2000/300/IP"]);
+      // The cross-task limit: one counter per Authorization header value, over the whole ACL.
+      assertEquals(byName.RateLimitPerCaller.action, "block");
+      assertEquals(byName.RateLimitPerCaller.detail, [
+        "key:Header:authorization:NONE",
+        "rate:3000/300/CUSTOM_KEYS",
+      ]);
     });
     Deno.test(`${scenario}/${flavour}: alarms from the telemetry catalog`, async () => {
       const p = await profile();

@@ -17,6 +17,7 @@ const EXPECTED = [
   "examples/complete",
   "examples/existing-alb",
   "modules/alb",
+  "modules/audit",
   "modules/mcp-server",
   "modules/network",
   "modules/observability",

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../harness/paths.ts";
 import { moduleVariables } from "./tf.ts";
 
-const MODULES = ["alb", "kms-key", "mcp-server", "network", "observability", "waf"];
+const MODULES = ["alb", "audit", "kms-key", "mcp-server", "network", "observability", "waf"];
 
 function expectedFailureCounts(dir: string): Map<string, number> {
   const counts = new Map<string, number>();

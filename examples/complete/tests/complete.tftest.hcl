@@ -116,6 +116,35 @@ run "wired_securely" {
   }
 }
 
+run "audit_trail_records_the_data_buckets" {
+  command = plan
+
+  assert {
+    condition     = output.audit_trail_log_group_name == "/aws/cloudtrail/quilt-mcp-audit"
+    error_message = "The example must create the audit trail by default, delivering to its log group."
+  }
+  assert {
+    condition = jsonencode(one([
+      for s in module.audit[0].advanced_event_selectors : [for f in s.field_selector : f.starts_with if f.field == "resources.ARN"]
+      if length(s.field_selector) > 1
+    ])) == jsonencode([["arn:aws:s3:::acme-genomics-raw/", "arn:aws:s3:::acme-genomics-curated/"]])
+    error_message = "The trail must record S3 data events on exactly the server's buckets."
+  }
+}
+
+run "audit_trail_optional" {
+  command = plan
+
+  variables {
+    create_audit_trail = false
+  }
+
+  assert {
+    condition     = length(module.audit) == 0 && output.audit_trail_log_group_name == null
+    error_message = "create_audit_trail = false must create no trail."
+  }
+}
+
 run "refuses_open_egress" {
   command = plan
 

@@ -47,7 +47,9 @@ export interface QuiltMcpServerProps {
   readonly accessLogsBucketForceDestroy?: boolean;
   /** Requests one client IP may send per evaluation window before WAF blocks it (a per-IP layer; the server also limits per principal). Default: `2000`. (Terraform `waf.rate_limit`) */
   readonly wafRateLimit?: number;
-  /** Evaluation window of the rate-based rule. Default: `300`. (Terraform `waf.rate_limit_window_seconds`) */
+  /** Requests one caller (one Authorization header value, i.e. one bearer token) may send per evaluation window before WAF blocks it, counted over all tasks (the server's per-principal limit is per task). Default: `3000`. (Terraform `waf.caller_rate_limit`) */
+  readonly wafCallerRateLimit?: number;
+  /** Evaluation window of the rate-based rules (per IP and per caller). Default: `300`. (Terraform `waf.rate_limit_window_seconds`) */
   readonly wafRateLimitWindowSeconds?: number;
   /** If not empty, only these IPv4/IPv6 ranges may reach the endpoint; every other source is blocked. Default: `[]`. (Terraform `waf.allowed_ip_cidrs`) */
   readonly wafAllowedIpCidrs?: readonly string[];
@@ -139,7 +141,7 @@ export interface QuiltMcpServerProps {
   readonly allowedHosts?: readonly string[];
   /** Largest accepted request body in bytes (QUILT_MCP_MAX_BODY_BYTES); larger ones get 413. The WAF lets MCP bodies past its 8 KB rule because this limit applies. Default: `1048576`. (Terraform `mcp-server.max_body_bytes`) */
   readonly maxBodyBytes?: number;
-  /** Sustained requests per minute per principal (QUILT_MCP_RATE_LIMIT_PER_MINUTE); excess gets 429. Default: `300`. (Terraform `mcp-server.rate_limit_per_minute`) */
+  /** Sustained requests per minute per principal in each task (QUILT_MCP_RATE_LIMIT_PER_MINUTE; tasks count separately, WAF caller_rate_limit bounds all tasks); excess gets 429. Default: `300`. (Terraform `mcp-server.rate_limit_per_minute`) */
   readonly rateLimitPerMinute?: number;
   /** Requests a principal may send in a burst (QUILT_MCP_RATE_LIMIT_BURST). Default: `60`. (Terraform `mcp-server.rate_limit_burst`) */
   readonly rateLimitBurst?: number;

@@ -559,13 +559,14 @@ export class QuiltMcpServer extends Construct {
     const webAcl = new wafv2.CfnWebACL(this, "WebAcl", {
       name,
       description:
-        "quilt-mcp: managed rule sets, body-size rule scoped off the MCP path, per-IP rate limit",
+        "quilt-mcp: managed rule sets, body-size rule scoped off the MCP path, per-IP and per-caller rate limits",
       scope: "REGIONAL",
       defaultAction: { allow: {} },
       rules: toCdkProps(dropEmpty(buildWafRules(concrete, {
         metricPrefix,
         mcpPath: route.path,
         rateLimit: num("wafRateLimit"),
+        callerRateLimit: num("wafCallerRateLimit"),
         rateLimitWindowSeconds: num("wafRateLimitWindowSeconds"),
         blockedIpv4SetArn: blockedSets[0],
         blockedIpv6SetArn: blockedSets[1],

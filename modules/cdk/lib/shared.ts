@@ -280,6 +280,8 @@ export interface WafInputs {
   readonly metricPrefix: unknown;
   readonly mcpPath: unknown;
   readonly rateLimit: unknown;
+  /** Requests per window of one Authorization header value (one caller), over every task. */
+  readonly callerRateLimit: unknown;
   readonly rateLimitWindowSeconds: unknown;
   readonly blockedIpv4SetArn: unknown;
   readonly blockedIpv6SetArn: unknown;
@@ -422,6 +424,27 @@ export function buildWafRules(f: Flavour, i: WafInputs): unknown[] {
         },
       },
       VisibilityConfig: visibility("RateLimitPerIp"),
+    },
+    // Per caller across every task (the server's limiter is per task): keyed on the Authorization
+    // header as sent, untransformed (bearer tokens are case-sensitive).
+    {
+      Name: "RateLimitPerCaller",
+      Priority: 41,
+      Action: { Block: {} },
+      Statement: {
+        RateBasedStatement: {
+          Limit: i.callerRateLimit,
+          AggregateKeyType: "CUSTOM_KEYS",
+          EvaluationWindowSec: i.rateLimitWindowSeconds,
+          CustomKeys: [{
+            Header: {
+              Name: "authorization",
+              TextTransformations: [{ Priority: 0, Type: "NONE" }],
+            },
+          }],
+        },
+      },
+      VisibilityConfig: visibility("RateLimitPerCaller"),
     },
   ];
 }

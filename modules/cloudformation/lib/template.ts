@@ -755,13 +755,14 @@ export function buildTemplate(): Record<string, unknown> {
   add("WebAcl", "AWS::WAFv2::WebACL", {
     Name: name,
     Description:
-      "quilt-mcp: managed rule sets, body-size rule scoped off the MCP path, per-IP rate limit",
+      "quilt-mcp: managed rule sets, body-size rule scoped off the MCP path, per-IP and per-caller rate limits",
     Scope: "REGIONAL",
     DefaultAction: { Allow: {} },
     Rules: buildWafRules(flavour, {
       metricPrefix,
       mcpPath,
       rateLimit: P("waf_rate_limit"),
+      callerRateLimit: P("waf_caller_rate_limit"),
       rateLimitWindowSeconds: P("waf_rate_limit_window_seconds"),
       blockedIpv4SetArn: blockedSets.v4,
       blockedIpv6SetArn: blockedSets.v6,

@@ -92,3 +92,26 @@ run "autoscaling_on_cpu_and_requests" {
     error_message = "The load balancer suffix must come from the listener ARN."
   }
 }
+
+# Applied under mocks so the target group's ARN suffix is known: the request-count metric is the
+# load balancer's and this target group's (resource label "app/…/…/targetgroup/…/…"), so the
+# service scales on its own requests per task beside CPU.
+run "request_count_scaling_tracks_this_target_group" {
+  variables {
+    autoscaling_cpu_target          = 55
+    autoscaling_requests_per_target = 750
+  }
+
+  assert {
+    condition     = one(one(aws_appautoscaling_policy.requests.target_tracking_scaling_policy_configuration).predefined_metric_specification).resource_label == "app/mcp/0123456789abcdef/targetgroup/quilt-mcp/0123456789abcdef"
+    error_message = "The request-count policy must name the load balancer and this target group by their ARN suffixes."
+  }
+  assert {
+    condition     = one(aws_appautoscaling_policy.requests.target_tracking_scaling_policy_configuration).target_value == 750 && one(aws_appautoscaling_policy.cpu.target_tracking_scaling_policy_configuration).target_value == 55
+    error_message = "Both policies must follow their targets."
+  }
+  assert {
+    condition     = aws_appautoscaling_policy.requests.resource_id == aws_appautoscaling_target.this.resource_id && aws_appautoscaling_policy.cpu.resource_id == aws_appautoscaling_target.this.resource_id
+    error_message = "Both policies must scale the same service."
+  }
+}

@@ -112,3 +112,73 @@ run "rejects_s3_gateway_without_route_tables" {
 
   expect_failures = [aws_vpc_endpoint.s3]
 }
+
+run "rejects_alb_subnet_malformed" {
+  command = plan
+
+  variables {
+    alb_subnet_ids = ["subnet-1"]
+  }
+
+  expect_failures = [var.alb_subnet_ids]
+}
+
+run "rejects_alb_subnet_cidr_open" {
+  command = plan
+
+  variables {
+    alb_subnet_cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.alb_subnet_cidr_blocks]
+}
+
+run "rejects_task_subnet_cidr_ipv6" {
+  command = plan
+
+  variables {
+    task_subnet_cidr_blocks = ["2001:db8::/64"]
+  }
+
+  expect_failures = [var.task_subnet_cidr_blocks]
+}
+
+run "rejects_alb_ingress_cidr_invalid" {
+  command = plan
+
+  variables {
+    alb_ingress_cidr_blocks = ["203.0.113.0/33"]
+  }
+
+  expect_failures = [var.alb_ingress_cidr_blocks]
+}
+
+run "rejects_alb_listener_port_other" {
+  command = plan
+
+  variables {
+    alb_listener_ports = [443, 8443]
+  }
+
+  expect_failures = [var.alb_listener_ports]
+}
+
+run "rejects_container_port_zero" {
+  command = plan
+
+  variables {
+    container_port = 0
+  }
+
+  expect_failures = [var.container_port]
+}
+
+run "rejects_task_egress_empty" {
+  command = plan
+
+  variables {
+    task_egress_cidr_blocks = []
+  }
+
+  expect_failures = [var.task_egress_cidr_blocks]
+}

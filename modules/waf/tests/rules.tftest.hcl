@@ -19,8 +19,9 @@ run "managed_rules_and_overrides" {
       "AWSManagedRulesCommonRuleSet",
       "BlockLargeBodiesOutsideMcpPath",
       "RateLimitPerIp",
+      "RateLimitPerCaller",
     ])
-    error_message = "The default rule set must be exactly IP reputation, Anonymous IP, Known Bad Inputs, Core, the body-size re-block and the rate limit."
+    error_message = "The default rule set must be exactly IP reputation, Anonymous IP, Known Bad Inputs, Core, the body-size re-block and the two rate limits."
   }
   assert {
     condition = one([
@@ -70,7 +71,7 @@ run "managed_rules_and_overrides" {
   assert {
     condition = alltrue([
       for r in aws_wafv2_web_acl.this.rule : length(r.action[0].block) == 1
-      if r.name == "BlockLargeBodiesOutsideMcpPath" || r.name == "RateLimitPerIp"
+      if r.name == "BlockLargeBodiesOutsideMcpPath" || r.name == "RateLimitPerIp" || r.name == "RateLimitPerCaller"
     ])
     error_message = "The body-size and rate rules must block."
   }
@@ -90,6 +91,48 @@ run "managed_rules_and_overrides" {
   assert {
     condition     = alltrue([for r in aws_wafv2_web_acl.this.rule : r.visibility_config[0].cloudwatch_metrics_enabled && r.visibility_config[0].sampled_requests_enabled])
     error_message = "Every rule must publish metrics and samples."
+  }
+}
+
+run "rate_limit_per_caller" {
+  command = plan
+
+  variables {
+    caller_rate_limit         = 600
+    rate_limit_window_seconds = 60
+  }
+
+  assert {
+    condition = one([
+      for r in aws_wafv2_web_acl.this.rule : {
+        limit  = r.statement[0].rate_based_statement[0].limit
+        type   = r.statement[0].rate_based_statement[0].aggregate_key_type
+        window = r.statement[0].rate_based_statement[0].evaluation_window_sec
+      }
+      if r.name == "RateLimitPerCaller"
+    ]) == { limit = 600, type = "CUSTOM_KEYS", window = 60 }
+    error_message = "The per-caller rule must follow caller_rate_limit and the shared window, with custom keys."
+  }
+  assert {
+    condition = one([
+      for r in aws_wafv2_web_acl.this.rule : [
+        for k in r.statement[0].rate_based_statement[0].custom_key : {
+          name  = k.header[0].name
+          other = length(k.ip) + length(k.forwarded_ip) + length(k.cookie) + length(k.query_argument) + length(k.uri_path)
+          xform = [for t in k.header[0].text_transformation : t.type]
+        }
+      ]
+      if r.name == "RateLimitPerCaller"
+    ]) == [{ name = "authorization", other = 0, xform = ["NONE"] }]
+    error_message = "The per-caller rule must be keyed on the Authorization header alone, untransformed (tokens are case-sensitive)."
+  }
+  assert {
+    condition     = one([for r in aws_wafv2_web_acl.this.rule : r.statement[0].rate_based_statement[0].limit if r.name == "RateLimitPerIp"]) == 2000
+    error_message = "The per-IP rule must stay beside the per-caller rule, with its own limit."
+  }
+  assert {
+    condition     = one([for r in aws_wafv2_web_acl.this.rule : r.visibility_config[0].metric_name if r.name == "RateLimitPerCaller"]) == "quiltmcpRateLimitPerCaller"
+    error_message = "The per-caller rule must publish its own metric."
   }
 }
 

@@ -43,6 +43,26 @@ run "rejects_rate_limit_too_low" {
   expect_failures = [var.rate_limit]
 }
 
+run "rejects_caller_rate_limit_too_low" {
+  command = plan
+
+  variables {
+    caller_rate_limit = 99
+  }
+
+  expect_failures = [var.caller_rate_limit]
+}
+
+run "rejects_caller_rate_limit_too_high" {
+  command = plan
+
+  variables {
+    caller_rate_limit = 2000000001
+  }
+
+  expect_failures = [var.caller_rate_limit]
+}
+
 run "rejects_rate_window_unsupported" {
   command = plan
 
