@@ -9,7 +9,8 @@
  * tests/requirements.txt), so no parser is added to deno.lock.
  */
 import { join } from "node:path";
-import { assert, assertEquals, PYTHON, REPO_ROOT } from "../harness/mod.ts";
+import { assert, assertEquals, REPO_ROOT } from "../harness/mod.ts";
+import { parseWorkflow } from "./workflow.ts";
 
 const WORKFLOW = join(REPO_ROOT, ".github", "workflows", "release.yml");
 
@@ -42,22 +43,6 @@ const RUNNERS: Record<string, { os: string; arch: string }> = {
 /** `uses:` pinned to a full commit SHA or an exact release (not a moving tag such as `v4`). */
 export function pinned(uses: string): boolean {
   return /^[\w.-]+\/[\w./-]+@([0-9a-f]{40}|v?\d+\.\d+\.\d+)$/.test(uses);
-}
-
-async function parseWorkflow(path: string): Promise<any> {
-  const out = await new Deno.Command(PYTHON, {
-    args: [
-      "-c",
-      "import json, sys, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1], encoding='utf-8'))))",
-      path,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`cannot parse ${path}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
 const workflow = await parseWorkflow(WORKFLOW);
