@@ -448,6 +448,28 @@ variable "auth_hs256_secret_value_from" {
   }
 }
 
+variable "tls_certificate_value_from" {
+  description = "Opt-in TLS from the load balancer to the task: Secrets Manager secret or SSM parameter ARN of a PEM certificate chain, injected by ECS as QUILT_MCP_TLS_CERTIFICATE. With tls_private_key_value_from the target group and its health check use HTTPS (the load balancer does not validate the certificate; a self-signed one will do)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tls_certificate_value_from == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+$", var.tls_certificate_value_from))
+    error_message = "tls_certificate_value_from must be a Secrets Manager secret ARN (optionally :json-key:stage:version) or an SSM parameter ARN."
+  }
+}
+
+variable "tls_private_key_value_from" {
+  description = "The PEM private key of tls_certificate_value_from (Secrets Manager secret or SSM SecureString parameter ARN), injected by ECS as QUILT_MCP_TLS_PRIVATE_KEY."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tls_private_key_value_from == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+$", var.tls_private_key_value_from))
+    error_message = "tls_private_key_value_from must be a Secrets Manager secret ARN (optionally :json-key:stage:version) or an SSM parameter ARN."
+  }
+}
+
 variable "auth_hs256_secret_previous_value_from" {
   description = "Like auth_hs256_secret_value_from, for QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS (the key still accepted during a rotation window)."
   type        = string
