@@ -76,13 +76,14 @@ fmt: bootstrap ## Format TypeScript, Markdown, JSON and Terraform in place
 	@terraform fmt -recursive modules examples
 
 .PHONY: docs
-docs: bootstrap ## Regenerate the generated documents (configuration, tool reference, auth test matrix, Python mapping, capacity model)
+docs: bootstrap ## Regenerate the generated documents (configuration, tool reference, auth test matrix, Python mapping, capacity model, Terraform READMEs)
 	@$(DENO) run $(DENO_FROZEN) server/config/describe.ts --markdown > docs/configuration.md
 	@$(DENO) run $(DENO_FROZEN) tests/docs/render_auth_matrix.ts > docs/auth-test-matrix.md
 	@$(DENO) run $(DENO_FROZEN) --allow-env --allow-read tests/docs/render_python_mapping.ts --tools > docs/tools.md
 	@$(DENO) run $(DENO_FROZEN) --allow-env --allow-read --allow-write=docs/migration-from-python.md tests/docs/render_python_mapping.ts
 	@$(DENO) run $(DENO_FROZEN) --allow-read --allow-write=docs/deployment.md bench/capacity.ts --write docs/deployment.md
 	@$(DENO) fmt docs/configuration.md docs/auth-test-matrix.md docs/tools.md docs/migration-from-python.md docs/deployment.md
+	@$(DENO) run $(DENO_FROZEN) -A tests/terraform/gen_readme.ts
 
 # --- deployment (docs/deployment.md) ---------------------------------------------------------
 IMAGE ?= quilt-mcp:$(shell sed -n 's/.*VERSION = "\(.*\)".*/\1/p' server/version.ts)

@@ -129,14 +129,19 @@ export async function serveHttp(runtime: Runtime): Promise<number> {
     categories: runtime.categories,
   });
 
+  // HTTPS when a certificate is configured (TLS from the load balancer to the task).
+  const tls = config.tlsCertificate !== undefined && config.tlsPrivateKey !== undefined
+    ? { cert: config.tlsCertificate, key: config.tlsPrivateKey }
+    : {};
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
+    ...tls,
     onListen: ({ hostname, port }) => {
       logger.info("server_listening", {
         host: hostname,
         port,
-        transport: "http",
+        transport: "cert" in tls ? "https" : "http",
         role_mode: config.roleMode,
         categories: [...runtime.categories].join(","),
       });

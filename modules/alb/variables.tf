@@ -1,6 +1,7 @@
 variable "name" {
   description = "Name of the load balancer and prefix of its resources (a load balancer name allows 32 characters)."
   type        = string
+  nullable    = false
   default     = "quilt-mcp"
 
   validation {
@@ -12,17 +13,20 @@ variable "name" {
 variable "tags" {
   description = "Tags added to every resource that supports them."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "internal" {
   description = "true: an internal load balancer reachable only inside the VPC; false: internet-facing. No default: exposure is a conscious choice."
   type        = bool
+  nullable    = false
 }
 
 variable "vpc_id" {
   description = "VPC of the load balancer."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
@@ -33,6 +37,7 @@ variable "vpc_id" {
 variable "subnet_ids" {
   description = "Subnets of the load balancer (public subnets when internet-facing), in at least two Availability Zones."
   type        = list(string)
+  nullable    = false
 
   validation {
     condition     = length(var.subnet_ids) >= 2 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
@@ -43,6 +48,7 @@ variable "subnet_ids" {
 variable "certificate_arn" {
   description = "ACM certificate of the HTTPS listener."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$", var.certificate_arn))
@@ -53,6 +59,7 @@ variable "certificate_arn" {
 variable "additional_certificate_arns" {
   description = "More ACM certificates for the HTTPS listener (SNI)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -64,6 +71,7 @@ variable "additional_certificate_arns" {
 variable "ssl_policy" {
   description = "TLS policy of the HTTPS listener: a TLS 1.3 policy that accepts at most TLS 1.2 as the lowest version."
   type        = string
+  nullable    = false
   default     = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
 
   validation {
@@ -75,6 +83,7 @@ variable "ssl_policy" {
 variable "ingress_cidr_blocks" {
   description = "IPv4 ranges allowed to reach the HTTPS listener (e.g. [\"0.0.0.0/0\"] for an internet-facing endpoint, the corporate ranges otherwise)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -86,6 +95,7 @@ variable "ingress_cidr_blocks" {
 variable "ingress_ipv6_cidr_blocks" {
   description = "IPv6 ranges allowed to reach the HTTPS listener (needs ip_address_type dualstack)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -97,6 +107,7 @@ variable "ingress_ipv6_cidr_blocks" {
 variable "ingress_prefix_list_ids" {
   description = "Managed prefix lists allowed to reach the HTTPS listener."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -108,6 +119,7 @@ variable "ingress_prefix_list_ids" {
 variable "ip_address_type" {
   description = "ipv4 or dualstack."
   type        = string
+  nullable    = false
   default     = "ipv4"
 
   validation {
@@ -119,12 +131,14 @@ variable "ip_address_type" {
 variable "http_redirect" {
   description = "Also listen on port 80, only to redirect to HTTPS (301). Off by default: clients of an MCP endpoint use its https:// URL."
   type        = bool
+  nullable    = false
   default     = false
 }
 
 variable "idle_timeout" {
   description = "Seconds a connection may stay idle; streamed MCP responses of slow tools need more than the 60 s AWS default."
   type        = number
+  nullable    = false
   default     = 300
 
   validation {
@@ -136,6 +150,7 @@ variable "idle_timeout" {
 variable "deletion_protection" {
   description = "Protect the load balancer from deletion (turn off only to destroy a test stack)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -153,18 +168,21 @@ variable "web_acl_arn" {
 variable "associate_web_acl" {
   description = "Associate web_acl_arn with the load balancer. A separate flag because the ARN is often unknown until apply, and resource counts must be known at plan. false is refused unless allow_without_waf is true."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "allow_without_waf" {
   description = "RISK, a conscious exception: accept a load balancer without a web ACL from this module (associate_web_acl = false), so no managed rules, IP reputation list, rate limit or body-size rule stand in front of the endpoint. Only for a web ACL associated by other means (e.g. AWS Firewall Manager) or a short-lived test stack."
   type        = bool
+  nullable    = false
   default     = false
 }
 
 variable "access_logs_retention_days" {
   description = "Days access logs are kept in the log bucket before they expire."
   type        = number
+  nullable    = false
   default     = 365
 
   validation {
@@ -176,5 +194,6 @@ variable "access_logs_retention_days" {
 variable "access_logs_bucket_force_destroy" {
   description = "Allow destroying the access log bucket with its objects (test stacks only)."
   type        = bool
+  nullable    = false
   default     = false
 }

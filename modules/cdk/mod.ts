@@ -5,6 +5,7 @@
  * @module
  */
 export { QuiltMcpServer } from "./lib/quilt_mcp_server.ts";
+export type { QuiltMcpServerOptions } from "./lib/quilt_mcp_server.ts";
 export { CONTAINER_NAME } from "./lib/values.ts";
 export type { QuiltMcpServerProps } from "./lib/props.ts";
 export {

@@ -1,6 +1,7 @@
 variable "alias" {
   description = "Alias name without the alias/ prefix, e.g. quilt-mcp-logs."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-zA-Z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "aws/")
@@ -11,11 +12,13 @@ variable "alias" {
 variable "description" {
   description = "What the key encrypts (shown in the KMS console)."
   type        = string
+  nullable    = false
 }
 
 variable "deletion_window_in_days" {
   description = "Waiting period before the key is deleted."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -36,8 +39,9 @@ variable "log_group" {
 variable "service_statements" {
   description = "Key policy statements after the account's own: the one service that uses the key, scoped by condition where the service sends one. A wildcard principal is refused."
   # Statements differ in shape (Condition or not), which no list(object) type allows.
-  type    = any
-  default = []
+  type     = any
+  nullable = false
+  default  = []
 
   validation {
     condition     = alltrue([for s in var.service_statements : try(s.Principal, "*") != "*" && try(s.Principal.AWS, "") != "*"])
@@ -48,5 +52,6 @@ variable "service_statements" {
 variable "tags" {
   description = "Tags of the key."
   type        = map(string)
+  nullable    = false
   default     = {}
 }

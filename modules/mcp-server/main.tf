@@ -253,11 +253,19 @@ resource "aws_ecs_service" "this" {
 
 # --- load balancer routing -------------------------------------------------------------------
 
+locals {
+  # Opt-in TLS to the task (tls_certificate_value_from and tls_private_key_value_from).
+  target_protocol = var.tls_certificate_value_from != null ? "HTTPS" : "HTTP"
+}
+
 resource "aws_lb_target_group" "this" {
-  #checkov:skip=CKV_AWS_378:TLS terminates at the HTTPS-only ALB; the hop to the task stays inside the VPC and the task accepts traffic only from the ALB security group.
+  # HTTP to the task by default: TLS terminates at the HTTPS-only ALB and the hop stays inside the
+  # VPC, from the ALB security group only; tls_certificate_value_from/tls_private_key_value_from
+  # switch it to HTTPS. No checkov skip: checkov cannot evaluate local.target_protocol and passes
+  # CKV_AWS_378 either way, so tests/target_tls.tftest.hcl pins both cases instead.
   name                 = var.name
   port                 = var.port
-  protocol             = "HTTP"
+  protocol             = local.target_protocol
   protocol_version     = "HTTP1"
   target_type          = "ip"
   vpc_id               = var.vpc_id
@@ -267,7 +275,7 @@ resource "aws_lb_target_group" "this" {
     enabled             = true
     path                = "/healthz"
     port                = "traffic-port"
-    protocol            = "HTTP"
+    protocol            = local.target_protocol
     matcher             = "200"
     interval            = 15
     timeout             = 5
@@ -276,6 +284,13 @@ resource "aws_lb_target_group" "this" {
   }
 
   tags = local.tags
+
+  lifecycle {
+    precondition {
+      condition     = (var.tls_certificate_value_from == null) == (var.tls_private_key_value_from == null)
+      error_message = "tls_certificate_value_from and tls_private_key_value_from go together (HTTPS to the task needs both)."
+    }
+  }
 }
 
 resource "aws_lb_listener_rule" "this" {

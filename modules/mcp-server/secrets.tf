@@ -73,6 +73,8 @@ locals {
     var.extra_secrets,
     var.auth_hs256_secret_value_from == null ? {} : { QUILT_MCP_AUTH_HS256_SECRET = var.auth_hs256_secret_value_from },
     var.auth_hs256_secret_previous_value_from == null ? {} : { QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS = var.auth_hs256_secret_previous_value_from },
+    var.tls_certificate_value_from == null ? {} : { QUILT_MCP_TLS_CERTIFICATE = var.tls_certificate_value_from },
+    var.tls_private_key_value_from == null ? {} : { QUILT_MCP_TLS_PRIVATE_KEY = var.tls_private_key_value_from },
   )
 
   container_secrets = merge(

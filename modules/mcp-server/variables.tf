@@ -3,6 +3,7 @@
 variable "name" {
   description = "Name of the service; prefixes every resource (target group names allow 32 characters, so at most 28 here)."
   type        = string
+  nullable    = false
   default     = "quilt-mcp"
 
   validation {
@@ -14,6 +15,7 @@ variable "name" {
 variable "tags" {
   description = "Tags added to every resource that supports them."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
@@ -22,6 +24,7 @@ variable "tags" {
 variable "vpc_id" {
   description = "VPC of the service and its target group."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
@@ -32,6 +35,7 @@ variable "vpc_id" {
 variable "subnet_ids" {
   description = "Private subnets of the tasks (no public IP is ever assigned). Use at least two Availability Zones."
   type        = list(string)
+  nullable    = false
 
   validation {
     condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
@@ -42,6 +46,7 @@ variable "subnet_ids" {
 variable "vpc_endpoint_security_group_ids" {
   description = "Security groups of the VPC interface endpoints (modules/network output): the service may reach them on 443."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -53,6 +58,7 @@ variable "vpc_endpoint_security_group_ids" {
 variable "s3_prefix_list_ids" {
   description = "Prefix lists of S3 gateway endpoints (modules/network output): the service may reach them on 443 (S3 data and ECR image layers)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -64,6 +70,7 @@ variable "s3_prefix_list_ids" {
 variable "egress_cidr_blocks" {
   description = "Extra destinations the service may reach on 443 that have no VPC endpoint (identity provider JWKS, Quilt registry, proxy). A range covering the whole internet is refused here: set allow_internet_egress instead."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -86,6 +93,7 @@ variable "egress_cidr_blocks" {
 variable "allow_internet_egress" {
   description = "Conscious exception: allow HTTPS (tcp/443 only) to 0.0.0.0/0, for a VPC without endpoints and an identity provider on the internet. Prefer VPC endpoints (modules/network) and egress_cidr_blocks."
   type        = bool
+  nullable    = false
   default     = false
 }
 
@@ -94,6 +102,7 @@ variable "allow_internet_egress" {
 variable "listener_arn" {
   description = "ARN of the HTTPS listener (modules/alb output or an existing one) that receives the MCP routes."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:listener/app/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+$", var.listener_arn))
@@ -104,6 +113,7 @@ variable "listener_arn" {
 variable "listener_rule_priority" {
   description = "Priority of the listener rule that forwards the MCP routes (unique on the listener)."
   type        = number
+  nullable    = false
   default     = 100
 
   validation {
@@ -115,6 +125,7 @@ variable "listener_rule_priority" {
 variable "alb_security_group_id" {
   description = "Security group of the load balancer: the only source allowed to reach the tasks."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^sg-[0-9a-f]{8,17}$", var.alb_security_group_id))
@@ -125,12 +136,14 @@ variable "alb_security_group_id" {
 variable "create_alb_egress_rule" {
   description = "Add an egress rule to the load balancer's security group allowing it to reach the tasks on the container port (modules/alb creates its group without egress)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "deregistration_delay" {
   description = "Seconds the target group waits for in-flight requests of a deregistering task."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -144,6 +157,7 @@ variable "deregistration_delay" {
 variable "create_cluster" {
   description = "Create an ECS cluster (Container Insights on, ECS Exec logging KMS-encrypted). Set false and give cluster_arn to use an existing cluster."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -161,6 +175,7 @@ variable "cluster_arn" {
 variable "container_image" {
   description = "Container image of quilt-mcp. Pin it by digest (repo@sha256:...) or an immutable tag; `latest` and untagged images are refused."
   type        = string
+  nullable    = false
 
   validation {
     # The tag is what follows the last ":" of the last path segment (a registry port is not a tag).
@@ -177,6 +192,7 @@ variable "container_image" {
 variable "container_user" {
   description = "UID:GID the container runs as; root (0) is refused."
   type        = string
+  nullable    = false
   default     = "65532:65532"
 
   validation {
@@ -188,6 +204,7 @@ variable "container_user" {
 variable "healthcheck_binary" {
   description = "Path of the quilt-mcp binary in the image; the container health check runs `<binary> healthcheck` (exit 0/1 against /healthz)."
   type        = string
+  nullable    = false
   default     = "/quilt-mcp"
 
   validation {
@@ -199,6 +216,7 @@ variable "healthcheck_binary" {
 variable "cpu" {
   description = "Fargate task CPU units."
   type        = number
+  nullable    = false
   default     = 512
 
   validation {
@@ -210,6 +228,7 @@ variable "cpu" {
 variable "memory" {
   description = "Fargate task memory in MiB (must be a valid combination with cpu)."
   type        = number
+  nullable    = false
   default     = 1024
 
   validation {
@@ -221,6 +240,7 @@ variable "memory" {
 variable "cpu_architecture" {
   description = "CPU architecture of the image."
   type        = string
+  nullable    = false
   default     = "X86_64"
 
   validation {
@@ -232,6 +252,7 @@ variable "cpu_architecture" {
 variable "platform_version" {
   description = "Fargate platform version."
   type        = string
+  nullable    = false
   default     = "LATEST"
 
   validation {
@@ -243,6 +264,7 @@ variable "platform_version" {
 variable "stop_timeout" {
   description = "Seconds ECS waits after SIGTERM before SIGKILL; must exceed drain_timeout_seconds."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -254,6 +276,7 @@ variable "stop_timeout" {
 variable "desired_count" {
   description = "Initial number of tasks (autoscaling manages it afterwards)."
   type        = number
+  nullable    = false
   default     = 2
 
   validation {
@@ -265,6 +288,7 @@ variable "desired_count" {
 variable "autoscaling_min_capacity" {
   description = "Fewest tasks autoscaling keeps (2 spreads over two Availability Zones)."
   type        = number
+  nullable    = false
   default     = 2
 
   validation {
@@ -276,6 +300,7 @@ variable "autoscaling_min_capacity" {
 variable "autoscaling_max_capacity" {
   description = "Most tasks autoscaling may run."
   type        = number
+  nullable    = false
   default     = 6
 
   validation {
@@ -287,6 +312,7 @@ variable "autoscaling_max_capacity" {
 variable "autoscaling_cpu_target" {
   description = "Target average CPU utilisation (percent) of the service."
   type        = number
+  nullable    = false
   default     = 60
 
   validation {
@@ -298,6 +324,7 @@ variable "autoscaling_cpu_target" {
 variable "autoscaling_requests_per_target" {
   description = "Target ALB requests per task per minute."
   type        = number
+  nullable    = false
   default     = 1000
 
   validation {
@@ -309,6 +336,7 @@ variable "autoscaling_requests_per_target" {
 variable "health_check_grace_period_seconds" {
   description = "Seconds ECS ignores failing load-balancer health checks of a new task."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -320,6 +348,7 @@ variable "health_check_grace_period_seconds" {
 variable "deployment_alarm_names" {
   description = "CloudWatch alarms that roll a deployment back when they fire (modules/observability output deployment_alarm_names)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -333,6 +362,7 @@ variable "deployment_alarm_names" {
 variable "log_retention_in_days" {
   description = "Retention of the service log group (audit records live there): at least a year; 0 keeps logs forever."
   type        = number
+  nullable    = false
   default     = 365
 
   validation {
@@ -355,6 +385,7 @@ variable "kms_key_arn" {
 variable "kms_deletion_window_in_days" {
   description = "Waiting period before a KMS key this module created is deleted."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -379,6 +410,7 @@ variable "permissions_boundary_arn" {
 variable "create_hs256_secret" {
   description = "Create a Secrets Manager secret (own KMS key) holding a random HS256 signing key and inject it as QUILT_MCP_AUTH_HS256_SECRET. Its first value is generated by Secrets Manager and recorded in the Terraform state: rotate it after the first apply (runbooks/) so the state holds no live key."
   type        = bool
+  nullable    = false
   default     = false
 }
 
@@ -396,6 +428,7 @@ variable "hs256_secret_rotation_lambda_arn" {
 variable "hs256_secret_rotation_days" {
   description = "Days between automatic rotations of the created HS256 secret (with a rotation Lambda)."
   type        = number
+  nullable    = false
   default     = 90
 
   validation {
@@ -412,6 +445,28 @@ variable "auth_hs256_secret_value_from" {
   validation {
     condition     = var.auth_hs256_secret_value_from == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+$", var.auth_hs256_secret_value_from))
     error_message = "auth_hs256_secret_value_from must be a Secrets Manager secret ARN (optionally :json-key:stage:version) or an SSM parameter ARN."
+  }
+}
+
+variable "tls_certificate_value_from" {
+  description = "Opt-in TLS from the load balancer to the task: Secrets Manager secret or SSM parameter ARN of a PEM certificate chain, injected by ECS as QUILT_MCP_TLS_CERTIFICATE. With tls_private_key_value_from the target group and its health check use HTTPS (the load balancer does not validate the certificate; a self-signed one will do)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tls_certificate_value_from == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+$", var.tls_certificate_value_from))
+    error_message = "tls_certificate_value_from must be a Secrets Manager secret ARN (optionally :json-key:stage:version) or an SSM parameter ARN."
+  }
+}
+
+variable "tls_private_key_value_from" {
+  description = "The PEM private key of tls_certificate_value_from (Secrets Manager secret or SSM SecureString parameter ARN), injected by ECS as QUILT_MCP_TLS_PRIVATE_KEY."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tls_private_key_value_from == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+$", var.tls_private_key_value_from))
+    error_message = "tls_private_key_value_from must be a Secrets Manager secret ARN (optionally :json-key:stage:version) or an SSM parameter ARN."
   }
 }
 
@@ -440,6 +495,7 @@ variable "auth_hs256_secret_kms_key_arn" {
 variable "extra_secrets" {
   description = "More container secrets: environment name => Secrets Manager ARN (optionally :json-key:stage:version) or SSM parameter ARN. The execution role may read exactly these."
   type        = map(string)
+  nullable    = false
   default     = {}
 
   validation {
@@ -456,6 +512,7 @@ variable "extra_secrets" {
 variable "secrets_kms_key_arns" {
   description = "Customer managed KMS keys of the secrets given by ARN (auth_hs256_secret_*value_from, extra_secrets); the execution role may decrypt with exactly these, through Secrets Manager or SSM only."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -467,6 +524,7 @@ variable "secrets_kms_key_arns" {
 variable "extra_environment" {
   description = "More plain environment variables. Names that look like secrets (SECRET, TOKEN, PASSWORD, KEY, CREDENTIAL, …) are refused: pass those through extra_secrets. Server settings have their own variables and may not be set here."
   type        = map(string)
+  nullable    = false
   default     = {}
 
   validation {
@@ -490,6 +548,7 @@ variable "extra_environment" {
 variable "glue_databases" {
   description = "Glue databases the athena category may list, describe and query (placeholder glue_database)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -501,6 +560,7 @@ variable "glue_databases" {
 variable "subject_pattern" {
   description = "IAM StringLike pattern the verified subject must match in the exported data-role trust policy (on sts:SourceIdentity and the QuiltMcpSubject tag), e.g. *@example.com; * only requires presence."
   type        = string
+  nullable    = false
   default     = "*"
 
   validation {
@@ -523,6 +583,7 @@ variable "subject_pattern" {
 variable "host" {
   description = "Address the HTTP server binds inside the container (QUILT_MCP_HOST); 0.0.0.0 behind the load balancer."
   type        = string
+  nullable    = false
   default     = "0.0.0.0"
 
   validation {
@@ -534,6 +595,7 @@ variable "host" {
 variable "port" {
   description = "Container port of the HTTP server (QUILT_MCP_PORT); the target group and security groups follow it."
   type        = number
+  nullable    = false
   default     = 8080
 
   validation {
@@ -545,6 +607,7 @@ variable "port" {
 variable "public_url" {
   description = "The exact public HTTPS URL of the MCP endpoint, e.g. https://mcp.example.com/mcp (QUILT_MCP_PUBLIC_URL): the OAuth resource identifier and default token audience. Its host and path also make the listener rule."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^https://[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)+$", var.public_url))
@@ -555,6 +618,7 @@ variable "public_url" {
 variable "allowed_origins" {
   description = "Browser origins allowed to call the MCP endpoint (QUILT_MCP_ALLOWED_ORIGINS); other Origins get 403."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -566,6 +630,7 @@ variable "allowed_origins" {
 variable "allowed_hosts" {
   description = "Host header values accepted on the MCP endpoint (QUILT_MCP_ALLOWED_HOSTS); empty = the public URL's host."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -577,6 +642,7 @@ variable "allowed_hosts" {
 variable "max_body_bytes" {
   description = "Largest accepted request body in bytes (QUILT_MCP_MAX_BODY_BYTES); larger ones get 413. The WAF lets MCP bodies past its 8 KB rule because this limit applies."
   type        = number
+  nullable    = false
   default     = 1048576
 
   validation {
@@ -588,6 +654,7 @@ variable "max_body_bytes" {
 variable "rate_limit_per_minute" {
   description = "Sustained requests per minute per principal in each task (QUILT_MCP_RATE_LIMIT_PER_MINUTE; tasks count separately, WAF caller_rate_limit bounds all tasks); excess gets 429."
   type        = number
+  nullable    = false
   default     = 300
 
   validation {
@@ -599,6 +666,7 @@ variable "rate_limit_per_minute" {
 variable "rate_limit_burst" {
   description = "Requests a principal may send in a burst (QUILT_MCP_RATE_LIMIT_BURST)."
   type        = number
+  nullable    = false
   default     = 60
 
   validation {
@@ -610,6 +678,7 @@ variable "rate_limit_burst" {
 variable "drain_timeout_seconds" {
   description = "Seconds in-flight requests may finish after SIGTERM (QUILT_MCP_DRAIN_TIMEOUT_SECONDS); must be below stop_timeout."
   type        = number
+  nullable    = false
   default     = 25
 
   validation {
@@ -623,6 +692,7 @@ variable "drain_timeout_seconds" {
 variable "auth_issuer" {
   description = "Required `iss` of bearer tokens (QUILT_MCP_AUTH_ISSUER)."
   type        = string
+  nullable    = false
 
   validation {
     condition     = length(var.auth_issuer) <= 2048 && can(regex("^\\S+$", var.auth_issuer))
@@ -655,6 +725,7 @@ variable "auth_jwks_url" {
 variable "auth_algorithms" {
   description = "Asymmetric algorithms accepted with the JWKS (QUILT_MCP_AUTH_ALGORITHMS); pinned, never chosen by the token."
   type        = list(string)
+  nullable    = false
   default     = ["RS256", "ES256"]
 
   validation {
@@ -677,6 +748,7 @@ variable "auth_hs256_secret_arn" {
 variable "auth_required_scopes" {
   description = "Scopes every token must carry (QUILT_MCP_AUTH_REQUIRED_SCOPES); otherwise 403 insufficient_scope."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -688,6 +760,7 @@ variable "auth_required_scopes" {
 variable "auth_jwks_max_stale_seconds" {
   description = "How long the last key set fetched from the JWKS keeps verifying tokens while the issuer is unreachable (QUILT_MCP_AUTH_JWKS_MAX_STALE_SECONDS); after that, requests get 503 until it answers."
   type        = number
+  nullable    = false
   default     = 86400
 
   validation {
@@ -699,6 +772,7 @@ variable "auth_jwks_max_stale_seconds" {
 variable "auth_hs256_secret_refresh_seconds" {
   description = "With auth_hs256_secret_arn: how often the running server re-reads the secret's AWSCURRENT and AWSPREVIOUS versions, so a rotation needs no restart (QUILT_MCP_AUTH_HS256_SECRET_REFRESH_SECONDS)."
   type        = number
+  nullable    = false
   default     = 300
 
   validation {
@@ -710,6 +784,7 @@ variable "auth_hs256_secret_refresh_seconds" {
 variable "auth_clock_tolerance_seconds" {
   description = "Allowed clock skew for exp/nbf/iat (QUILT_MCP_AUTH_CLOCK_TOLERANCE_SECONDS)."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -721,6 +796,7 @@ variable "auth_clock_tolerance_seconds" {
 variable "auth_authorization_servers" {
   description = "Authorization servers listed in the RFC 9728 metadata (QUILT_MCP_AUTH_AUTHORIZATION_SERVERS); empty = the issuer."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -732,6 +808,7 @@ variable "auth_authorization_servers" {
 variable "auth_max_token_bytes" {
   description = "Longest bearer token accepted (QUILT_MCP_AUTH_MAX_TOKEN_BYTES)."
   type        = number
+  nullable    = false
   default     = 8192
 
   validation {
@@ -745,6 +822,7 @@ variable "auth_max_token_bytes" {
 variable "role_mode" {
   description = "per-user (default): each request assumes an allow-listed data role and the task role can do nothing else; the category policies are exported for those roles. single-tenant: every request uses the task role, which then holds the category policies (QUILT_MCP_ROLE_MODE)."
   type        = string
+  nullable    = false
   default     = "per-user"
 
   validation {
@@ -756,6 +834,7 @@ variable "role_mode" {
 variable "role_claim" {
   description = "Token claim holding the role ARN(s) a principal may use (QUILT_MCP_ROLE_CLAIM)."
   type        = string
+  nullable    = false
   default     = "quilt_role_arns"
 
   validation {
@@ -778,6 +857,7 @@ variable "default_role_arn" {
 variable "allowed_role_arns" {
   description = "Role ARNs (or patterns with * inside a path segment) web principals may assume (QUILT_MCP_ALLOWED_ROLE_ARNS); the task role may assume, tag and set the source identity on exactly these. Required in per-user mode."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -795,6 +875,7 @@ variable "allowed_role_arns" {
 variable "session_tag_claims" {
   description = "Extra STS session tags from verified claims as TagKey=claim (QUILT_MCP_SESSION_TAG_CLAIMS). QuiltMcpSubject and QuiltMcpClient are always sent; the task role may send exactly these keys."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -806,6 +887,7 @@ variable "session_tag_claims" {
 variable "sts_duration_seconds" {
   description = "Per-user session length (QUILT_MCP_STS_DURATION_SECONDS); role chaining caps it at 3600."
   type        = number
+  nullable    = false
   default     = 3600
 
   validation {
@@ -817,6 +899,7 @@ variable "sts_duration_seconds" {
 variable "credential_cache_size" {
   description = "Most per-user credential sets cached per task (QUILT_MCP_CREDENTIAL_CACHE_SIZE)."
   type        = number
+  nullable    = false
   default     = 1000
 
   validation {
@@ -830,6 +913,7 @@ variable "credential_cache_size" {
 variable "tool_categories" {
   description = "Enabled tool categories (QUILT_MCP_TOOL_CATEGORIES, policies/categories.json): the server registers their tools and their policies are rendered. Write categories and athena are opt-in."
   type        = list(string)
+  nullable    = false
   default     = ["s3-read", "packages-read", "search", "governance", "catalog"]
 
   validation {
@@ -841,6 +925,7 @@ variable "tool_categories" {
 variable "buckets" {
   description = "Buckets the tools may touch (QUILT_MCP_BUCKETS); the category policies are rendered for exactly these."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -885,6 +970,7 @@ variable "registry_audience" {
 variable "max_read_bytes" {
   description = "Upper bound on bytes a read tool returns in one call (QUILT_MCP_MAX_READ_BYTES)."
   type        = number
+  nullable    = false
   default     = 1048576
 
   validation {
@@ -896,6 +982,7 @@ variable "max_read_bytes" {
 variable "presign_max_seconds" {
   description = "Longest expiry of a presigned link (QUILT_MCP_PRESIGN_MAX_SECONDS)."
   type        = number
+  nullable    = false
   default     = 3600
 
   validation {
@@ -907,6 +994,7 @@ variable "presign_max_seconds" {
 variable "permissions_cache_seconds" {
   description = "How long permission discovery results are cached per principal (QUILT_MCP_PERMISSIONS_CACHE_SECONDS)."
   type        = number
+  nullable    = false
   default     = 300
 
   validation {
@@ -918,6 +1006,7 @@ variable "permissions_cache_seconds" {
 variable "athena_workgroup" {
   description = "Athena workgroup queries run in (QUILT_MCP_ATHENA_WORKGROUP); the athena policy is scoped to it."
   type        = string
+  nullable    = false
   default     = "primary"
 
   validation {
@@ -940,6 +1029,7 @@ variable "athena_output_location" {
 variable "athena_max_rows" {
   description = "Most result rows one query call returns (QUILT_MCP_ATHENA_MAX_ROWS)."
   type        = number
+  nullable    = false
   default     = 1000
 
   validation {
@@ -951,6 +1041,7 @@ variable "athena_max_rows" {
 variable "athena_timeout_seconds" {
   description = "A query still running after this is cancelled (QUILT_MCP_ATHENA_TIMEOUT_SECONDS)."
   type        = number
+  nullable    = false
   default     = 45
 
   validation {
@@ -986,6 +1077,7 @@ variable "aws_endpoint_url" {
 variable "s3_force_path_style" {
   description = "Path-style S3 addressing (QUILT_MCP_S3_FORCE_PATH_STYLE); only emulators need it."
   type        = bool
+  nullable    = false
   default     = false
 }
 
@@ -994,6 +1086,7 @@ variable "s3_force_path_style" {
 variable "log_level" {
   description = "Lowest level of JSON log lines (QUILT_MCP_LOG_LEVEL)."
   type        = string
+  nullable    = false
   default     = "info"
 
   validation {
@@ -1005,6 +1098,7 @@ variable "log_level" {
 variable "metrics" {
   description = "emf: counters as CloudWatch Embedded Metric Format log lines, which the alarms read (QUILT_MCP_METRICS); off disables them."
   type        = string
+  nullable    = false
   default     = "emf"
 
   validation {
@@ -1016,6 +1110,7 @@ variable "metrics" {
 variable "metrics_namespace" {
   description = "CloudWatch namespace of the metrics (QUILT_MCP_METRICS_NAMESPACE); modules/observability must use the same."
   type        = string
+  nullable    = false
   default     = "QuiltMCP"
 
   validation {

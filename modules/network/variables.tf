@@ -1,6 +1,7 @@
 variable "name" {
   description = "Prefix of the security group and endpoint names."
   type        = string
+  nullable    = false
   default     = "quilt-mcp"
 
   validation {
@@ -12,12 +13,14 @@ variable "name" {
 variable "tags" {
   description = "Tags added to every resource that supports them."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "vpc_id" {
   description = "VPC to add the endpoints to (DNS hostnames and DNS support must be on for private DNS)."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
@@ -28,6 +31,7 @@ variable "vpc_id" {
 variable "subnet_ids" {
   description = "Private subnets that get an interface endpoint network interface (one per Availability Zone)."
   type        = list(string)
+  nullable    = false
 
   validation {
     condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
@@ -38,6 +42,7 @@ variable "subnet_ids" {
 variable "route_table_ids" {
   description = "Route tables of the private subnets, which get the S3 gateway endpoint route."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -49,6 +54,7 @@ variable "route_table_ids" {
 variable "interface_services" {
   description = "AWS services that get an interface endpoint: what the task needs without internet egress (STS, Secrets Manager, KMS, Logs, ECR API and registry, Athena, Glue; add ssm for SSM parameter secrets)."
   type        = list(string)
+  nullable    = false
   default     = ["sts", "secretsmanager", "kms", "logs", "ecr.api", "ecr.dkr", "athena", "glue"]
 
   validation {
@@ -60,6 +66,7 @@ variable "interface_services" {
 variable "create_s3_gateway_endpoint" {
   description = "Create the S3 gateway endpoint (S3 data and ECR image layers); needs route_table_ids."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -77,6 +84,7 @@ variable "s3_endpoint_policy" {
 variable "allowed_security_group_ids" {
   description = "Security groups allowed to reach the interface endpoints on 443 (modules/mcp-server output security_group_id)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -88,6 +96,7 @@ variable "allowed_security_group_ids" {
 variable "allowed_cidr_blocks" {
   description = "IPv4 ranges allowed to reach the interface endpoints on 443 (e.g. the private subnets)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {

@@ -1,6 +1,7 @@
 variable "name" {
   description = "Prefix of the alarm, dashboard and topic names."
   type        = string
+  nullable    = false
   default     = "quilt-mcp"
 
   validation {
@@ -12,6 +13,7 @@ variable "name" {
 variable "tags" {
   description = "Tags added to every resource that supports them."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
@@ -29,6 +31,7 @@ variable "metrics_namespace" {
 variable "load_balancer_arn_suffix" {
   description = "ARN suffix of the load balancer (app/<name>/<id>), the LoadBalancer dimension."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^app/[A-Za-z0-9-]+/[0-9a-f]+$", var.load_balancer_arn_suffix))
@@ -39,6 +42,7 @@ variable "load_balancer_arn_suffix" {
 variable "target_group_arn_suffix" {
   description = "ARN suffix of the service's target group (targetgroup/<name>/<id>), the TargetGroup dimension."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^targetgroup/[A-Za-z0-9-]+/[0-9a-f]+$", var.target_group_arn_suffix))
@@ -60,6 +64,7 @@ variable "waf_web_acl_name" {
 variable "period_seconds" {
   description = "Period of the alarm metrics."
   type        = number
+  nullable    = false
   default     = 300
 
   validation {
@@ -71,6 +76,7 @@ variable "period_seconds" {
 variable "auth_failure_rate_percent" {
   description = "Alarm when AuthFailure / (AuthSuccess + AuthFailure) of a client type exceeds this percentage in a period."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {
@@ -82,6 +88,7 @@ variable "auth_failure_rate_percent" {
 variable "auth_failure_min_requests" {
   description = "Authentication attempts a period needs before the failure-rate alarm judges it (one failure in two attempts is not an incident)."
   type        = number
+  nullable    = false
   default     = 20
 
   validation {
@@ -93,6 +100,7 @@ variable "auth_failure_min_requests" {
 variable "target_5xx_threshold" {
   description = "Alarm when the targets return more 5xx responses than this in a period."
   type        = number
+  nullable    = false
   default     = 5
 
   validation {
@@ -104,6 +112,7 @@ variable "target_5xx_threshold" {
 variable "sts_error_threshold" {
   description = "Alarm when more per-user AssumeRole calls than this fail in a period (0: any failure)."
   type        = number
+  nullable    = false
   default     = 0
 
   validation {
@@ -115,6 +124,7 @@ variable "sts_error_threshold" {
 variable "waf_blocked_threshold" {
   description = "Alarm when WAF blocks more requests than this in a period (a spike worth a look)."
   type        = number
+  nullable    = false
   default     = 500
 
   validation {
@@ -126,6 +136,7 @@ variable "waf_blocked_threshold" {
 variable "alarm_email_addresses" {
   description = "Email addresses subscribed to the alarm topic (each must confirm the subscription)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -148,6 +159,7 @@ variable "kms_key_arn" {
 variable "kms_deletion_window_in_days" {
   description = "Waiting period before a KMS key this module created is deleted."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {

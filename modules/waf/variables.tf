@@ -1,6 +1,7 @@
 variable "name" {
   description = "Name of the web ACL and prefix of its resources."
   type        = string
+  nullable    = false
   default     = "quilt-mcp"
 
   validation {
@@ -12,12 +13,14 @@ variable "name" {
 variable "tags" {
   description = "Tags added to every resource that supports them."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "mcp_path" {
   description = "Path of the MCP endpoint (the path of the server's public URL). Only there may request bodies exceed the Core rule set's 8 KB limit: MCP tool calls do, and the server enforces its own body limit."
   type        = string
+  nullable    = false
   default     = "/mcp"
 
   validation {
@@ -29,6 +32,7 @@ variable "mcp_path" {
 variable "rate_limit" {
   description = "Requests one client IP may send per evaluation window before WAF blocks it (a per-IP layer; the server also limits per principal)."
   type        = number
+  nullable    = false
   default     = 2000
 
   validation {
@@ -51,6 +55,7 @@ variable "caller_rate_limit" {
 variable "rate_limit_window_seconds" {
   description = "Evaluation window of the rate-based rules (per IP and per caller)."
   type        = number
+  nullable    = false
   default     = 300
 
   validation {
@@ -62,6 +67,7 @@ variable "rate_limit_window_seconds" {
 variable "allowed_ip_cidrs" {
   description = "If not empty, only these IPv4/IPv6 ranges may reach the endpoint; every other source is blocked."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -73,6 +79,7 @@ variable "allowed_ip_cidrs" {
 variable "blocked_ip_cidrs" {
   description = "IPv4/IPv6 ranges that are always blocked."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -84,6 +91,7 @@ variable "blocked_ip_cidrs" {
 variable "anonymous_ip_action" {
   description = "What the AWS managed Anonymous IP list does with requests from anonymising services (Tor, open proxies, VPN services): block, or count only."
   type        = string
+  nullable    = false
   default     = "block"
 
   validation {
@@ -95,6 +103,7 @@ variable "anonymous_ip_action" {
 variable "hosting_provider_ip_action" {
   description = "What the Anonymous IP list's HostingProviderIPList rule does with requests from cloud hosting: count by default, because web MCP clients often call from cloud hosting; block if none of yours do."
   type        = string
+  nullable    = false
   default     = "count"
 
   validation {
@@ -106,6 +115,7 @@ variable "hosting_provider_ip_action" {
 variable "redacted_headers" {
   description = "Request headers replaced by REDACTED in the WAF logs; must include authorization (bearer tokens)."
   type        = list(string)
+  nullable    = false
   default     = ["authorization", "cookie"]
 
   validation {
@@ -122,6 +132,7 @@ variable "redacted_headers" {
 variable "log_retention_in_days" {
   description = "Retention of the WAF log group: at least a year; 0 keeps logs forever."
   type        = number
+  nullable    = false
   default     = 365
 
   validation {
@@ -144,6 +155,7 @@ variable "kms_key_arn" {
 variable "kms_deletion_window_in_days" {
   description = "Waiting period before a KMS key this module created is deleted."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -155,5 +167,6 @@ variable "kms_deletion_window_in_days" {
 variable "create_log_resource_policy" {
   description = "Create the CloudWatch Logs resource policy letting WAF deliver to the log group (an account holds at most 10; set false where one already covers aws-waf-logs-*)."
   type        = bool
+  nullable    = false
   default     = true
 }

@@ -130,6 +130,29 @@ function registryAudienceProblem(c: Record<string, unknown>, problems: string[])
   }
 }
 
+/** HTTPS needs both a PEM certificate chain and its PEM private key, and the http transport. */
+function tlsProblems(c: Record<string, unknown>, problems: string[]): void {
+  const cert = c.tlsCertificate as string | undefined;
+  const key = c.tlsPrivateKey as string | undefined;
+  if (cert === undefined && key === undefined) return;
+  if (cert === undefined || key === undefined) {
+    problems.push(
+      "QUILT_MCP_TLS_CERTIFICATE and QUILT_MCP_TLS_PRIVATE_KEY go together (HTTPS needs both)",
+    );
+    return;
+  }
+  if (c.transport !== "http") {
+    problems.push("QUILT_MCP_TLS_CERTIFICATE applies to the http transport only");
+  }
+  if (!/-----BEGIN CERTIFICATE-----/.test(cert)) {
+    problems.push("QUILT_MCP_TLS_CERTIFICATE must be a PEM certificate chain");
+  }
+  // The key's text is never echoed: only whether it looks like a PEM private key.
+  if (!/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(key)) {
+    problems.push("QUILT_MCP_TLS_PRIVATE_KEY must be a PEM private key");
+  }
+}
+
 /** Settings that only make sense together: HTTP mode must have a complete auth configuration. */
 function crossCheck(c: Record<string, unknown>, problems: string[]): void {
   const secretBytes = (v: unknown) => new TextEncoder().encode(String(v)).length;
@@ -144,6 +167,7 @@ function crossCheck(c: Record<string, unknown>, problems: string[]): void {
       "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS is set without QUILT_MCP_AUTH_HS256_SECRET (the current secret)",
     );
   }
+  tlsProblems(c, problems);
   if (c.transport !== "http") return;
   const missing: string[] = [];
   if (!c.publicUrl) missing.push("QUILT_MCP_PUBLIC_URL (--public-url)");

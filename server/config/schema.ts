@@ -51,6 +51,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly rateLimitBurst: number;
   readonly drainTimeoutSeconds: number;
+  readonly tlsCertificate: string | undefined;
+  readonly tlsPrivateKey: string | undefined;
   readonly authIssuer: string | undefined;
   readonly authAudience: string | undefined;
   readonly authJwksUrl: string | undefined;
@@ -212,6 +214,26 @@ export const SETTINGS: readonly Setting[] = [
     group: "server",
     description:
       "On SIGTERM/SIGINT, how long in-flight requests may finish before exit (keep below the ECS stopTimeout).",
+  },
+  {
+    key: "tlsCertificate",
+    env: "QUILT_MCP_TLS_CERTIFICATE",
+    flag: "--tls-certificate",
+    kind: "string",
+    secret: true,
+    group: "server",
+    description:
+      "PEM certificate chain (leaf first, not a CA certificate) to serve HTTPS instead of HTTP, with QUILT_MCP_TLS_PRIVATE_KEY: TLS from the load balancer to the task. Injected by ECS `secrets` from Secrets Manager; the load balancer does not validate it, so a self-signed certificate will do.",
+  },
+  {
+    key: "tlsPrivateKey",
+    env: "QUILT_MCP_TLS_PRIVATE_KEY",
+    flag: "--tls-private-key",
+    kind: "string",
+    secret: true,
+    group: "server",
+    description:
+      "PEM private key of QUILT_MCP_TLS_CERTIFICATE. Injected by ECS `secrets` from Secrets Manager; never pass it as a plain environment value.",
   },
   // auth
   {

@@ -46,50 +46,81 @@ export interface TerraformPlan {
   readonly output_changes: Record<string, { after: unknown; after_unknown?: unknown }>;
 }
 
+/** The terraform block of a root module that plans the composition. */
+const REQUIRED_PROVIDERS =
+  `terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n`;
+
+/**
+ * The module blocks of one instance of the composition (alb, waf, mcp-server, observability
+ * wired as the one-stack flavours are), each block named `<prefix><module>`, for a root module
+ * in `dir` (module sources are relative to it).
+ */
+export function compositionBlocks(
+  dir: string,
+  inputs: Record<string, Record<string, unknown>>,
+  mcpPath: string,
+  prefix = "",
+): string {
+  // A relative path: Terraform reads a local module in place, so modules/kms-key, which the
+  // modules call as ../kms-key, stays inside the same package (an absolute path is copied
+  // like a remote package, and ../ would escape it).
+  const modules = relative(dir, join(REPO_ROOT, "modules"));
+  const block = (name: string, source: string, values: Record<string, unknown>, wiring: string) =>
+    `module "${prefix}${name}" {\n  source = ${JSON.stringify(join(modules, source))}\n${
+      Object.entries(values).map(([k, v]) => `  ${k} = ${hcl(v)}\n`).join("")
+    }${wiring}}\n`;
+  const m = (name: string) => `module.${prefix}${name}`;
+  return [
+    block("alb", "alb", inputs.alb ?? {}, `  web_acl_arn = ${m("waf")}.web_acl_arn\n`),
+    block("waf", "waf", inputs.waf ?? {}, `  mcp_path = ${hcl(mcpPath)}\n`),
+    block(
+      "mcp_server",
+      "mcp-server",
+      inputs["mcp-server"] ?? {},
+      `  listener_arn = ${m("alb")}.https_listener_arn\n` +
+        `  alb_security_group_id = ${m("alb")}.security_group_id\n` +
+        `  deployment_alarm_names = ${m("observability")}.deployment_alarm_names\n`,
+    ),
+    block(
+      "observability",
+      "observability",
+      inputs.observability ?? {},
+      `  metrics_namespace = ${m("mcp_server")}.metrics_namespace\n` +
+        `  load_balancer_arn_suffix = ${m("alb")}.arn_suffix\n` +
+        `  target_group_arn_suffix = ${m("mcp_server")}.target_group_arn_suffix\n` +
+        `  waf_web_acl_name = ${m("waf")}.web_acl_name\n`,
+    ),
+  ].join("\n");
+}
+
 /**
  * Plans the composition of the four modules with the given inputs per module (from
  * `terraformInputs`) under the mock provider and returns the plan.
  */
-export async function planComposition(
+export function planComposition(
   inputs: Record<string, Record<string, unknown>>,
   mcpPath: string,
 ): Promise<TerraformPlan> {
-  const dir = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-tf-" });
-  try {
-    // A relative path: Terraform reads a local module in place, so modules/kms-key, which the
-    // modules call as ../kms-key, stays inside the same package (an absolute path is copied
-    // like a remote package, and ../ would escape it).
-    const modules = relative(dir, join(REPO_ROOT, "modules"));
-    const block = (name: string, source: string, values: Record<string, unknown>, wiring: string) =>
-      `module "${name}" {\n  source = ${JSON.stringify(join(modules, source))}\n${
-        Object.entries(values).map(([k, v]) => `  ${k} = ${hcl(v)}\n`).join("")
-      }${wiring}}\n`;
-    const main = [
-      `terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n`,
-      block("alb", "alb", inputs.alb ?? {}, "  web_acl_arn = module.waf.web_acl_arn\n"),
-      block("waf", "waf", inputs.waf ?? {}, `  mcp_path = ${hcl(mcpPath)}\n`),
-      block(
-        "mcp_server",
-        "mcp-server",
-        inputs["mcp-server"] ?? {},
-        "  listener_arn = module.alb.https_listener_arn\n" +
-          "  alb_security_group_id = module.alb.security_group_id\n" +
-          "  deployment_alarm_names = module.observability.deployment_alarm_names\n",
-      ),
-      block(
-        "observability",
-        "observability",
-        inputs.observability ?? {},
-        "  metrics_namespace = module.mcp_server.metrics_namespace\n" +
-          "  load_balancer_arn_suffix = module.alb.arn_suffix\n" +
-          "  target_group_arn_suffix = module.mcp_server.target_group_arn_suffix\n" +
-          "  waf_web_acl_name = module.waf.web_acl_name\n",
-      ),
+  return planConfiguration((dir) =>
+    [
+      REQUIRED_PROVIDERS,
+      compositionBlocks(dir, inputs, mcpPath),
       `output "category_policies" {\n  value = module.mcp_server.category_policies\n}\n`,
       `output "data_role_trust_policy" {\n  value = module.mcp_server.data_role_trust_policy\n}\n`,
       `output "container_environment" {\n  value = module.mcp_server.container_environment\n}\n`,
-    ].join("\n");
-    await Deno.writeTextFile(join(dir, "main.tf"), main);
+    ].join("\n")
+  );
+}
+
+/**
+ * Plans a root module (`main(dir)` gives its text; the aws provider required, see
+ * {@linkcode compositionBlocks}) with `terraform test -json -verbose` under the mock provider
+ * and returns the plan.
+ */
+export async function planConfiguration(main: (dir: string) => string): Promise<TerraformPlan> {
+  const dir = await Deno.makeTempDir({ prefix: "quilt-mcp-parity-tf-" });
+  try {
+    await Deno.writeTextFile(join(dir, "main.tf"), main(dir));
     await Deno.mkdir(join(dir, "tests"));
     await Deno.writeTextFile(
       join(dir, "tests", "plan.tftest.hcl"),

@@ -127,6 +127,8 @@ Deno.test("config: the schema is complete and self-consistent", () => {
   }
   assertEquals(describeSettings().length, SETTINGS.length);
   assertEquals(SETTINGS.filter((s) => s.secret).map((s) => s.env), [
+    "QUILT_MCP_TLS_CERTIFICATE",
+    "QUILT_MCP_TLS_PRIVATE_KEY",
     "QUILT_MCP_AUTH_HS256_SECRET",
     "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
   ]);

@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import { REPO_ROOT } from "../harness/paths.ts";
 import { assertEquals } from "../harness/assert.ts";
-import { expectedReadme } from "./gen_readme.ts";
-import { moduleOutputs, moduleVariables, terraformDirs } from "./tf.ts";
+import { expectedReadme, REGISTRY_SOURCE, versionConstraint } from "./gen_readme.ts";
+import { moduleOutputs, moduleVariables, terraformDirs, terraformFmt } from "./tf.ts";
 
 function assert(cond: unknown, message: string): asserts cond {
   if (!cond) throw new Error(message);
@@ -87,5 +87,26 @@ for (const dir of [...EXPECTED, ...INTERNAL]) {
     assert(/source\s*=\s*"hashicorp\/aws"/.test(versions), "the only provider is hashicorp/aws");
     const providers = [...versions.matchAll(/source\s*=\s*"([^"]+)"/g)].map((m) => m[1]);
     assert(providers.every((p) => p === "hashicorp/aws"), `unexpected providers: ${providers}`);
+  });
+}
+
+for (const dir of EXPECTED.filter((d) => d.startsWith("modules/"))) {
+  Deno.test(`${dir}: README usage has the registry source, a version constraint and every required input, fmt-clean`, async () => {
+    const readme = Deno.readTextFileSync(join(REPO_ROOT, dir, "README.md"));
+    const usage = /## Usage\n[\s\S]*?```hcl\n([\s\S]*?)```/.exec(readme);
+    assert(usage, `${dir}: a Usage section with an hcl snippet`);
+    const snippet = usage[1];
+    assertEquals(
+      await terraformFmt(snippet),
+      snippet,
+      "terraform fmt leaves the snippet unchanged",
+    );
+    assert(snippet.includes(`source  = "${REGISTRY_SOURCE}//${dir}"`), "the registry source");
+    assert(/version = "~> \d+\.\d+(\.\d+)?"/.test(snippet), "a pessimistic version constraint");
+    assert(snippet.includes(`"${versionConstraint()}"`), "the current release series");
+    const required = (await moduleVariables(join(REPO_ROOT, dir))).filter((v) => !v.hasDefault);
+    const set = [...snippet.matchAll(/^ {2}(\w+)\s+=/gm)].map((m) => m[1])
+      .filter((k) => k !== "source" && k !== "version");
+    assertEquals(set.sort(), required.map((v) => v.name).sort());
   });
 }

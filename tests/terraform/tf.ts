@@ -56,6 +56,8 @@ export interface VariableBlock {
   hasDefault: boolean;
   validations: { condition: string; error_message: string }[];
   sensitive?: boolean;
+  /** `nullable = false`: null takes the default (or is refused when there is none). */
+  nullable?: boolean;
 }
 
 /** One `output` block. */
@@ -83,6 +85,7 @@ export async function moduleVariables(dir: string): Promise<VariableBlock[]> {
             error_message: String(first(v.error_message) ?? ""),
           })),
           sensitive: first(body.sensitive) as boolean | undefined,
+          nullable: first(body.nullable) as boolean | undefined,
         });
       }
     }

@@ -33,7 +33,7 @@ import { findPlaceholders, type Json, renderTemplate } from "../../../policies/r
 import { toCdkProps } from "./cfn_case.ts";
 import { ELB_LOG_ACCOUNTS } from "./elb_accounts.ts";
 import { acknowledgeFindings } from "./nag.ts";
-import { validateProps } from "./parameters.ts";
+import { QuiltMcpPropsError, validateProps } from "./parameters.ts";
 import {
   athenaResults,
   CATEGORY_TEMPLATES,
@@ -60,6 +60,18 @@ type Values =
   & Readonly<Record<string, unknown>>
   & Required<Pick<QuiltMcpServerProps, "name">>;
 
+/** Options of the construct itself, beside the deployment parameters of {@linkcode QuiltMcpServerProps}. */
+export interface QuiltMcpServerOptions {
+  /**
+   * Keep the KMS keys, the HS256 secret and the log groups when the stack is deleted or they are
+   * replaced (DeletionPolicy and UpdateReplacePolicy Retain), as the CloudFormation template
+   * always does: audit logs and the keys that decrypt them outlive the stack. `false` for
+   * throw-away stacks only. The access log bucket follows `accessLogsBucketForceDestroy`.
+   * Default: `true`.
+   */
+  readonly retainDataOnDelete?: boolean;
+}
+
 /** The quilt-mcp deployment: service, load balancer, WAF, logs, alarms and roles. */
 export class QuiltMcpServer extends Construct {
   /** The load balancer's DNS name (point the public URL's host at it). */
@@ -76,10 +88,20 @@ export class QuiltMcpServer extends Construct {
   readonly unrenderedCategories: readonly string[];
 
   /** Validates the props against modules/parameters.json and builds every resource. */
-  constructor(scope: Construct, id: string, props: QuiltMcpServerProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: QuiltMcpServerProps & QuiltMcpServerOptions,
+  ) {
     super(scope, id);
+    const { retainDataOnDelete = true, ...parameters } = props;
+    if (typeof retainDataOnDelete !== "boolean") {
+      throw new QuiltMcpPropsError(["retainDataOnDelete must be a boolean"]);
+    }
+    /** What happens to data (keys, secret, log groups) when the stack is deleted or replaces it. */
+    const dataPolicy = retainDataOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const v = validateProps(
-      props as unknown as Record<string, unknown>,
+      parameters as unknown as Record<string, unknown>,
       unrenderableCategories,
     ) as Values;
     const stack = Stack.of(this);
@@ -117,6 +139,7 @@ export class QuiltMcpServer extends Construct {
           statements,
         })),
       );
+      key.applyRemovalPolicy(dataPolicy);
       new kms.CfnAlias(this, `${id}Alias`, {
         aliasName: `alias/${name}-${alias}`,
         targetKeyId: key.ref,
@@ -141,6 +164,7 @@ export class QuiltMcpServer extends Construct {
       retentionInDays: retention,
       kmsKeyId: logsKeyArn,
     });
+    logGroup.applyRemovalPolicy(dataPolicy);
 
     // --- secrets ----------------------------------------------------------------------------
     let createdSecretArn: string | undefined;
@@ -161,6 +185,7 @@ export class QuiltMcpServer extends Construct {
           includeSpace: false,
         },
       });
+      secret.applyRemovalPolicy(dataPolicy);
       createdSecretArn = secret.ref;
       if (optStr("hs256SecretRotationLambdaArn") !== undefined) {
         new secretsmanager.CfnRotationSchedule(this, "Hs256SecretRotation", {
@@ -584,6 +609,7 @@ export class QuiltMcpServer extends Construct {
       retentionInDays: retention,
       kmsKeyId: wafKeyArn,
     });
+    wafLogGroup.applyRemovalPolicy(dataPolicy);
     const loggingDependencies: Construct[] = [wafLogGroup];
     if (bool("wafCreateLogResourcePolicy")) {
       loggingDependencies.push(

@@ -60,6 +60,16 @@ const PUBLIC_URL_SEGMENTS = 4;
 
 type Resources = Record<string, Record<string, unknown>>;
 
+/**
+ * Data that outlives the stack: keys, secrets, log groups and the log bucket stay when the stack
+ * is deleted or a resource is replaced (an audit trail and the keys that decrypt it must not
+ * vanish with a stack). The policy is literal: CloudFormation accepts a condition here only under
+ * the AWS::LanguageExtensions transform, and this template has none (a console deployment without
+ * CAPABILITY_AUTO_EXPAND). The CDK construct's `retainDataOnDelete: false` opts out; here the
+ * retained resources are deleted by hand after the stack (README.md, "Data that survives").
+ */
+export const RETAIN = { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" } as const;
+
 /** Builds the template: parameters, rules, mappings, conditions, resources and outputs. */
 export function buildTemplate(): Record<string, unknown> {
   const conditions: Record<string, Cfn> = { ...presenceConditions() };
@@ -180,7 +190,10 @@ export function buildTemplate(): Record<string, unknown> {
     statements: Cfn[],
     alias: string,
   ) => {
-    add(id, "AWS::KMS::Key", keyProperties(description, statements), { Condition: condition });
+    add(id, "AWS::KMS::Key", keyProperties(description, statements), {
+      Condition: condition,
+      ...RETAIN,
+    });
     add(`${id}Alias`, "AWS::KMS::Alias", {
       AliasName: sub(`alias/\${Name}-${alias}`, { Name: name }),
       TargetKeyId: ref(id),
@@ -201,7 +214,7 @@ export function buildTemplate(): Record<string, unknown> {
     LogGroupName: logGroupName,
     RetentionInDays: retention,
     KmsKeyId: logsKey,
-  });
+  }, RETAIN);
 
   // --- secrets ----------------------------------------------------------------------------
   addCondition("CreateHs256Secret", cond(is("create_hs256_secret")));
@@ -214,6 +227,7 @@ export function buildTemplate(): Record<string, unknown> {
   );
   add("SecretsKey", "AWS::KMS::Key", keyProperties("HS256 token signing secret", []), {
     Condition: "CreateHs256Secret",
+    ...RETAIN,
   });
   add("SecretsKeyAlias", "AWS::KMS::Alias", {
     AliasName: sub("alias/${Name}-secrets", { Name: name }),
@@ -230,7 +244,7 @@ export function buildTemplate(): Record<string, unknown> {
       ExcludePunctuation: true,
       IncludeSpace: false,
     },
-  }, { Condition: "CreateHs256Secret" });
+  }, { Condition: "CreateHs256Secret", ...RETAIN });
   add("Hs256SecretRotation", "AWS::SecretsManager::RotationSchedule", {
     SecretId: ref("Hs256Secret"),
     RotationLambdaARN: P("hs256_secret_rotation_lambda_arn"),
@@ -608,8 +622,7 @@ export function buildTemplate(): Record<string, unknown> {
     }],
   }, {
     // The logs outlive the stack (Retain).
-    DeletionPolicy: "Retain",
-    UpdateReplacePolicy: "Retain",
+    ...RETAIN,
     Metadata: {
       checkov: {
         skip: [{
@@ -779,7 +792,7 @@ export function buildTemplate(): Record<string, unknown> {
     LogGroupName: wafLogGroupName,
     RetentionInDays: retention,
     KmsKeyId: wafKey,
-  });
+  }, RETAIN);
   add("WafLogResourcePolicy", "AWS::Logs::ResourcePolicy", {
     PolicyName: sub("${Name}-waf-log-delivery", { Name: name }),
     PolicyDocument: sub(

@@ -1401,3 +1401,33 @@ run "rejects_subject_pattern_with_space" {
 
   expect_failures = [var.subject_pattern]
 }
+
+run "rejects_tls_certificate_value_from_malformed" {
+  command = plan
+
+  variables {
+    tls_certificate_value_from = "-----BEGIN CERTIFICATE-----"
+  }
+
+  expect_failures = [var.tls_certificate_value_from]
+}
+
+run "rejects_tls_private_key_value_from_malformed" {
+  command = plan
+
+  variables {
+    tls_private_key_value_from = "arn:aws:s3:::bucket/key.pem"
+  }
+
+  expect_failures = [var.tls_private_key_value_from]
+}
+
+run "rejects_tls_certificate_without_key" {
+  command = plan
+
+  variables {
+    tls_certificate_value_from = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-tls-cert-AbCdEf"
+  }
+
+  expect_failures = [aws_lb_target_group.this]
+}
