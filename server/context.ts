@@ -46,6 +46,11 @@ export interface RequestContext {
   readonly enabledCategories: ReadonlySet<string>;
   /** The caller's own credential for the Quilt registry (catalog API), filled in by auth. */
   readonly catalog: CatalogCredential;
+  /**
+   * The tools this request calls, when it carries nothing but `tools/call` requests (HTTP): its
+   * fresh McpServer registers only those. Undefined: every enabled tool and resource.
+   */
+  readonly calledTools?: readonly string[];
 }
 
 /** Why a caller has no catalog credential (the tool error code) and what to do about it. */

@@ -54,6 +54,10 @@ async function main(args: string[]): Promise<number> {
       error: `${(e as Error).name}: ${(e as Error).message}`,
     });
     return 1;
+  } finally {
+    // Every buffered log, audit and metric line is written before the process exits.
+    runtime.metrics.flush();
+    await runtime.logger.close();
   }
 }
 

@@ -203,6 +203,7 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
       aws: auth.aws,
       enabledCategories: deps.categories,
       catalog: webCatalogCredential(auth.registryToken, deps.config.registryAudience),
+      ...(inspected.calledTools ? { calledTools: inspected.calledTools } : {}),
     }, async (release) => {
       const response = await deps.handler.fetch(forwarded, {
         authInfo: auth.authInfo,

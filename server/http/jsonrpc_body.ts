@@ -26,6 +26,11 @@ export interface InspectedBody {
   readonly messages: number;
   /** How many of them are `tools/call` requests (the messages that may need AWS credentials). */
   readonly toolCalls: number;
+  /**
+   * The tool names, when every message is a `tools/call` request naming a tool (the request's
+   * McpServer needs only those tools); undefined for any other body.
+   */
+  readonly calledTools?: readonly string[];
 }
 
 /** Parses a body and counts its messages. */
@@ -38,14 +43,32 @@ export function inspectBody(body: Uint8Array): InspectedBody {
     return { parsed: undefined, batch: false, messages: 1, toolCalls: 0 };
   }
   if (!Array.isArray(parsed)) {
-    return { parsed, batch: false, messages: 1, toolCalls: isMethod(parsed, "tools/call") ? 1 : 0 };
+    const name = calledToolName(parsed);
+    return {
+      parsed,
+      batch: false,
+      messages: 1,
+      toolCalls: isMethod(parsed, "tools/call") ? 1 : 0,
+      ...(name !== undefined ? { calledTools: [name] } : {}),
+    };
   }
+  const names = parsed.map(calledToolName);
   return {
     parsed,
     batch: true,
     messages: Math.max(1, parsed.length),
     toolCalls: parsed.filter((m) => isMethod(m, "tools/call")).length,
+    ...(names.length > 0 && names.every((n) => n !== undefined)
+      ? { calledTools: names as string[] }
+      : {}),
   };
+}
+
+/** The tool a `tools/call` request names, or undefined for any other message. */
+function calledToolName(message: unknown): string | undefined {
+  if (!isMethod(message, "tools/call")) return undefined;
+  const name = (message as { params?: { name?: unknown } }).params?.name;
+  return typeof name === "string" ? name : undefined;
 }
 
 function isMethod(message: unknown, method: string): boolean {

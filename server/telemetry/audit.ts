@@ -119,12 +119,18 @@ export interface ToolCallRecord {
 
 /**
  * Writes the audit line first and the metrics after it, each step guarded, so a failure in one
- * (a digest, a metric) can neither suppress the record nor escape into the tool's answer.
+ * (a digest, a metric) can neither suppress the record nor escape into the tool's answer. Returns
+ * a promise when the log writer's queue is full: the caller awaits it, so the call waits for its
+ * audit record to be queued (never dropped). Throws when the log output has failed.
  */
-export function writeToolCallAudit(logger: Logger, metrics: Metrics, record: ToolCallRecord): void {
+export function writeToolCallAudit(
+  logger: Logger,
+  metrics: Metrics,
+  record: ToolCallRecord,
+): Promise<void> | undefined {
   const { digest, error } = guardedArgsDigest(record.args);
   try {
-    logger.audit("tool_call", {
+    return logger.audit("tool_call", {
       tool: record.tool,
       outcome: record.outcome,
       reason: record.reason,

@@ -1,9 +1,11 @@
 /**
- * Structured JSON logging: one line per event on stderr (stdout is reserved for JSON-RPC on stdio).
- * Field names come from catalog.json; values that look like credentials are never written.
+ * Structured JSON logging: one line per event on stderr (stdout is reserved for JSON-RPC on stdio),
+ * through the process's one buffered LineWriter (line_writer.ts). Field names come from
+ * catalog.json; values that look like credentials are never written.
  * @module
  */
 import type { LogLevel } from "../config/schema.ts";
+import { LineWriter } from "./line_writer.ts";
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -21,23 +23,39 @@ export function redact(text: string): string {
   return text.replace(TOKENISH, "[redacted]");
 }
 
-const encoder = new TextEncoder();
-
-/** Writes to stderr synchronously, so lines are never interleaved or lost on exit. */
-export const stderrSink: LineSink = (line) => {
-  const bytes = encoder.encode(line + "\n");
-  let written = 0;
-  while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
-};
-
 /** A JSON-lines logger with a minimum level. */
 export class Logger {
   readonly #min: number;
   readonly #sink: LineSink;
+  readonly #writer: LineWriter | undefined;
 
-  constructor(level: LogLevel, sink: LineSink = stderrSink) {
+  /**
+   * Writes through `output`: a LineWriter (production: `LineWriter.stderr()`, the default) or a
+   * plain function that receives each line at once (unit tests).
+   */
+  constructor(level: LogLevel, output: LineSink | LineWriter = LineWriter.stderr()) {
     this.#min = ORDER[level];
-    this.#sink = sink;
+    if (output instanceof LineWriter) {
+      this.#writer = output;
+      this.#sink = (line) => output.write(line);
+    } else {
+      this.#sink = output;
+    }
+  }
+
+  /** The batching writer behind this logger, if there is one (metrics aggregate per batch). */
+  get writer(): LineWriter | undefined {
+    return this.#writer;
+  }
+
+  /** Ordinary lines dropped because the writer's queue was full. */
+  get droppedLines(): number {
+    return this.#writer?.dropped ?? 0;
+  }
+
+  /** Writes everything buffered and waits for it (shutdown); later lines are written at once. */
+  async close(): Promise<void> {
+    await this.#writer?.close();
   }
 
   /** Writes a record if `level` is at or above the logger's minimum. */
@@ -46,18 +64,28 @@ export class Logger {
     this.#write(level, msg, fields);
   }
 
-  /** An audit record: written at info level whatever the minimum level (the trail is not optional). */
-  audit(msg: string, fields: LogFields = {}): void {
-    this.#write("info", msg, fields);
+  /**
+   * An audit record: written at info level whatever the minimum level (the trail is not optional),
+   * never dropped. Returns a promise when the writer's queue is full: the caller waits for room.
+   */
+  audit(msg: string, fields: LogFields = {}): Promise<void> | undefined {
+    const line = this.#line("info", msg, fields);
+    if (this.#writer) return this.#writer.writeAudit(line);
+    this.#sink(line);
+    return undefined;
   }
 
   #write(level: LogLevel, msg: string, fields: LogFields): void {
+    this.#sink(this.#line(level, msg, fields));
+  }
+
+  #line(level: LogLevel, msg: string, fields: LogFields): string {
     const record: Record<string, unknown> = { ts: new Date().toISOString(), level, msg };
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
       record[k] = typeof v === "string" ? redact(v) : v;
     }
-    this.#sink(JSON.stringify(record));
+    return JSON.stringify(record);
   }
 
   /** Debug-level record. */

@@ -1,25 +1,86 @@
 /**
- * Counters emitted as CloudWatch Embedded Metric Format: each increment is one EMF record on the log
- * stream, so CloudWatch derives the metrics from logs and alarms need no PutMetricData permission.
- * In-process totals are kept too, for tests and the bench (push == reset accounting).
+ * Metrics emitted as CloudWatch Embedded Metric Format on the log stream, so CloudWatch derives
+ * them from logs and alarms need no PutMetricData permission. Observations are aggregated per
+ * batch of the log writer (a few milliseconds): one EMF record per metric and dimension values,
+ * Count metrics summed, other units as the array of observed values (EMF allows up to 100 per
+ * record), written at the head of the batch so every record precedes the log lines written after
+ * its observations. With a logger that has no batching writer (unit tests), each observation is
+ * one record at once. In-process totals are kept too, for tests and the bench (push == reset
+ * accounting).
  * @module
  */
 import { dimensionSets, type MetricName, metricUnit } from "./catalog.ts";
 import type { Logger } from "./logger.ts";
+import type { LineWriter } from "./line_writer.ts";
 
 /** Dimension values of one observation. */
 export type Dimensions = Record<string, string>;
+
+/** Observations of one metric with the same dimension values since the last batch. */
+interface Pending {
+  readonly metric: MetricName;
+  readonly dims: Dimensions;
+  readonly sets: string[][];
+  sum: number;
+  values: number[];
+}
+
+/** EMF allows at most 100 values of one metric in one record. */
+const MAX_VALUES_PER_RECORD = 100;
 
 /** Emits and totals metrics. */
 export class Metrics {
   readonly #logger: Logger | undefined;
   readonly #namespace: string;
   readonly #totals = new Map<string, number>();
+  readonly #writer: LineWriter | undefined;
+  #pending = new Map<string, Pending>();
 
   /** With `logger` undefined, metrics are only totalled (QUILT_MCP_METRICS=off). */
   constructor(namespace: string, logger: Logger | undefined) {
     this.#namespace = namespace;
     this.#logger = logger;
+    this.#writer = logger?.writer;
+    this.#writer?.beforeBatch(() => this.flush());
+  }
+
+  /** Emits the aggregated records now (the writer calls this before each batch). */
+  flush(): void {
+    if (this.#pending.size === 0) return;
+    const pending = this.#pending;
+    this.#pending = new Map();
+    const timestamp = Date.now();
+    for (const p of pending.values()) {
+      if (metricUnit(p.metric) === "Count") {
+        this.#emit(timestamp, p.metric, p.sets, p.dims, p.sum);
+        continue;
+      }
+      for (let i = 0; i < p.values.length; i += MAX_VALUES_PER_RECORD) {
+        const chunk = p.values.slice(i, i + MAX_VALUES_PER_RECORD);
+        this.#emit(timestamp, p.metric, p.sets, p.dims, chunk.length === 1 ? chunk[0] : chunk);
+      }
+    }
+  }
+
+  #emit(
+    timestamp: number,
+    metric: MetricName,
+    sets: string[][],
+    dims: Dimensions,
+    value: number | number[],
+  ): void {
+    this.#logger?.raw({
+      _aws: {
+        Timestamp: timestamp,
+        CloudWatchMetrics: [{
+          Namespace: this.#namespace,
+          Dimensions: sets,
+          Metrics: [{ Name: metric, Unit: metricUnit(metric) }],
+        }],
+      },
+      ...dims,
+      [metric]: value,
+    });
   }
 
   /** Records `value` of `metric` with its dimensions (only the catalog's dimension sets are emitted). */
@@ -31,18 +92,16 @@ export class Metrics {
     ]);
     for (const key of keys) this.#totals.set(key, (this.#totals.get(key) ?? 0) + value);
     if (!this.#logger) return;
-    this.#logger.raw({
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [{
-          Namespace: this.#namespace,
-          Dimensions: sets,
-          Metrics: [{ Name: metric, Unit: metricUnit(metric) }],
-        }],
-      },
-      ...dims,
-      [metric]: value,
-    });
+    if (!this.#writer) return this.#emit(Date.now(), metric, sets, dims, value);
+    const key = totalKey(metric, dims);
+    let p = this.#pending.get(key);
+    if (!p) {
+      if (this.#pending.size === 0) this.#writer.wake();
+      p = { metric, dims: { ...dims }, sets, sum: 0, values: [] };
+      this.#pending.set(key, p);
+    }
+    p.sum += value;
+    if (metricUnit(metric) !== "Count") p.values.push(value);
   }
 
   /** Adds 1 to a counter. */

@@ -130,7 +130,11 @@ export async function startWatchedServer(
       const spec = aws.CloudWatchMetrics?.[0];
       const dimNames = [...new Set((spec?.Dimensions ?? []).flat())].sort();
       for (const m of spec?.Metrics ?? []) {
-        const value = Number(record[m.Name] ?? 0);
+        // A record carries one value or, aggregated, an array of them (EMF allows both).
+        const raw = record[m.Name] ?? 0;
+        const value = Array.isArray(raw)
+          ? raw.reduce((sum: number, v) => sum + Number(v), 0)
+          : Number(raw);
         const keys = new Set([metricKey(m.Name, {})]);
         const all: Record<string, string> = {};
         for (const d of dimNames) {

@@ -62,4 +62,19 @@ Deno.test("shutdown: in-flight requests finish, new requests get 503, the proces
   // The exit can be seen before the last stderr lines are read: wait for the line itself.
   const complete = await stack.server.waitForLog((r) => r.msg === "shutdown_complete");
   assertEquals(complete?.outcome, "drained");
+  // Nothing buffered is lost on SIGTERM: stderr read to its end holds the audit record of every
+  // call (warm-up + ten in flight), their access lines, and the EMF records counting them.
+  await stack.server.stop();
+  const logs = stack.server.logs();
+  const audits = logs.filter((r) =>
+    r.msg === "tool_call" && r.principal === "draining@example.com"
+  );
+  assertEquals(audits.length, 11, "an audit record for every call");
+  assert(audits.every((r) => r.outcome === "ok"));
+  const served = logs.filter((r) => r.msg === "http_request" && r.status === 200);
+  assert(served.length >= 11, "an access line for every answered call");
+  const counted = logs
+    .filter((r) => r._aws !== undefined && r.Tool === "auth_status" && r.Outcome === "ok")
+    .reduce((sum, r) => sum + Number(r.ToolCall ?? 0), 0);
+  assertEquals(counted, 11, "the ToolCall metric of every call reached the log");
 });

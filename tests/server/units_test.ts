@@ -172,6 +172,22 @@ Deno.test("JSON-RPC body: messages counted, batches allowed only where the revis
   }
   const withInit = inspectBody(enc([{ jsonrpc: "2.0", id: 0, method: "initialize" }, call(1)]));
   assertMatch(batchRefusal(withInit, "2025-03-26") ?? "", /initialize request must not be part/);
+  // The tools a body calls (its McpServer registers only those) — only when every message is a
+  // tools/call naming a tool; anything else gets every tool and resource.
+  const named = (id: number, name: unknown) => ({ ...call(id), params: { name } });
+  assertEquals(inspectBody(enc(named(1, "catalog_uri"))).calledTools, ["catalog_uri"]);
+  assertEquals(
+    inspectBody(enc([named(1, "catalog_uri"), named(2, "auth_status")])).calledTools,
+    ["catalog_uri", "auth_status"],
+  );
+  assertEquals(single.calledTools, undefined, "a call without a name");
+  assertEquals(inspectBody(enc(named(1, 7))).calledTools, undefined);
+  assertEquals(withInit.calledTools, undefined, "a batch with another method");
+  assertEquals(
+    inspectBody(enc({ jsonrpc: "2.0", id: 1, method: "tools/list" })).calledTools,
+    undefined,
+  );
+  assertEquals(inspectBody(enc("[]")).calledTools, undefined);
 });
 
 Deno.test("origin/host: exact origins; host entries without a port match any port", () => {

@@ -13,6 +13,7 @@ import * as z from "zod";
 import {
   assert,
   assertEquals,
+  assertThrows,
   connectStdio,
   DENO,
   REPO_ROOT,
@@ -87,8 +88,16 @@ Deno.test("portableSchema: zod still validates; only the advertised JSON Schema 
   assert(lintSchema("t", "outputSchema", raw).length === 2, "zod's own output has two findings");
   const advertised = std.jsonSchema.output({ target: "draft-2020-12" });
   assertEquals(lintSchema("t", "outputSchema", advertised), []);
-  // Each call hands out its own copy (callers may decorate it).
-  advertised.extra = true;
+  // Computed once and shared by every request's server: frozen, so no caller can change what
+  // later requests advertise (decorating it throws instead).
+  const again = std.jsonSchema.output({ target: "draft-2020-12" });
+  assert(again === advertised, "the conversion runs once, not per call");
+  assertThrows(() => {
+    advertised.extra = true;
+  }, TypeError);
+  assertThrows(() => {
+    (advertised.properties as Record<string, unknown>).c = {};
+  }, TypeError);
   assertEquals(std.jsonSchema.output({ target: "draft-2020-12" }).extra, undefined);
 });
 

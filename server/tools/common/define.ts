@@ -176,7 +176,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         }); the server log has details.`,
       );
     } finally {
-      writeToolCallAudit(deps.logger, deps.metrics, {
+      const queued = writeToolCallAudit(deps.logger, deps.metrics, {
         tool: spec.name,
         outcome,
         reason,
@@ -189,6 +189,8 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
         roleSessionName: context?.aws.roleSessionName,
         args,
       });
+      // The log writer's queue is full: the answer waits until its audit record is queued.
+      if (queued) await queued;
     }
   }
 

@@ -219,9 +219,21 @@ export function portableJsonSchema<T extends JsonSchema>(schema: T): T {
   return rewrite(schema, undefined, 0) as T;
 }
 
+/** Freezes `value` and everything reachable from it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /**
  * Wraps a zod schema for the SDK: validation is zod's, the advertised JSON Schema is the portable
- * rewrite of zod's (computed once per direction and target; tool lists are built per request).
+ * rewrite of zod's, computed once per direction and target and then shared by every request's
+ * server. It is deeply frozen: a caller that tried to decorate it would throw instead of changing
+ * what every later request advertises (a copy per call cost a tools/call its share of
+ * structuredClone; issue 13).
  */
 export function portableSchema<S extends z.ZodType>(schema: S): StandardSchemaWithJSON<
   z.input<S>,
@@ -233,13 +245,12 @@ export function portableSchema<S extends z.ZodType>(schema: S): StandardSchemaWi
     const key = `${io}:${options.target}`;
     let hit = cache.get(key);
     if (!hit) {
-      hit = portableJsonSchema(
+      hit = deepFreeze(portableJsonSchema(
         std.jsonSchema[io](options as Parameters<typeof std.jsonSchema.input>[0]),
-      ) as Record<string, unknown>;
+      ) as Record<string, unknown>);
       cache.set(key, hit);
     }
-    // Callers may decorate the result: hand out a copy.
-    return structuredClone(hit);
+    return hit;
   };
   return {
     "~standard": {
