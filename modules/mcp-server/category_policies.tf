@@ -199,26 +199,21 @@ locals {
           ])
         },
         {
-          Sid    = "WriteManifestsAndPointers"
+          Sid    = "WriteManifestsAndSummaries"
           Effect = "Allow"
           Action = "s3:PutObject"
           Resource = flatten([
             [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/packages/*"],
-            [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/named_packages/*"],
-          ])
-        },
-        {
-          Sid    = "WriteGeneratedSummaries"
-          Effect = "Allow"
-          Action = "s3:PutObject"
-          Resource = flatten([
             [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/summaries/*"],
           ])
         },
         {
-          Sid    = "DeletePointers"
+          Sid    = "WriteAndDeletePointers"
           Effect = "Allow"
-          Action = "s3:DeleteObject"
+          Action = [
+            "s3:PutObject",
+            "s3:DeleteObject",
+          ]
           Resource = flatten([
             [for v in local.policy_values.bucket : "arn:${local.policy_values.partition}:s3:::${v}/.quilt/named_packages/*"],
           ])

@@ -577,6 +577,66 @@ export function toolCalls(fx: Fixture): Record<string, ApiCall[]> {
         (f) => f.newTopHash,
       )(fx),
     ],
+    package_summarize: [
+      getObject(
+        "package_summarize",
+        "Check `latest` equals the parent top hash before anything is read or stored.",
+        latest,
+      )(fx),
+      getObject(
+        "package_summarize",
+        "Read the parent manifest: the files to summarize.",
+        (f) => manifest(f.parentHash),
+      )(fx),
+      {
+        tool: "package_summarize",
+        api: "s3:GetObject",
+        why:
+          "Read the first bytes of a table or JSON file at the version its manifest entry pins (column statistics).",
+        aws: [{ action: "s3:GetObjectVersion", resource: s3Object(fx, b0, fx.objectKey) }],
+        emulator: { enforces: "s3:GetObjectVersion" },
+        run: async (c, f) =>
+          drain(
+            await c.s3.send(
+              new GetObjectCommand({
+                Bucket: f.buckets[0],
+                Key: f.objectKey,
+                VersionId: f.objectVersionId,
+                Range: "bytes=0-65535",
+              }),
+            ),
+          ),
+      },
+      putObject(
+        "package_summarize",
+        "Store a generated file (quilt_summarize.json, a chart), content-addressed, so nothing existing is replaced.",
+        (f) => `.quilt/summaries/${f.newPackageName}/${"0".repeat(64)}/quilt_summarize.json`,
+        () => '["data.csv"]\n',
+      )(fx),
+      getObject(
+        "package_summarize",
+        "Publish through package_update: read the registry's workflow rules.",
+        () => ".quilt/workflows/config.yml",
+      )(fx),
+      putObject(
+        "package_summarize",
+        "Publish through package_update: write the new manifest.",
+        (f) => manifest(f.newTopHash),
+        () => '{"version":"v0","message":"summary"}\n',
+      )(fx),
+      putObject(
+        "package_summarize",
+        "Publish through package_update: write the new revision pointer.",
+        newStamp,
+        (f) => f.newTopHash,
+      )(fx),
+      putObject(
+        "package_summarize",
+        "Publish through package_update: point `latest` at the new revision.",
+        newLatest,
+        (f) => f.newTopHash,
+      )(fx),
+    ],
     package_delete: [
       list(
         "package_delete",
