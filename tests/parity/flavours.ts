@@ -15,6 +15,16 @@ export const FIXTURE: Readonly<Record<string, unknown>> = Object.fromEntries(
   Object.entries(fixture).filter(([k]) => !k.startsWith("$")),
 );
 
+/**
+ * Opt-in TLS from the load balancer to the task: the certificate from Secrets Manager (with a
+ * `:json-key::` suffix the execution role's policy must strip), the key from SSM.
+ */
+export const TLS_TO_THE_TASK: Readonly<Record<string, unknown>> = {
+  tls_certificate_value_from:
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-tls-AbCdEf:certificate::",
+  tls_private_key_value_from: "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/tls-private-key",
+};
+
 /** Everything switched on that the fixture leaves off. */
 export const FEATURES: Readonly<Record<string, unknown>> = {
   ...FIXTURE,
@@ -50,6 +60,7 @@ export const FEATURES: Readonly<Record<string, unknown>> = {
   ],
   extra_environment: { HTTPS_PROXY: "http://proxy.internal:3128" },
   log_retention_in_days: 731,
+  ...TLS_TO_THE_TASK,
 };
 
 /** Values every module needs before any run can plan. */

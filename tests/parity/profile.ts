@@ -59,6 +59,7 @@ export interface Profile {
   /** Categories whose policy the task role holds (single-tenant mode). */
   readonly attachedCategories: string[];
   readonly service: Record<string, unknown>;
+  /** Health check path and protocol, the traffic protocol to the task, the target type. */
   readonly targetGroupHealthCheck: Record<string, unknown>;
   readonly routes: { hosts: string[]; paths: string[] };
 }
@@ -331,6 +332,7 @@ export function fromCloudFormation(t: Evaluated): Profile {
     targetGroupHealthCheck: {
       path: tg.Properties.HealthCheckPath,
       protocol: tg.Properties.HealthCheckProtocol,
+      trafficProtocol: tg.Properties.Protocol,
       targetType: tg.Properties.TargetType,
     },
     routes: {
@@ -572,6 +574,7 @@ export function fromTerraform(plan: TerraformPlan): Profile {
     targetGroupHealthCheck: {
       path: tg.health_check[0].path,
       protocol: tg.health_check[0].protocol,
+      trafficProtocol: tg.protocol,
       targetType: tg.target_type,
     },
     routes: {

@@ -68,6 +68,8 @@ const mcpPath = (values: Record<string, unknown>) =>
 
 const SCENARIOS = { fixture: FIXTURE, features: FEATURES } as const;
 type Scenario = keyof typeof SCENARIOS;
+/** The fixture leaves TLS to the task off; FEATURES turns it on (TLS_TO_THE_TASK). */
+const TARGET_PROTOCOL: Record<Scenario, string> = { fixture: "HTTP", features: "HTTPS" };
 const FLAVOURS = ["terraform", "cdk", "cloudformation"] as const;
 type ByFlavour = Record<(typeof FLAVOURS)[number], Profile>;
 
@@ -150,7 +152,7 @@ for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
         const setting = name.startsWith("QUILT_MCP_") || name.startsWith("AWS_");
         assert(setting || !SECRET_WORDS.test(name), `secret-looking plain environment ${name}`);
         assert(
-          !/HS256_SECRET$|HS256_SECRET_PREVIOUS$/.test(name),
+          !/HS256_SECRET$|HS256_SECRET_PREVIOUS$|^QUILT_MCP_TLS_/.test(name),
           `${name} must come through secrets`,
         );
       }
@@ -196,6 +198,19 @@ for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
       assertEquals(p.loadBalancer.deletionProtection, "true");
       assertEquals(p.loadBalancer.desyncMitigation, "strictest");
       assertEquals(p.loadBalancer.wafFailOpen, "false");
+    });
+    Deno.test(`${scenario}/${flavour}: target group and health check on ${TARGET_PROTOCOL[scenario]}, TLS material as secrets only with the option`, async () => {
+      const p = await profile();
+      const protocol = TARGET_PROTOCOL[scenario];
+      assertEquals(
+        [p.targetGroupHealthCheck.trafficProtocol, p.targetGroupHealthCheck.protocol],
+        [protocol, protocol],
+      );
+      const tls = p.secretNames.filter((n) => n.startsWith("QUILT_MCP_TLS_"));
+      assertEquals(
+        tls,
+        protocol === "HTTPS" ? ["QUILT_MCP_TLS_CERTIFICATE", "QUILT_MCP_TLS_PRIVATE_KEY"] : [],
+      );
     });
     Deno.test(`${scenario}/${flavour}: WAF associated, logged redacted, managed rules with the MCP body exception`, async () => {
       const p = await profile();
@@ -376,10 +391,12 @@ Deno.test("execution role reads exactly the container secrets, suffixes stripped
     );
     assertEquals(s.ReadContainerSecrets.resources, [
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-hs256-AbCdEf",
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp-tls-AbCdEf",
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:proxy-AbCdEf",
     ], flavour);
     assertEquals(s.ReadContainerParameters.resources, [
       "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/hs256-previous",
+      "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/tls-private-key",
     ], flavour);
     assertEquals(
       s.DecryptContainerSecrets.resources,
@@ -390,6 +407,8 @@ Deno.test("execution role reads exactly the container secrets, suffixes stripped
       "PROXY_PASSWORD",
       "QUILT_MCP_AUTH_HS256_SECRET",
       "QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS",
+      "QUILT_MCP_TLS_CERTIFICATE",
+      "QUILT_MCP_TLS_PRIVATE_KEY",
     ], flavour);
   }
 });

@@ -281,6 +281,12 @@ export function crossRuleProblems(
       "set either createHs256Secret or authHs256SecretValueFrom, not both",
     );
   }
+  if ((p.tlsCertificateValueFrom === undefined) !== (p.tlsPrivateKeyValueFrom === undefined)) {
+    add(
+      "tls_pair",
+      "tlsCertificateValueFrom and tlsPrivateKeyValueFrom go together (HTTPS to the task needs both)",
+    );
+  }
   if (!(FARGATE_MEMORY[num("cpu")] ?? []).includes(num("memory"))) {
     add(
       "fargate_cpu_memory",

@@ -121,6 +121,10 @@ export interface QuiltMcpServerProps {
   readonly authHs256SecretValueFrom?: string;
   /** Like auth_hs256_secret_value_from, for QUILT_MCP_AUTH_HS256_SECRET_PREVIOUS (the key still accepted during a rotation window). (Terraform `mcp-server.auth_hs256_secret_previous_value_from`) */
   readonly authHs256SecretPreviousValueFrom?: string;
+  /** Opt-in TLS from the load balancer to the task: Secrets Manager secret or SSM parameter ARN of a PEM certificate chain, injected by ECS as QUILT_MCP_TLS_CERTIFICATE. With tls_private_key_value_from the target group and its health check use HTTPS (the load balancer does not validate the certificate; a self-signed one will do). (Terraform `mcp-server.tls_certificate_value_from`) */
+  readonly tlsCertificateValueFrom?: string;
+  /** The PEM private key of tls_certificate_value_from (Secrets Manager secret or SSM SecureString parameter ARN), injected by ECS as QUILT_MCP_TLS_PRIVATE_KEY. (Terraform `mcp-server.tls_private_key_value_from`) */
+  readonly tlsPrivateKeyValueFrom?: string;
   /** KMS key of the secret named by auth_hs256_secret_arn (the server reads it itself at start), or null for the AWS managed key. (Terraform `mcp-server.auth_hs256_secret_kms_key_arn`) */
   readonly authHs256SecretKmsKeyArn?: string;
   /** More container secrets: environment name => Secrets Manager ARN (optionally :json-key:stage:version) or SSM parameter ARN. The execution role may read exactly these. Default: `{}`. (Terraform `mcp-server.extra_secrets`) */

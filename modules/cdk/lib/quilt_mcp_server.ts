@@ -53,6 +53,7 @@ import {
   executionParameterArns,
   executionSecretArns,
   routes,
+  targetProtocol,
 } from "./values.ts";
 
 /** Resolved props: validated, defaults filled in. */
@@ -667,10 +668,13 @@ export class QuiltMcpServer extends Construct {
         endpoint: address,
       })
     );
+    // HTTP to the task unless the server serves TLS (targetProtocol). No checkov skip: checkov
+    // has no CloudFormation check of a target group's protocol (CKV_AWS_378 reads Terraform
+    // only), so the HTTP default trips nothing; tests/parity/target_tls_test.ts pins both cases.
     const targetGroup = new elbv2.CfnTargetGroup(this, "TargetGroup", {
       name,
       port: num("port"),
-      protocol: "HTTP",
+      ...toCdkProps<Record<string, unknown>>(profile.targetProtocols(targetProtocol(v))),
       protocolVersion: "HTTP1",
       targetType: "ip",
       vpcId: str("vpcId"),

@@ -217,18 +217,32 @@ export const REDIRECT_DEFAULT_ACTIONS = [{
   RedirectConfig: { Port: "443", Protocol: "HTTPS", StatusCode: "HTTP_301" },
 }] as const;
 
-/** The target group's health check: the server's own /healthz, on the traffic port. */
+/**
+ * The target group's health check: the server's own /healthz, on the traffic port, in the
+ * protocol of {@linkcode targetProtocols}.
+ */
 export const TARGET_HEALTH_CHECK = {
   HealthCheckEnabled: true,
   HealthCheckPath: "/healthz",
   HealthCheckPort: "traffic-port",
-  HealthCheckProtocol: "HTTP",
   Matcher: { HttpCode: "200" },
   HealthCheckIntervalSeconds: 15,
   HealthCheckTimeoutSeconds: 5,
   HealthyThresholdCount: 2,
   UnhealthyThresholdCount: 3,
 } as const;
+
+/**
+ * The protocol from the load balancer to the task, for traffic and health checks alike: HTTP by
+ * default (TLS ends at the HTTPS-only listener; the hop stays in the VPC, from the load
+ * balancer's security group only), HTTPS when the server has a certificate and key
+ * (tls_certificate_value_from and tls_private_key_value_from). The load balancer does not
+ * validate the target's certificate, so a self-signed one will do. `protocol` is "HTTP",
+ * "HTTPS" or a CloudFormation expression choosing one.
+ */
+export function targetProtocols<T>(protocol: T): { Protocol: T; HealthCheckProtocol: T } {
+  return { Protocol: protocol, HealthCheckProtocol: protocol };
+}
 
 // --- container ------------------------------------------------------------------------------
 

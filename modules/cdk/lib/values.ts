@@ -62,7 +62,31 @@ export function containerSecrets(
   if (createdSecretArn !== undefined) {
     out.QUILT_MCP_AUTH_HS256_SECRET = createdSecretArn;
   }
+  return { ...out, ...tlsSecrets(p) };
+}
+
+/**
+ * Opt-in TLS to the task: the certificate and key as container secrets (valueFrom only, never
+ * plain environment), as the Terraform module's secrets.tf; none when the option is off.
+ */
+export function tlsSecrets(p: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (p.tlsCertificateValueFrom !== undefined) {
+    out.QUILT_MCP_TLS_CERTIFICATE = p.tlsCertificateValueFrom as string;
+  }
+  if (p.tlsPrivateKeyValueFrom !== undefined) {
+    out.QUILT_MCP_TLS_PRIVATE_KEY = p.tlsPrivateKeyValueFrom as string;
+  }
   return out;
+}
+
+/**
+ * The target group's protocol (traffic and health check): HTTPS when the server serves TLS
+ * (tlsCertificateValueFrom; the rule tls_pair guarantees the key too), else HTTP, as the
+ * Terraform module's local.target_protocol.
+ */
+export function targetProtocol(p: Readonly<Record<string, unknown>>): "HTTP" | "HTTPS" {
+  return p.tlsCertificateValueFrom !== undefined ? "HTTPS" : "HTTP";
 }
 
 /**

@@ -41,6 +41,7 @@ import {
   split,
   sub,
 } from "./intrinsics.ts";
+import { targetProtocol, tlsRules, tlsValueFroms } from "./target_tls.ts";
 import {
   hasCondition,
   isCondition,
@@ -272,6 +273,7 @@ export function buildTemplate(): Record<string, unknown> {
       value: P("auth_hs256_secret_previous_value_from"),
       probe: P("auth_hs256_secret_previous_value_from"),
     },
+    ...tlsValueFroms(has),
   ];
   const secretArnConditions: string[] = [];
   const parameterArnConditions: string[] = [];
@@ -854,7 +856,7 @@ export function buildTemplate(): Record<string, unknown> {
   add("TargetGroup", "AWS::ElasticLoadBalancingV2::TargetGroup", {
     Name: name,
     Port: P("port"),
-    Protocol: "HTTP",
+    ...profile.targetProtocols(targetProtocol(has)),
     ProtocolVersion: "HTTP1",
     TargetType: "ip",
     VpcId: P("vpc_id"),
@@ -1422,6 +1424,7 @@ function buildRules(): Record<string, unknown> {
           "alb_ingress_source: give at least one ingress source (IngressCidrBlocks, IngressIpv6CidrBlocks or IngressPrefixListIds).",
       }],
     },
+    ...tlsRules(empty),
     WafOptOut: {
       RuleCondition: equals(P("associate_web_acl"), "false"),
       Assertions: [{

@@ -1,6 +1,6 @@
-# Opt-in TLS from the load balancer to the task (issue 17): off by default (HTTP target group, the
-# checkov skip's case); with a certificate and key from Secrets Manager the target group and its
-# health check use HTTPS and ECS injects both as secrets, never as plain environment.
+# Opt-in TLS from the load balancer to the task (issue 17): off by default (HTTP target group; no
+# checkov skip, see main.tf); with a certificate and key from Secrets Manager the target group and
+# its health check use HTTPS and ECS injects both as secrets, never as plain environment.
 mock_provider "aws" {
   source = "../../tests/terraform/mocks"
 }
