@@ -236,6 +236,10 @@ export function evaluate(template: Template, given: Record<string, string> = {})
   for (const [id, r] of Object.entries<any>(template.Resources ?? {})) {
     if (r.Condition !== undefined && !condition(r.Condition)) continue;
     resources[id] = { ...r, Properties: resolve(r.Properties ?? {}) };
+    // Under AWS::LanguageExtensions these may be intrinsic functions (Fn::If on a condition).
+    for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"]) {
+      if (r[policy] !== undefined) resources[id][policy] = resolve(r[policy]);
+    }
   }
   const outputs: Record<string, any> = {};
   for (const [id, o] of Object.entries<any>(template.Outputs ?? {})) {

@@ -108,13 +108,36 @@ Deno.test("generated CDK props and CloudFormation template are up to date with t
 
 Deno.test("the CloudFormation parameters are exactly the table's, with its constraints", async () => {
   const t = await template();
-  assertEquals(Object.keys(t.Parameters), PARAMETERS.map((p) => p.cloudformation));
+  const stackOnly = PARAMETER_TABLE.stack_only;
+  assertEquals(Object.keys(t.Parameters), [
+    ...PARAMETERS.map((p) => p.cloudformation),
+    ...stackOnly.map((s) => s.cloudformation),
+  ]);
   for (const p of PARAMETERS) {
     assertEquals(
       t.Parameters[p.cloudformation],
       JSON.parse(JSON.stringify(parameterDeclaration(p))),
       p.name,
     );
+  }
+  for (const s of stackOnly) {
+    assertEquals(t.Parameters[s.cloudformation], {
+      Type: "String",
+      Default: String(s.default),
+      AllowedValues: ["true", "false"],
+      Description: s.description,
+    }, s.cloudformation);
+  }
+});
+
+Deno.test("stack-only settings: a reason each, names by the convention, none a Terraform table parameter", () => {
+  const groups = new Set(PARAMETER_TABLE.groups.map((g) => g.id));
+  for (const s of PARAMETER_TABLE.stack_only) {
+    assert(s.reason.length > 20, `${s.cdk}: a reason`);
+    assertEquals(s.cloudformation, s.cdk[0].toUpperCase() + s.cdk.slice(1));
+    assert(groups.has(s.group), `${s.cdk}: group ${s.group}`);
+    assertEquals(typeof s.default, "boolean");
+    assert(!PARAMETERS.some((p) => p.cdk === s.cdk || p.cloudformation === s.cloudformation));
   }
 });
 

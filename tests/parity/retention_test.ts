@@ -1,8 +1,8 @@
 /**
  * Data that survives (issue 17 item 4): the KMS keys, the HS256 secret, the log groups and the
- * access log bucket outlive a stack delete or a replacement. The CloudFormation template always
- * retains them (DeletionPolicy and UpdateReplacePolicy Retain); the CDK construct does the same
- * by default and deletes them only with `retainDataOnDelete: false`; the Terraform modules create
+ * access log bucket outlive a stack delete or a replacement. The CloudFormation template and the
+ * CDK construct retain them (DeletionPolicy and UpdateReplacePolicy Retain) unless the stack-only
+ * setting RetainDataOnDelete / `retainDataOnDelete` is false (the bucket follows force-destroy); the Terraform modules create
  * the same data resources and protect them the Terraform way (KMS deletion window, Secrets
  * Manager recovery window, bucket force_destroy off; modules/mcp-server/README.md says what
  * Terraform cannot do). One deployment with every data resource switched on, in each flavour.
@@ -13,7 +13,7 @@ import { assert, assertEquals } from "../harness/assert.ts";
 import { QuiltMcpServer } from "../../modules/cdk/mod.ts";
 import { PARAMETERS_BY_NAME } from "../../modules/cdk/lib/parameters.ts";
 import { PYTHON, REPO_ROOT } from "../harness/paths.ts";
-import { evaluate, readTemplate } from "./cfn_eval.ts";
+import { evaluate, parameterErrors, readTemplate } from "./cfn_eval.ts";
 import { cdkProps, cfnParameters, FIXTURE, terraformInputs } from "./flavours.ts";
 import { planComposition } from "./terraform.ts";
 import { setUpOnce } from "../harness/set_up.ts";
@@ -77,10 +77,19 @@ function cdkResources(options: { retainDataOnDelete?: boolean }): Resources {
   }
 }
 
-const cloudFormation = setUpOnce(async () => {
-  const template = await readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON);
-  return evaluate(template, cfnParameters(VALUES)).resources as Resources;
-});
+const template = setUpOnce(() =>
+  readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON)
+);
+
+/** The template's resources for the fixture plus `extra` stack parameters. */
+async function cfnResources(
+  extra: Record<string, string> = {},
+  values: Readonly<Record<string, unknown>> = VALUES,
+): Promise<Resources> {
+  return evaluate(await template(), { ...cfnParameters(values), ...extra }).resources as Resources;
+}
+
+const cloudFormation = setUpOnce(() => cfnResources());
 
 const EXPECTED_DATA = [
   "AWS::KMS::Key quilt-mcp: CloudWatch Logs of the MCP service and its ECS Exec sessions",
@@ -113,6 +122,46 @@ Deno.test("CDK retainDataOnDelete: false deletes keys, secret and log groups; th
     const expected = resource === "AWS::S3::Bucket" ? "Retain/Retain" : "Delete/Delete";
     assertEquals(policy, expected, resource);
   }
+});
+
+Deno.test("CloudFormation RetainDataOnDelete=false deletes keys, secret and log groups, exactly as the CDK opt-out", async () => {
+  const policies = dataPolicies(await cfnResources({ RetainDataOnDelete: "false" }));
+  assertEquals(Object.keys(policies).sort(), EXPECTED_DATA);
+  for (const [resource, policy] of Object.entries(policies)) {
+    const expected = resource === "AWS::S3::Bucket" ? "Retain/Retain" : "Delete/Delete";
+    assertEquals(policy, expected, resource);
+  }
+  assertEquals(policies, dataPolicies(cdkResources({ retainDataOnDelete: false })));
+});
+
+Deno.test("the access log bucket follows force-destroy in CloudFormation as in the CDK", async () => {
+  const forced = { ...VALUES, access_logs_bucket_force_destroy: true };
+  const cfn = dataPolicies(await cfnResources({}, forced))["AWS::S3::Bucket"];
+  assertEquals(cfn, "Delete/Delete");
+  const app = new App({ outdir: Deno.makeTempDirSync({ prefix: "quilt-mcp-parity-retain-" }) });
+  const stack = new Stack(app, "QuiltMcp", {
+    env: { account: "123456789012", region: "us-east-1" },
+  });
+  new QuiltMcpServer(stack, "Server", cdkProps(forced) as never);
+  const out = app.synth();
+  try {
+    const resources = evaluate(out.getStackByName("QuiltMcp").template).resources as Resources;
+    assertEquals(dataPolicies(resources)["AWS::S3::Bucket"], cfn);
+  } finally {
+    Deno.removeSync(out.directory, { recursive: true });
+  }
+});
+
+Deno.test("CloudFormation refuses a RetainDataOnDelete other than true or false", async () => {
+  const errors = parameterErrors(await template(), {
+    ...cfnParameters(VALUES),
+    RetainDataOnDelete: "no",
+  });
+  assert(errors.some((e) => e.startsWith("RetainDataOnDelete:")), errors.join("; "));
+});
+
+Deno.test("the template declares the transform its conditional deletion policies need", async () => {
+  assertEquals((await template()).Transform, "AWS::LanguageExtensions");
 });
 
 Deno.test("CDK refuses a retainDataOnDelete that is not a boolean", () => {

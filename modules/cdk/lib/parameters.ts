@@ -71,12 +71,26 @@ export interface TerraformOnly {
   readonly reason: string;
 }
 
+/**
+ * A setting of the CDK construct and the CloudFormation stack with no Terraform counterpart,
+ * with the reason (booleans only: how the stack treats its own resources).
+ */
+export interface StackOnlySetting {
+  readonly cdk: string;
+  readonly cloudformation: string;
+  readonly group: string;
+  readonly default: boolean;
+  readonly description: string;
+  readonly reason: string;
+}
+
 /** The whole table. */
 export interface ParameterTable {
   readonly groups: readonly { readonly id: string; readonly label: string }[];
   readonly parameters: readonly ParameterSpec[];
   readonly rules: readonly CrossRule[];
   readonly terraform_only: readonly TerraformOnly[];
+  readonly stack_only: readonly StackOnlySetting[];
 }
 
 /** The parameter table of the deployment kit. */

@@ -66,7 +66,8 @@ export interface QuiltMcpServerOptions {
   /**
    * Keep the KMS keys, the HS256 secret and the log groups when the stack is deleted or they are
    * replaced (DeletionPolicy and UpdateReplacePolicy Retain), as the CloudFormation template
-   * always does: audit logs and the keys that decrypt them outlive the stack. `false` for
+   * does by default (its RetainDataOnDelete; both are the table's `stack_only` setting): audit
+   * logs and the keys that decrypt them outlive the stack. `false` for
    * throw-away stacks only. The access log bucket follows `accessLogsBucketForceDestroy`.
    * Default: `true`.
    */

@@ -175,7 +175,8 @@ export function parameterGroups(): unknown {
   return {
     ParameterGroups: PARAMETER_TABLE.groups.map((g) => ({
       Label: { default: g.label },
-      Parameters: PARAMETER_TABLE.parameters.filter((p) => p.group === g.id)
+      Parameters: [...PARAMETER_TABLE.parameters, ...PARAMETER_TABLE.stack_only]
+        .filter((p) => p.group === g.id)
         .map((p) => p.cloudformation),
     })).filter((g) => g.Parameters.length > 0),
   };

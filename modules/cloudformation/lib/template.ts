@@ -43,6 +43,13 @@ import {
 } from "./intrinsics.ts";
 import { targetProtocol, tlsRules, tlsValueFroms } from "./target_tls.ts";
 import {
+  accessLogsBucketPolicies,
+  RETAIN,
+  retentionConditions,
+  stackOnlyDeclarations,
+  TRANSFORM,
+} from "./retention.ts";
+import {
   hasCondition,
   isCondition,
   isEncodedString,
@@ -61,19 +68,9 @@ const PUBLIC_URL_SEGMENTS = 4;
 
 type Resources = Record<string, Record<string, unknown>>;
 
-/**
- * Data that outlives the stack: keys, secrets, log groups and the log bucket stay when the stack
- * is deleted or a resource is replaced (an audit trail and the keys that decrypt it must not
- * vanish with a stack). The policy is literal: CloudFormation accepts a condition here only under
- * the AWS::LanguageExtensions transform, and this template has none (a console deployment without
- * CAPABILITY_AUTO_EXPAND). The CDK construct's `retainDataOnDelete: false` opts out; here the
- * retained resources are deleted by hand after the stack (README.md, "Data that survives").
- */
-export const RETAIN = { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" } as const;
-
 /** Builds the template: parameters, rules, mappings, conditions, resources and outputs. */
 export function buildTemplate(): Record<string, unknown> {
-  const conditions: Record<string, Cfn> = { ...presenceConditions() };
+  const conditions: Record<string, Cfn> = { ...presenceConditions(), ...retentionConditions() };
   const resources: Resources = {};
   const outputs: Record<string, unknown> = {};
   const P = (name: string) => ref(spec(name).cloudformation);
@@ -616,15 +613,9 @@ export function buildTemplate(): Record<string, unknown> {
       bucketName: sub("${Name}-logs-${AWS::AccountId}-${AWS::Region}", { Name: name }),
       retentionDays: P("access_logs_retention_days"),
     }),
-    // CloudFormation cannot make the deletion policy conditional without a transform, so the
-    // bucket is always retained; the tag records the choice for whoever cleans up.
-    Tags: [{
-      Key: "quilt-mcp:force-destroy",
-      Value: P("access_logs_bucket_force_destroy"),
-    }],
   }, {
-    // The logs outlive the stack (Retain).
-    ...RETAIN,
+    // The logs outlive the stack unless force-destroy is asked for (retention.ts).
+    ...accessLogsBucketPolicies(is("access_logs_bucket_force_destroy")),
     Metadata: {
       checkov: {
         skip: [{
@@ -1158,10 +1149,11 @@ export function buildTemplate(): Record<string, unknown> {
 
   const template = {
     AWSTemplateFormatVersion: "2010-09-09",
+    Transform: TRANSFORM,
     Description:
       "quilt-mcp: MCP server for Quilt data on ECS Fargate behind an HTTPS-only load balancer with WAF, KMS-encrypted logs and alarms (modules/cloudformation; same parameters as the Terraform modules and the CDK construct).",
     Metadata: { "AWS::CloudFormation::Interface": parameterGroups() },
-    Parameters: parameterDeclarations(),
+    Parameters: { ...parameterDeclarations(), ...stackOnlyDeclarations() },
     Rules: buildRules(),
     Mappings: { ElbLogAccounts: ELB_LOG_ACCOUNTS },
     Conditions: conditions,
