@@ -8,11 +8,13 @@
 # Two lanes run side by side, because on a 2-core machine neither saturates it alone (the deno
 # tests wait on moto, quilt3 and server subprocesses; the infrastructure checks are one
 # single-threaded terraform or checkov process at a time): the Deno lane (format, lint, types,
-# tests) in the foreground, the infrastructure lane (terraform, checkov, cfn-lint) in the
-# background with its output held back and printed whole after the Deno lane, so logs never
-# interleave. The parity tests plan Terraform too; they run last, after both lanes. Terraform runs
-# only through tests/terraform/terraform_cli.ts, whose locks keep concurrent runs safe.
+# tests) in the foreground, the infrastructure lane (terraform, checkov, cfn-lint, then the parity
+# tests, which plan Terraform and synthesize the CDK app) in the background with its output held
+# back and printed whole after the Deno lane, so logs never interleave. Terraform runs only through
+# tests/terraform/terraform_cli.ts, whose locks keep concurrent runs safe; `terraform test` attaches
+# to one shared provider process (shared_provider.sh says why).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/shared_provider.sh"
 # A failing command inside a section is counted, never allowed to abort the run before the summary.
 set +e
 cd "$REPO_ROOT"
@@ -81,6 +83,7 @@ fi
 
 infra_lane() {
   TALLY="$LOG_DIR/tally-infra"
+  trap shared_provider_stop EXIT
   if [ -n "$(tf_dirs)" ]; then
     title "terraform fmt -check"
     check "terraform fmt" terraform fmt -check -recursive modules examples
@@ -93,9 +96,17 @@ infra_lane() {
       export TF_DATA_DIR="$LOG_DIR/tf-data/${d//\//-}"
       if tf -chdir="$d" init -backend=false -input=false -no-color >"$LOG_DIR/init.log" 2>&1; then
         check "validate $d" tf -chdir="$d" validate -no-color
+        if [ -z "$SHARED_PROVIDER_REATTACH" ] && ! shared_provider_start "$TF_DATA_DIR"; then
+          echo "note: no shared AWS provider (.ci/lib/shared_provider.sh); each run starts its own"
+        fi
         if ls "$d"/tests/*.tftest.hcl >/dev/null 2>&1; then
           out="$LOG_DIR/tftest.log"; rc=0
-          tf -chdir="$d" test -no-color 2>&1 | tee "$out" || rc=$?
+          if [ -n "$SHARED_PROVIDER_REATTACH" ]; then
+            TF_REATTACH_PROVIDERS="$SHARED_PROVIDER_REATTACH" tf -chdir="$d" test -no-color 2>&1 |
+              tee "$out" || rc=$?
+          else
+            tf -chdir="$d" test -no-color 2>&1 | tee "$out" || rc=$?
+          fi
           line="$(grep -E '^(Success|Failure)! [0-9]+ passed, [0-9]+ failed' "$out" | tail -n1 || true)"
           p="$(sed -nE 's/^[A-Za-z]+! ([0-9]+) passed.*/\1/p' <<<"$line")"
           f="$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")"
@@ -108,6 +119,7 @@ infra_lane() {
       fi
       unset TF_DATA_DIR
     done
+    shared_provider_stop
 
     title "checkov (every module and example; skips listed with their reasons)"
     check "checkov skip list (every skip has a reason)" bash .ci/lib/checkov_skips.sh
@@ -126,6 +138,11 @@ infra_lane() {
   if ls modules/cloudformation/*.yaml >/dev/null 2>&1; then
     title "cfn-lint (CloudFormation template)"
     check "cfn-lint" "$VENV/bin/cfn-lint" modules/cloudformation/*.yaml
+  fi
+
+  if ls tests/parity/*_test.ts >/dev/null 2>&1; then
+    title "parity tests (Terraform / CDK / CloudFormation)"
+    deno_tests "parity tests" tests/parity/
   fi
   echo "$LANE_DONE" >"$LOG_DIR/infra.done"
 }
@@ -161,11 +178,6 @@ cat "$LOG_DIR/infra.out"
 if [ "$(cat "$LOG_DIR/infra.done" 2>/dev/null)" != "$LANE_DONE" ]; then
   title "infrastructure lane"
   tally 0 1 "infrastructure lane ended before its last check"
-fi
-
-if ls tests/parity/*_test.ts >/dev/null 2>&1; then
-  title "parity tests (Terraform / CDK / CloudFormation)"
-  deno_tests "parity tests" tests/parity/
 fi
 
 printf '\nmake test: %ds in all\n' $((SECONDS - RUN_START))
