@@ -110,12 +110,14 @@ variable "allowed_cidr_blocks" {
 variable "create_network_acls" {
   description = "Create network ACLs that mirror the security groups, for the load balancer's subnets (alb_subnet_ids) and the task subnets (subnet_ids): a stateless second layer some policies require. Off by default: the security groups already enforce the same flows, and a network ACL replaces the subnets' current one."
   type        = bool
+  nullable    = false
   default     = false
 }
 
 variable "alb_subnet_ids" {
   description = "Subnets of the load balancer (create_network_acls)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -127,6 +129,7 @@ variable "alb_subnet_ids" {
 variable "alb_subnet_cidr_blocks" {
   description = "IPv4 ranges of the load balancer's subnets: the only sources of the container port in the task subnets (create_network_acls)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -138,6 +141,7 @@ variable "alb_subnet_cidr_blocks" {
 variable "task_subnet_cidr_blocks" {
   description = "IPv4 ranges of the task subnets (subnet_ids), where the load balancer sends requests and the interface endpoints live (create_network_acls)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -149,6 +153,7 @@ variable "task_subnet_cidr_blocks" {
 variable "alb_ingress_cidr_blocks" {
   description = "IPv4 ranges allowed to reach the listeners through the load balancer's network ACL: the same as modules/alb ingress_cidr_blocks (create_network_acls)."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -160,6 +165,7 @@ variable "alb_ingress_cidr_blocks" {
 variable "alb_listener_ports" {
   description = "Listener ports open in the load balancer's network ACL: 443, plus 80 when modules/alb http_redirect is on (create_network_acls)."
   type        = list(number)
+  nullable    = false
   default     = [443]
 
   validation {
@@ -171,6 +177,7 @@ variable "alb_listener_ports" {
 variable "container_port" {
   description = "Container port of the service (modules/mcp-server port): the only port the load balancer's subnets may reach in the task subnets (create_network_acls)."
   type        = number
+  nullable    = false
   default     = 8080
 
   validation {
@@ -182,6 +189,7 @@ variable "container_port" {
 variable "task_egress_cidr_blocks" {
   description = "IPv4 ranges the tasks may send HTTPS to through their network ACL (interface endpoints, S3 through the gateway endpoint, a NAT gateway for the identity provider); the security group narrows it further (create_network_acls)."
   type        = list(string)
+  nullable    = false
   default     = ["0.0.0.0/0"]
 
   validation {

@@ -44,6 +44,7 @@ variable "rate_limit" {
 variable "caller_rate_limit" {
   description = "Requests one caller (one Authorization header value, i.e. one bearer token) may send per evaluation window before WAF blocks it, counted over all tasks (the server's per-principal limit is per task)."
   type        = number
+  nullable    = false
   default     = 3000
 
   validation {
