@@ -129,5 +129,6 @@ variable "deletion_protection" {
 variable "create_audit_trail" {
   description = "Create the audit trail (modules/audit): a CloudTrail trail with management events and S3 data events on buckets, for runbooks/audit-trail.md. Set false where an organisation trail already records the same to CloudWatch Logs."
   type        = bool
+  nullable    = false
   default     = true
 }
