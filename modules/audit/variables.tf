@@ -1,6 +1,7 @@
 variable "name" {
   description = "Prefix of the trail, bucket, log group, role and key alias (the trail is <name>-audit)."
   type        = string
+  nullable    = false
   default     = "quilt-mcp"
 
   validation {
@@ -12,18 +13,21 @@ variable "name" {
 variable "tags" {
   description = "Tags added to every resource that supports them."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "multi_region" {
   description = "Record every region's events in this one trail (recommended: a call in another region is still evidence); false records only this region's."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "data_bucket_names" {
   description = "Buckets whose object reads and writes the trail records as S3 data events (the server's data buckets, modules/mcp-server buckets). Empty: no data events, so no record of who read an object."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -35,6 +39,7 @@ variable "data_bucket_names" {
 variable "s3_data_events" {
   description = "Which S3 object calls on data_bucket_names are recorded: all (reads and writes), read (GetObject, HeadObject, ...) or write (PutObject, DeleteObject, ...). Data events are billed per event."
   type        = string
+  nullable    = false
   default     = "all"
 
   validation {
@@ -46,6 +51,7 @@ variable "s3_data_events" {
 variable "log_retention_in_days" {
   description = "Retention of the trail's CloudWatch log group (the one Logs Insights queries, runbooks/audit-trail.md): at least a year; 0 keeps logs forever."
   type        = number
+  nullable    = false
   default     = 365
 
   validation {
@@ -57,6 +63,7 @@ variable "log_retention_in_days" {
 variable "bucket_retention_in_days" {
   description = "Days the trail's log files are kept in the bucket (the copy log file validation checks): at least a year."
   type        = number
+  nullable    = false
   default     = 2557
 
   validation {
@@ -79,6 +86,7 @@ variable "access_logs_bucket" {
 variable "kms_deletion_window_in_days" {
   description = "Waiting period before the trail's KMS key is deleted."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -90,5 +98,6 @@ variable "kms_deletion_window_in_days" {
 variable "force_destroy" {
   description = "Allow destroying the trail's bucket with its log files (test stacks only: the files are audit evidence)."
   type        = bool
+  nullable    = false
   default     = false
 }
