@@ -27,7 +27,8 @@ export function propsSource(): string {
     const extra = p.default === undefined || p.default === null
       ? ""
       : ` Default: \`${JSON.stringify(p.default)}\`.`;
-    const doc = `${p.description}${extra} (Terraform \`${p.terraform.join("`, `")}\`)`
+    const targets = p.terraform.length > 0 ? p.terraform : [p.terraform_composition];
+    const doc = `${p.description}${extra} (Terraform \`${targets.join("`, `")}\`)`
       .replace(/\*\//g, "*\\/");
     lines.push(`  /** ${doc} */`);
     lines.push(

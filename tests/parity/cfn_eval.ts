@@ -249,6 +249,32 @@ export function evaluate(template: Template, given: Record<string, string> = {})
   return { conditions, resources, outputs };
 }
 
+/**
+ * A resolved template back as a CloudFormation template checkov and cfn-lint can read: the
+ * resources the conditions kept (Metadata included), symbolic references as Ref/GetAtt.
+ */
+export function resolvedAsTemplate(t: Evaluated): Template {
+  const back = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(back);
+    if (node !== null && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if ("ref" in o) return { Ref: o.ref };
+      if ("getAtt" in o) return { "Fn::GetAtt": o.getAtt };
+      if ("join" in o) return { "Fn::Join": back(o.join) };
+      if ("split" in o) return { "Fn::Split": back(o.split) };
+      if ("select" in o) return { "Fn::Select": back(o.select) };
+      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, back(v)]));
+    }
+    return node;
+  };
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Resources: Object.fromEntries(
+      Object.entries(t.resources).map(([id, r]) => [id, back({ ...r, Condition: undefined })]),
+    ),
+  } as Template;
+}
+
 /** Reads a CloudFormation YAML or JSON file as cfn-lint's decoder does (short forms included). */
 export async function readTemplate(path: string, python: string): Promise<Template> {
   const { code, stdout, stderr } = await new Deno.Command(python, {

@@ -25,9 +25,19 @@ export const TLS_TO_THE_TASK: Readonly<Record<string, unknown>> = {
   tls_private_key_value_from: "arn:aws:ssm:us-east-1:123456789012:parameter/mcp/tls-private-key",
 };
 
+/** The audit trail's settings away from their defaults. */
+export const AUDIT_OPTIONS: Readonly<Record<string, unknown>> = {
+  audit_multi_region: false,
+  audit_s3_data_events: "read",
+  audit_log_retention_in_days: 731,
+  audit_bucket_retention_in_days: 3650,
+  audit_access_logs_bucket: "acme-access-logs",
+};
+
 /** Everything switched on that the fixture leaves off. */
 export const FEATURES: Readonly<Record<string, unknown>> = {
   ...FIXTURE,
+  ...AUDIT_OPTIONS,
   role_mode: "single-tenant",
   tool_categories: [
     "s3-read",
@@ -82,6 +92,7 @@ export const TERRAFORM_BASE: Readonly<Record<string, Record<string, unknown>>> =
     certificate_arn: FIXTURE.certificate_arn,
   },
   waf: {},
+  audit: {},
   observability: {
     load_balancer_arn_suffix: "app/quilt-mcp/0123456789abcdef",
     target_group_arn_suffix: "targetgroup/quilt-mcp/0123456789abcdef",
@@ -122,14 +133,24 @@ export function cfnParameters(values: Readonly<Record<string, unknown>>): Record
   return out;
 }
 
-/** Canonical values → inputs per Terraform module (`module.variable` of the table). */
+/** Where {@linkcode terraformInputs} puts variables of the composition itself (examples/complete). */
+export const COMPOSITION = "composition";
+
+/**
+ * Canonical values → inputs per Terraform module (`module.variable` of the table); a parameter
+ * of the composition itself (`terraform_composition`, e.g. create_audit_trail) goes under
+ * {@linkcode COMPOSITION}.
+ */
 export function terraformInputs(
   values: Readonly<Record<string, unknown>>,
 ): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const spec of PARAMETERS) {
     if (!(spec.name in values)) continue;
-    for (const target of spec.terraform) {
+    const targets = spec.terraform.length > 0
+      ? spec.terraform
+      : [`${COMPOSITION}.${spec.terraform_composition!.split(".").at(-1)}`];
+    for (const target of targets) {
       const [module, variable] = target.split(".");
       (out[module] ??= {})[variable] = values[spec.name];
     }

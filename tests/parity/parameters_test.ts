@@ -26,7 +26,7 @@ import { cdkProps, cfnParameters, cfnValue, FIXTURE, TERRAFORM_BASE } from "./fl
 import { type ValidationCase, validationRuns } from "./terraform.ts";
 import { setUpOnce } from "../harness/set_up.ts";
 
-const MODULES = ["mcp-server", "alb", "waf", "observability"];
+const MODULES = ["mcp-server", "alb", "waf", "observability", "audit"];
 // Set-up runs in the first test that needs it: a failure fails those tests, not the module load.
 const template = setUpOnce(() =>
   readTemplate(`${REPO_ROOT}/modules/cloudformation/quilt-mcp.yaml`, PYTHON)
@@ -54,6 +54,28 @@ Deno.test("every Terraform module variable is a table parameter or Terraform-onl
   assertEquals([...all].sort(), actual);
 });
 
+/** The variable a parameter of the composition itself names (`terraform_composition`). */
+async function compositionVariable(p: ParameterSpec) {
+  const [dir, name] = p.terraform_composition!.split(".");
+  const v = (await moduleVariables(`${REPO_ROOT}/${dir}`)).find((x) => x.name === name);
+  assert(v !== undefined, `${p.name}: ${p.terraform_composition} is not a variable`);
+  return v;
+}
+
+Deno.test("a parameter feeds module variables or names one variable of the composition", async () => {
+  const composition = PARAMETERS.filter((p) => p.terraform.length === 0);
+  assert(composition.length > 0, "the table has a composition parameter (create_audit_trail)");
+  for (const p of PARAMETERS) {
+    assertEquals(p.terraform.length === 0, p.terraform_composition !== undefined, p.name);
+  }
+  for (const p of composition) {
+    const v = await compositionVariable(p);
+    assertEquals(String(unwrap(v.type)).replace(/^\$\{(.*)\}$/, "$1"), p.type, `${p.name} type`);
+    assertEquals(unwrap(v.default) ?? null, p.default ?? null, `${p.name} default`);
+    assertEquals(v.validations.length > 0, p.validation !== undefined, `${p.name}: validation`);
+  }
+});
+
 Deno.test("table types, defaults and required-ness equal the Terraform variables'", async () => {
   const variables = await moduleVariablesByName();
   for (const p of PARAMETERS) {
@@ -71,7 +93,7 @@ Deno.test("table types, defaults and required-ness equal the Terraform variables
 
 Deno.test("a Terraform variable has a validation exactly when its table row has one and examples refused", async () => {
   const variables = await moduleVariablesByName();
-  for (const p of PARAMETERS) {
+  for (const p of PARAMETERS.filter((p) => p.terraform.length > 0)) {
     const [module, name] = p.terraform[0].split(".");
     const validated = variables[module].find((x) => x.name === name)!.validations.length > 0;
     assertEquals(p.validation !== undefined, validated, `${p.name}: validation`);

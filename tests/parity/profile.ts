@@ -35,6 +35,25 @@ export interface WafRule {
   readonly detail: string[];
 }
 
+/** A resource policy's statement: a {@linkcode Statement} with its effect and principal. */
+export interface ResourceStatement extends Statement {
+  readonly effect: string;
+  /** The principal, canonical JSON. */
+  readonly principal: string;
+}
+
+/** The audit trail (modules/audit) summarized: the trail, its bucket, key and delivery role. */
+export interface AuditTrail {
+  readonly trail: Record<string, unknown>;
+  /** Each advanced event selector: its name and "field op values" of each field selector. */
+  readonly selectors: { name: string; fields: string[] }[];
+  readonly bucket: Record<string, unknown>;
+  readonly bucketPolicy: ResourceStatement[];
+  readonly keyPolicy: ResourceStatement[];
+  readonly deliveryTrust: ResourceStatement[];
+  readonly deliveryPolicy: Statement[];
+}
+
 /** Everything the parity tests compare. */
 export interface Profile {
   readonly container: Record<string, unknown>;
@@ -62,6 +81,8 @@ export interface Profile {
   /** Health check path and protocol, the traffic protocol to the task, the target type. */
   readonly targetGroupHealthCheck: Record<string, unknown>;
   readonly routes: { hosts: string[]; paths: string[] };
+  /** The CloudTrail audit trail, or null where the deployment creates none. */
+  readonly auditTrail: AuditTrail | null;
 }
 
 /** Every field of {@linkcode Profile}; the type makes it complete, so test names need no plan. */
@@ -89,6 +110,7 @@ const PROFILE_FIELDS: Readonly<Record<keyof Profile, true>> = {
   service: true,
   targetGroupHealthCheck: true,
   routes: true,
+  auditTrail: true,
 };
 
 /** The field names of {@linkcode Profile}, in declaration order. */
@@ -117,6 +139,26 @@ export function canonical(value: unknown): string {
       )
       : v;
   return JSON.stringify(sort(value));
+}
+
+/** A resource policy's statements: {@linkcode statements} plus each one's effect and principal. */
+function resourcePolicy(document: unknown): ResourceStatement[] {
+  const doc = (typeof document === "string" ? JSON.parse(document) : document) as {
+    Statement: Record<string, unknown>[];
+  };
+  const bySid = new Map(asList(doc.Statement).map((s) => [String(s.Sid ?? ""), s]));
+  return statements(doc).map((s) => ({
+    ...s,
+    effect: String(bySid.get(s.sid)?.Effect),
+    principal: canonical(bySid.get(s.sid)?.Principal ?? null),
+  }));
+}
+
+/** One field selector as "field op value,value" (values sorted), op as CloudTrail spells it. */
+function fieldSelector(field: string, ops: Record<string, unknown>): string[] {
+  return Object.entries(ops).filter(([, v]) => asList(v as unknown[]).length > 0).map(([op, v]) =>
+    `${field} ${op} ${asList(v as unknown[]).map(text).sort().join(",")}`
+  );
 }
 
 /** Normalizes a policy document's statements. */
@@ -252,6 +294,8 @@ export function fromCloudFormation(t: Evaluated): Profile {
   const [, tg] = one("AWS::ElasticLoadBalancingV2::TargetGroup");
   const [, listenerRule] = one("AWS::ElasticLoadBalancingV2::ListenerRule");
   const conditions = asList(listenerRule.Properties.Conditions);
+  const trails = ofType("AWS::CloudTrail::Trail");
+  if (trails.length > 1) throw new Error(`expected at most one trail, found ${trails.length}`);
   return {
     container: containerProfile(container),
     environment,
@@ -343,6 +387,82 @@ export function fromCloudFormation(t: Evaluated): Profile {
         c.PathPatternConfig.Values
       ).sort(),
     },
+    auditTrail: trails.length === 0 ? null : cfnAuditTrail(t, trails[0][1]),
+  };
+}
+
+/** The audit trail of a resolved template, found from the trail's own references. */
+function cfnAuditTrail(t: Evaluated, trail: any): AuditTrail {
+  const p = trail.Properties;
+  const idOf = (x: any): string => {
+    const id = x?.ref ?? x?.getAtt?.[0];
+    if (id === undefined || t.resources[id] === undefined) {
+      throw new Error(`the trail refers to no resource of the template: ${text(x)}`);
+    }
+    return id;
+  };
+  const bucketId = idOf(p.S3BucketName);
+  const bucket = t.resources[bucketId].Properties;
+  const [, policy] = Object.entries(t.resources).find(([, r]) =>
+    r.Type === "AWS::S3::BucketPolicy" && r.Properties.Bucket?.ref === bucketId
+  )!;
+  // The bucket policy names the bucket by its ARN attribute: spell it as Terraform does.
+  const bucketArn = `arn:aws:s3:::${bucket.BucketName}`;
+  const ownArn = (node: any): any => {
+    if (Array.isArray(node)) return node.map(ownArn);
+    if (node === null || typeof node !== "object") return node;
+    if (node.getAtt?.[0] === bucketId && node.getAtt[1] === "Arn") return bucketArn;
+    if (node.join !== undefined) {
+      const parts = ownArn(node.join[1]);
+      return parts.every((x: unknown) => typeof x === "string")
+        ? parts.join(node.join[0])
+        : { join: [node.join[0], parts] };
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, ownArn(v)]));
+  };
+  const key = t.resources[idOf(p.KMSKeyId)].Properties;
+  const role = t.resources[idOf(p.CloudWatchLogsRoleArn)].Properties;
+  const rule = bucket.LifecycleConfiguration.Rules[0];
+  const sse = bucket.BucketEncryption.ServerSideEncryptionConfiguration[0];
+  return {
+    trail: {
+      logFileValidation: p.EnableLogFileValidation,
+      logging: p.IsLogging,
+      multiRegion: p.IsMultiRegionTrail,
+      globalServiceEvents: p.IncludeGlobalServiceEvents,
+      encrypted: p.KMSKeyId !== undefined,
+      cloudWatchLogs: p.CloudWatchLogsLogGroupArn !== undefined,
+    },
+    selectors: asList(p.AdvancedEventSelectors).map((a: any) => ({
+      name: a.Name,
+      fields: asList(a.FieldSelectors).flatMap((f: any) =>
+        fieldSelector(f.Field, {
+          equals: f.Equals,
+          startsWith: f.StartsWith,
+          notEquals: f.NotEquals,
+          notStartsWith: f.NotStartsWith,
+        })
+      ).sort(),
+    })),
+    bucket: {
+      publicAccessBlocked:
+        Object.values(bucket.PublicAccessBlockConfiguration ?? {}).length === 4 &&
+        Object.values(bucket.PublicAccessBlockConfiguration).every((v) => v === true),
+      ownership: bucket.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+      versioning: bucket.VersioningConfiguration?.Status,
+      sse: sse.ServerSideEncryptionByDefault.SSEAlgorithm,
+      bucketKey: sse.BucketKeyEnabled,
+      expirationDays: Number(rule.ExpirationInDays),
+      noncurrentDays: Number(rule.NoncurrentVersionExpiration.NoncurrentDays),
+      abortMultipartDays: Number(rule.AbortIncompleteMultipartUpload.DaysAfterInitiation),
+      accessLogs: bucket.LoggingConfiguration === undefined
+        ? null
+        : `${bucket.LoggingConfiguration.DestinationBucketName}/${bucket.LoggingConfiguration.LogFilePrefix}`,
+    },
+    bucketPolicy: resourcePolicy(ownArn(policy.Properties.PolicyDocument)),
+    keyPolicy: resourcePolicy(key.KeyPolicy),
+    deliveryTrust: resourcePolicy(role.AssumeRolePolicyDocument),
+    deliveryPolicy: statements(role.Policies[0].PolicyDocument),
   };
 }
 
@@ -488,6 +608,7 @@ export function fromTerraform(plan: TerraformPlan): Profile {
   const service = one("module.mcp_server.aws_ecs_service.this");
   const tg = one("module.mcp_server.aws_lb_target_group.this");
   const listenerRule = one("module.mcp_server.aws_lb_listener_rule.this");
+  const trails = at("module.audit[0].aws_cloudtrail.this");
   return {
     container: containerProfile(container),
     environment: Object.fromEntries(
@@ -585,5 +706,69 @@ export function fromTerraform(plan: TerraformPlan): Profile {
         asList(c.path_pattern).flatMap((h: any) => h.values)
       ),
     },
+    auditTrail: trails.length === 0 ? null : tfAuditTrail(plan),
+  };
+}
+
+/** The audit trail of the composition's plan (module.audit[0]). */
+function tfAuditTrail(plan: TerraformPlan): AuditTrail {
+  const resource = (address: string) => {
+    const r = plan.resource_changes.find((x) => x.address === `module.audit[0].${address}`);
+    if (r === undefined) throw new Error(`no ${address} in the audit module's plan`);
+    return r.change;
+  };
+  const trail = resource("aws_cloudtrail.this");
+  const p = trail.after;
+  const known = (key: string) => Boolean(p[key]) || trail.after_unknown?.[key] === true;
+  const rule = resource("aws_s3_bucket_lifecycle_configuration.trail").after.rule[0];
+  const sse = resource("aws_s3_bucket_server_side_encryption_configuration.trail").after.rule[0];
+  const block = resource("aws_s3_bucket_public_access_block.trail").after;
+  const logging = plan.resource_changes.find((x) =>
+    x.address === "module.audit[0].aws_s3_bucket_logging.trail[0]"
+  )?.change.after;
+  const key =
+    plan.resource_changes.find((x) =>
+      x.address.startsWith("module.audit[0].module.kms_key.") && x.type === "aws_kms_key"
+    )!.change.after;
+  const role = resource("aws_iam_role.cloudwatch").after;
+  return {
+    trail: {
+      logFileValidation: p.enable_log_file_validation,
+      logging: p.enable_logging,
+      multiRegion: p.is_multi_region_trail,
+      globalServiceEvents: p.include_global_service_events,
+      encrypted: known("kms_key_id"),
+      cloudWatchLogs: known("cloud_watch_logs_group_arn") && known("cloud_watch_logs_role_arn"),
+    },
+    selectors: asList(p.advanced_event_selector).map((a: any) => ({
+      name: a.name,
+      fields: asList(a.field_selector).flatMap((f: any) =>
+        fieldSelector(f.field, {
+          equals: f.equals,
+          startsWith: f.starts_with,
+          notEquals: f.not_equals,
+          notStartsWith: f.not_starts_with,
+        })
+      ).sort(),
+    })),
+    bucket: {
+      publicAccessBlocked: block.block_public_acls && block.block_public_policy &&
+        block.ignore_public_acls && block.restrict_public_buckets,
+      ownership: resource("aws_s3_bucket_ownership_controls.trail").after.rule[0].object_ownership,
+      versioning: resource("aws_s3_bucket_versioning.trail").after.versioning_configuration[0]
+        .status,
+      sse: sse.apply_server_side_encryption_by_default[0].sse_algorithm,
+      bucketKey: sse.bucket_key_enabled,
+      expirationDays: Number(rule.expiration[0].days),
+      noncurrentDays: Number(rule.noncurrent_version_expiration[0].noncurrent_days),
+      abortMultipartDays: Number(rule.abort_incomplete_multipart_upload[0].days_after_initiation),
+      accessLogs: logging === undefined
+        ? null
+        : `${logging.target_bucket}/${logging.target_prefix}`,
+    },
+    bucketPolicy: resourcePolicy(resource("aws_s3_bucket_policy.trail").after.policy),
+    keyPolicy: resourcePolicy(key.policy),
+    deliveryTrust: resourcePolicy(role.assume_role_policy),
+    deliveryPolicy: statements(resource("aws_iam_role_policy.cloudwatch").after.policy),
   };
 }

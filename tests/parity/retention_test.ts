@@ -1,6 +1,6 @@
 /**
- * Data that survives (issue 17 item 4): the KMS keys, the HS256 secret, the log groups and the
- * access log bucket outlive a stack delete or a replacement. The CloudFormation template and the
+ * Data that survives (issue 17 item 4): the KMS keys, the HS256 secret, the log groups, the audit
+ * trail's bucket and the access log bucket outlive a stack delete or a replacement. The CloudFormation template and the
  * CDK construct retain them (DeletionPolicy and UpdateReplacePolicy Retain) unless the stack-only
  * setting RetainDataOnDelete / `retainDataOnDelete` is false (the bucket follows force-destroy); the Terraform modules create
  * the same data resources and protect them the Terraform way (KMS deletion window, Secrets
@@ -46,9 +46,16 @@ type Resources = Record<
   >
 >;
 
-/** "Type name" of a data resource; the bucket by type only (its name holds the account). */
+/** The access log bucket's label (a bucket is labelled by its role: its name holds the account). */
+const ACCESS_LOGS_BUCKET = "AWS::S3::Bucket access logs";
+
+/** "Type name" of a data resource; a bucket by its role, the audit trail's or the access logs'. */
 const label = (type: string, name: unknown) =>
-  type === "AWS::S3::Bucket" ? type : `${type} ${String(name)}`;
+  type !== "AWS::S3::Bucket"
+    ? `${type} ${String(name)}`
+    : /-audit-/.test(String(name))
+    ? "AWS::S3::Bucket audit trail"
+    : ACCESS_LOGS_BUCKET;
 
 /** Each data resource of a template: label → its deletion and update-replace policies. */
 function dataPolicies(resources: Resources): Record<string, string> {
@@ -92,13 +99,16 @@ async function cfnResources(
 const cloudFormation = setUpOnce(() => cfnResources());
 
 const EXPECTED_DATA = [
+  "AWS::KMS::Key quilt-mcp: CloudTrail audit trail (log files and its log group)",
   "AWS::KMS::Key quilt-mcp: CloudWatch Logs of the MCP service and its ECS Exec sessions",
   "AWS::KMS::Key quilt-mcp: HS256 token signing secret",
   "AWS::KMS::Key quilt-mcp: WAF logs",
   "AWS::KMS::Key quilt-mcp: alarm notifications",
+  "AWS::Logs::LogGroup /aws/cloudtrail/quilt-mcp-audit",
   "AWS::Logs::LogGroup /ecs/quilt-mcp",
   "AWS::Logs::LogGroup aws-waf-logs-quilt-mcp",
-  "AWS::S3::Bucket",
+  "AWS::S3::Bucket access logs",
+  "AWS::S3::Bucket audit trail",
   "AWS::SecretsManager::Secret HS256 signing key of quilt-mcp bearer tokens (QUILT_MCP_AUTH_HS256_SECRET)",
 ];
 
@@ -119,7 +129,7 @@ Deno.test("CDK retainDataOnDelete: false deletes keys, secret and log groups; th
   assertEquals(Object.keys(policies).sort(), EXPECTED_DATA);
   for (const [resource, policy] of Object.entries(policies)) {
     // The access log bucket keeps its own switch (access_logs_bucket_force_destroy, off here).
-    const expected = resource === "AWS::S3::Bucket" ? "Retain/Retain" : "Delete/Delete";
+    const expected = resource === ACCESS_LOGS_BUCKET ? "Retain/Retain" : "Delete/Delete";
     assertEquals(policy, expected, resource);
   }
 });
@@ -128,7 +138,7 @@ Deno.test("CloudFormation RetainDataOnDelete=false deletes keys, secret and log 
   const policies = dataPolicies(await cfnResources({ RetainDataOnDelete: "false" }));
   assertEquals(Object.keys(policies).sort(), EXPECTED_DATA);
   for (const [resource, policy] of Object.entries(policies)) {
-    const expected = resource === "AWS::S3::Bucket" ? "Retain/Retain" : "Delete/Delete";
+    const expected = resource === ACCESS_LOGS_BUCKET ? "Retain/Retain" : "Delete/Delete";
     assertEquals(policy, expected, resource);
   }
   assertEquals(policies, dataPolicies(cdkResources({ retainDataOnDelete: false })));
@@ -136,7 +146,7 @@ Deno.test("CloudFormation RetainDataOnDelete=false deletes keys, secret and log 
 
 Deno.test("the access log bucket follows force-destroy in CloudFormation as in the CDK", async () => {
   const forced = { ...VALUES, access_logs_bucket_force_destroy: true };
-  const cfn = dataPolicies(await cfnResources({}, forced))["AWS::S3::Bucket"];
+  const cfn = dataPolicies(await cfnResources({}, forced))[ACCESS_LOGS_BUCKET];
   assertEquals(cfn, "Delete/Delete");
   const app = new App({ outdir: Deno.makeTempDirSync({ prefix: "quilt-mcp-parity-retain-" }) });
   const stack = new Stack(app, "QuiltMcp", {
@@ -146,7 +156,7 @@ Deno.test("the access log bucket follows force-destroy in CloudFormation as in t
   const out = app.synth();
   try {
     const resources = evaluate(out.getStackByName("QuiltMcp").template).resources as Resources;
-    assertEquals(dataPolicies(resources)["AWS::S3::Bucket"], cfn);
+    assertEquals(dataPolicies(resources)[ACCESS_LOGS_BUCKET], cfn);
   } finally {
     Deno.removeSync(out.directory, { recursive: true });
   }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { assert, assertEquals } from "../harness/assert.ts";
 import { PYTHON, REPO_ROOT, VENV } from "../harness/paths.ts";
 import { buildApp, EXAMPLE_PROPS } from "../../modules/cdk/example/app.ts";
-import { evaluate, readTemplate } from "./cfn_eval.ts";
+import { evaluate, readTemplate, resolvedAsTemplate } from "./cfn_eval.ts";
 import { cfnParameters, FIXTURE } from "./flavours.ts";
 import { checkov } from "./checkov.ts";
 import { setUpOnce } from "../harness/set_up.ts";
@@ -61,24 +61,6 @@ Deno.test("cfn-lint: the synthesized CDK template is clean", async () => {
   assertEquals([code, out.trim()], [0, ""]);
 });
 
-/** The resolved template back as CloudFormation JSON (symbolic references as Ref/GetAtt). */
-function toTemplate(resolved: unknown): unknown {
-  const back = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(back);
-    if (node !== null && typeof node === "object") {
-      const o = node as Record<string, unknown>;
-      if ("ref" in o) return { Ref: o.ref };
-      if ("getAtt" in o) return { "Fn::GetAtt": o.getAtt };
-      if ("join" in o) return { "Fn::Join": back(o.join) };
-      if ("split" in o) return { "Fn::Split": back(o.split) };
-      if ("select" in o) return { "Fn::Select": back(o.select) };
-      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, back(v)]));
-    }
-    return node;
-  };
-  return back(resolved);
-}
-
 Deno.test("checkov: 0 failed checks on the synthesized, committed and resolved templates; skips reasoned", async () => {
   const { work, synthesized } = await setUp();
   const dir = join(work, "checkov");
@@ -95,15 +77,9 @@ Deno.test("checkov: 0 failed checks on the synthesized, committed and resolved t
   const resolved = evaluate(template, cfnParameters(FIXTURE));
   await Deno.writeTextFile(
     join(dir, "quilt-mcp.resolved.json"),
-    JSON.stringify({
-      AWSTemplateFormatVersion: "2010-09-09",
-      Resources: Object.fromEntries(
-        Object.entries(resolved.resources).map((
-          [id, r],
-        ) => [id, toTemplate({ ...r, Condition: undefined })]),
-      ),
-    }),
+    JSON.stringify(resolvedAsTemplate(resolved)),
   );
+
   const report = await checkov(["-d", dir, "--framework", "cloudformation"]);
   const failed = report.failed.map((c) => `${c.checkId} ${c.file} ${c.resource}`);
   const { skipped, passed } = report;

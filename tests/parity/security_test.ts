@@ -31,6 +31,7 @@ import {
   fromTerraform,
   type Profile,
   PROFILE_KEYS,
+  type Statement,
   statements,
   TASK_ROLE,
   UNKNOWN_AT_PLAN,
@@ -175,7 +176,11 @@ for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
     });
     Deno.test(`${scenario}/${flavour}: KMS-encrypted log groups kept at least a year`, async () => {
       const p = await profile();
-      assertEquals(p.logGroups.map((g) => g.name), ["/ecs/quilt-mcp", "aws-waf-logs-quilt-mcp"]);
+      assertEquals(p.logGroups.map((g) => g.name), [
+        "/aws/cloudtrail/quilt-mcp-audit",
+        "/ecs/quilt-mcp",
+        "aws-waf-logs-quilt-mcp",
+      ]);
       for (const g of p.logGroups) {
         assert(g.encrypted, `${g.name} must use a KMS key`);
         assert(g.retention === null || g.retention >= 365, `${g.name} retention ${g.retention}`);
@@ -473,6 +478,160 @@ Deno.test("the CloudFormation template refuses open egress at parameter validati
   const open = (await cfnProfile({ ...FIXTURE, allow_internet_egress: true })).serviceEgress
     .filter((r) => r.destination === "cidr:0.0.0.0/0");
   assertEquals(open, [{ protocol: "tcp", from: 443, to: 443, destination: "cidr:0.0.0.0/0" }]);
+});
+
+// --- the audit trail (issue 16) -------------------------------------------------------------
+
+/** The data-event selector's name and readOnly field for each choice of audit_s3_data_events. */
+const DATA_EVENTS: Record<string, { name: string; readOnly: string[] }> = {
+  all: { name: "S3 object reads and writes on the data buckets", readOnly: [] },
+  read: { name: "S3 object reads on the data buckets", readOnly: ["readOnly equals true"] },
+  write: { name: "S3 object writes on the data buckets", readOnly: ["readOnly equals false"] },
+};
+
+/** The aws:SourceArn a statement's StringEquals condition requires. */
+const sourceArn = (s: Statement) =>
+  (s.condition as { StringEquals?: Record<string, string> } | undefined)?.StringEquals
+    ?.["aws:SourceArn"];
+
+/** What the design demands of a trail recording `choice` data events on the fixture's buckets. */
+function assertAuditTrail(trail: Profile["auditTrail"], choice: string, multiRegion: boolean) {
+  assert(trail !== null, "no audit trail");
+  assertEquals(trail.trail, {
+    logFileValidation: true,
+    logging: true,
+    multiRegion,
+    globalServiceEvents: true,
+    encrypted: true,
+    cloudWatchLogs: true,
+  });
+  const buckets = (FIXTURE.buckets as string[]).map((b) => `arn:aws:s3:::${b}/`).sort();
+  assertEquals(trail.selectors, [
+    {
+      name: "Management events (STS, Athena, Glue, IAM, KMS and every other service)",
+      fields: ["eventCategory equals Management"],
+    },
+    {
+      name: DATA_EVENTS[choice].name,
+      fields: [
+        "eventCategory equals Data",
+        ...DATA_EVENTS[choice].readOnly,
+        `resources.ARN startsWith ${buckets.join(",")}`,
+        "resources.type equals AWS::S3::Object",
+      ].sort(),
+    },
+  ]);
+  const b = trail.bucket;
+  assertEquals(
+    [b.publicAccessBlocked, b.ownership, b.versioning, b.sse, b.bucketKey],
+    [true, "BucketOwnerEnforced", "Enabled", "aws:kms", true],
+  );
+  assert(Number(b.expirationDays) >= 365, `trail files kept ${b.expirationDays} days`);
+  // TLS only; CloudTrail may read the ACL and write, for this trail only; nobody else is granted.
+  const policy = trail.bucketPolicy;
+  assertEquals(policy.map((s) => `${s.effect} ${s.sid}`).sort(), [
+    "Allow CloudTrailAclCheckForThisTrailOnly",
+    "Allow CloudTrailWritesThisTrailsFilesOnly",
+    "Deny DenyInsecureTransport",
+    "Deny DenyOutdatedTls",
+  ]);
+  const trailArn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/quilt-mcp-audit";
+  for (const s of policy.filter((s) => s.effect === "Allow")) {
+    assertEquals(s.principal, canonical({ Service: "cloudtrail.amazonaws.com" }), s.sid);
+    assertEquals(sourceArn(s), trailArn, s.sid);
+  }
+  // The key: CloudTrail encrypts for this trail only; no decrypt grant to any service.
+  const cloudTrail = trail.keyPolicy.filter((s) => s.principal.includes("cloudtrail"));
+  assertEquals(cloudTrail.flatMap((s) => s.actions).sort(), [
+    "kms:DescribeKey",
+    "kms:GenerateDataKey*",
+  ]);
+  for (const s of cloudTrail) {
+    assertEquals(sourceArn(s), trailArn, s.sid);
+  }
+  // Any other service: CloudWatch Logs, for the trail's log group only (its encryption context).
+  const logGroupArn =
+    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/quilt-mcp-audit";
+  for (const s of trail.keyPolicy.filter((s) => s.principal.includes("Service"))) {
+    if (s.principal.includes("cloudtrail")) continue;
+    assertEquals(s.principal, canonical({ Service: "logs.us-east-1.amazonaws.com" }), s.sid);
+    assert(JSON.stringify(s.condition).includes(logGroupArn), `${s.sid}: not scoped to the group`);
+  }
+  // Delivery: assumed by CloudTrail for this trail and account only; writes to its streams only.
+  assertEquals(trail.deliveryTrust.map((s) => s.condition), [{
+    StringEquals: { "aws:SourceArn": trailArn, "aws:SourceAccount": "123456789012" },
+  }]);
+  assertEquals(trail.deliveryPolicy.map((s) => [s.actions, s.resources]), [[
+    ["logs:CreateLogStream", "logs:PutLogEvents"],
+    [
+      "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/quilt-mcp-audit:log-stream:123456789012_CloudTrail_*",
+    ],
+  ]]);
+}
+
+for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
+  for (const flavour of FLAVOURS) {
+    Deno.test(`${scenario}/${flavour}: audit trail with validation, KMS, a locked bucket, management and data events`, async () => {
+      const values = SCENARIOS[scenario];
+      const p = (await profiles())[scenario][flavour];
+      assertAuditTrail(
+        p.auditTrail,
+        String(values.audit_s3_data_events ?? "all"),
+        values.audit_multi_region !== false,
+      );
+      const logs = values.audit_access_logs_bucket;
+      assertEquals(
+        p.auditTrail!.bucket.accessLogs,
+        logs ? `${logs}/s3-access/quilt-mcp-audit-123456789012-us-east-1/` : null,
+      );
+    });
+  }
+}
+
+Deno.test("CDK and CloudFormation record the chosen S3 data events: all, read or write", async () => {
+  for (const choice of Object.keys(DATA_EVENTS)) {
+    const values = { ...FIXTURE, audit_s3_data_events: choice };
+    assertAuditTrail(cdkProfile(values).auditTrail, choice, true);
+    assertAuditTrail((await cfnProfile(values)).auditTrail, choice, true);
+  }
+});
+
+Deno.test("without buckets the trail records management events only, in every flavour", async () => {
+  const values = { ...FIXTURE, buckets: [] };
+  const plan = await planComposition(terraformInputs(values), mcpPath(values));
+  for (const p of [fromTerraform(plan), cdkProfile(values), await cfnProfile(values)]) {
+    assertEquals(p.auditTrail?.selectors.map((s) => s.name), [
+      "Management events (STS, Athena, Glue, IAM, KMS and every other service)",
+    ]);
+  }
+});
+
+Deno.test("create_audit_trail false: no trail in any flavour, and nothing else changes", async () => {
+  const values = { ...FIXTURE, create_audit_trail: false };
+  const withTrail = (await profiles()).fixture;
+  const without: ByFlavour = {
+    terraform: fromTerraform(await planComposition(terraformInputs(values), mcpPath(values))),
+    cdk: cdkProfile(values),
+    cloudformation: await cfnProfile(values),
+  };
+  for (const flavour of FLAVOURS) {
+    assertEquals(without[flavour].auditTrail, null, flavour);
+    // Beside the trail itself: one key fewer and its log group gone.
+    const rest = (p: Profile) =>
+      canonical({ ...p, auditTrail: null, logGroups: [], keysRotate: [] });
+    assertEquals(
+      rest(without[flavour]),
+      rest(withTrail[flavour]),
+      `${flavour}: turning the trail off changes more than the trail`,
+    );
+    assertEquals(without[flavour].keysRotate.length, withTrail[flavour].keysRotate.length - 1);
+    assertEquals(
+      without[flavour].logGroups.map((g) => g.name),
+      withTrail[flavour].logGroups.map((g) => g.name).filter((n) =>
+        !n.startsWith("/aws/cloudtrail/")
+      ),
+    );
+  }
 });
 
 // --- no load balancer without WAF by accident (issue 19) --------------------------------

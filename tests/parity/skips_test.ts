@@ -2,8 +2,9 @@
  * Every scanner skip is needed: without it, the scanner reports exactly the finding it hides.
  * - checkov, Terraform: each inline `#checkov:skip=<ID>:<reason>` of modules/ and examples/, and
  *   each `skip-check` entry of .checkov.yaml;
- * - checkov, CloudFormation: each `Metadata.checkov.skip` of the committed template and of the
- *   CDK construct's synthesized template (all conditional resources present);
+ * - checkov, CloudFormation: each `Metadata.checkov.skip` of the committed template (as written
+ *   and resolved for the fixture) and of the CDK construct's synthesized template (the fixture,
+ *   and all conditional resources present);
  * - cdk-nag: each acknowledgement of the construct (AwsSolutions and NIST 800-53 R5).
  * A skip changes only its own (check, resource) result, so each scan removes every skip of its
  * scope at once and must report exactly the removed ones as failed: a skip that hides nothing, or
@@ -22,9 +23,9 @@ import {
   type QuiltMcpServerProps,
 } from "../../modules/cdk/mod.ts";
 import { buildApp, EXAMPLE_PROPS } from "../../modules/cdk/example/app.ts";
-import { readTemplate, type Template } from "./cfn_eval.ts";
+import { evaluate, readTemplate, resolvedAsTemplate, type Template } from "./cfn_eval.ts";
 import { checkov } from "./checkov.ts";
-import { cdkProps, FEATURES } from "./flavours.ts";
+import { cdkProps, cfnParameters, FEATURES, FIXTURE } from "./flavours.ts";
 
 /** One skip: the check, where it sits (`aws_lb.this`, `AWS::S3::Bucket.AccessLogsBucket`), why. */
 interface Skip {
@@ -238,13 +239,13 @@ function takeTemplateSkips(template: Template): Skip[] {
   return out;
 }
 
-/** The CDK construct's template with every conditional resource present (FEATURES). */
-function featuresTemplate(): Template {
+/** The CDK construct's template for `values` (FEATURES: every conditional resource present). */
+function cdkTemplate(values: Readonly<Record<string, unknown>>): Template {
   const app = new App({ outdir: Deno.makeTempDirSync({ prefix: "quilt-mcp-skips-cdk-" }) });
   const stack = new Stack(app, "QuiltMcp", {
     env: { account: "123456789012", region: "us-east-1" },
   });
-  new QuiltMcpServer(stack, "Server", cdkProps(FEATURES) as never);
+  new QuiltMcpServer(stack, "Server", cdkProps(values) as never);
   const out = app.synth();
   try {
     return structuredClone(out.getStackByName("QuiltMcp").template);
@@ -254,25 +255,38 @@ function featuresTemplate(): Template {
 }
 
 Deno.test("checkov, CloudFormation and CDK: every Metadata skip hides exactly its finding", async () => {
-  const templates: Record<string, Template> = {
-    "quilt-mcp.json": await readTemplate(
-      join(REPO_ROOT, "modules", "cloudformation", "quilt-mcp.yaml"),
-      PYTHON,
-    ),
-    "cdk-features.json": featuresTemplate(),
+  // A skip's scope is one flavour: the committed template as written and as resolved for the
+  // fixture (a skip may be needed in only one of them: checkov cannot evaluate parameters), and
+  // the construct's synthesis for the fixture and with every conditional resource (FEATURES).
+  const raw = await readTemplate(
+    join(REPO_ROOT, "modules", "cloudformation", "quilt-mcp.yaml"),
+    PYTHON,
+  );
+  const scopes: Record<string, Record<string, Template>> = {
+    cloudformation: {
+      "quilt-mcp.json": raw,
+      "quilt-mcp.resolved.json": resolvedAsTemplate(evaluate(raw, cfnParameters(FIXTURE))),
+    },
+    cdk: { "cdk-fixture.json": cdkTemplate(FIXTURE), "cdk-features.json": cdkTemplate(FEATURES) },
   };
+  const scopeOf = new Map<string, string>();
   const work = await Deno.makeTempDir({ prefix: "quilt-mcp-skips-cfn-" });
   try {
-    const expected: string[] = [];
+    const expected = new Set<string>();
     const ids = new Set<string>();
-    for (const [file, template] of Object.entries(templates)) {
-      const skips = takeTemplateSkips(template);
-      assert(skips.length > 0, `${file}: no skip found: the reader is wrong or the test is moot`);
-      skips.forEach((s) => {
-        expected.push(`/${file}: ${key(s)}`);
-        ids.add(s.checkId);
-      });
-      await Deno.writeTextFile(join(work, file), JSON.stringify(template));
+    for (const [scope, templates] of Object.entries(scopes)) {
+      let found = 0;
+      for (const [file, template] of Object.entries(templates)) {
+        const skips = takeTemplateSkips(template);
+        found += skips.length;
+        skips.forEach((s) => {
+          expected.add(`${scope}: ${key(s)}`);
+          ids.add(s.checkId);
+        });
+        scopeOf.set(file, scope);
+        await Deno.writeTextFile(join(work, file), JSON.stringify(template));
+      }
+      assert(found > 0, `${scope}: no skip found: the reader is wrong or the test is moot`);
     }
     const report = await checkov([
       "-d",
@@ -282,8 +296,14 @@ Deno.test("checkov, CloudFormation and CDK: every Metadata skip hides exactly it
       "--check",
       [...ids].join(","),
     ]);
-    const actual = report.failed.map((f) => `/${relative(work, join(work, f.file))}: ${key(f)}`);
-    assertEquals(actual.sort(), expected.sort(), "skips and the findings without them differ");
+    const actual = new Set(
+      report.failed.map((f) => `${scopeOf.get(relative(work, join(work, f.file)))}: ${key(f)}`),
+    );
+    assertEquals(
+      [...actual].sort(),
+      [...expected].sort(),
+      "skips and the findings without them differ",
+    );
   } finally {
     await Deno.remove(work, { recursive: true });
   }

@@ -11,7 +11,13 @@ import { join } from "node:path";
 import { assert, assertEquals } from "../harness/assert.ts";
 import { PYTHON, REPO_ROOT } from "../harness/paths.ts";
 import { QuiltMcpServer } from "../../modules/cdk/mod.ts";
-import { evaluate, type Evaluated, parameterErrors, readTemplate } from "./cfn_eval.ts";
+import {
+  evaluate,
+  type Evaluated,
+  parameterErrors,
+  readTemplate,
+  resolvedAsTemplate,
+} from "./cfn_eval.ts";
 import { canonical } from "./profile.ts";
 import { checkov } from "./checkov.ts";
 import { cdkProps, cfnParameters, FIXTURE, TLS_TO_THE_TASK } from "./flavours.ts";
@@ -113,29 +119,6 @@ for (const [flavour, resolve] of Object.entries(resolvers)) {
   });
 }
 
-/** A resolved template back as a CloudFormation template checkov can read. */
-function asTemplate(t: Evaluated): unknown {
-  const back = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(back);
-    if (node !== null && typeof node === "object") {
-      const o = node as Record<string, unknown>;
-      if ("ref" in o) return { Ref: o.ref };
-      if ("getAtt" in o) return { "Fn::GetAtt": o.getAtt };
-      if ("join" in o) return { "Fn::Join": back(o.join) };
-      if ("split" in o) return { "Fn::Split": back(o.split) };
-      if ("select" in o) return { "Fn::Select": back(o.select) };
-      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, back(v)]));
-    }
-    return node;
-  };
-  return {
-    AWSTemplateFormatVersion: "2010-09-09",
-    Resources: Object.fromEntries(
-      Object.entries(t.resources).map(([id, r]) => [id, back({ ...r, Condition: undefined })]),
-    ),
-  };
-}
-
 Deno.test("checkov, CDK and CloudFormation: 0 failed with TLS to the task off and on, no skip on the target group", async () => {
   const work = await Deno.makeTempDir({ prefix: "quilt-mcp-tls-checkov-" });
   try {
@@ -143,7 +126,7 @@ Deno.test("checkov, CDK and CloudFormation: 0 failed with TLS to the task off an
       for (const [flavour, resolve] of Object.entries(resolvers)) {
         await Deno.writeTextFile(
           join(work, `${flavour}-${name}.json`),
-          JSON.stringify(asTemplate(await resolve(values))),
+          JSON.stringify(resolvedAsTemplate(await resolve(values))),
         );
       }
     }

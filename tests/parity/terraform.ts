@@ -1,8 +1,8 @@
 // deno-lint-ignore-file no-explicit-any -- walks untyped JSON (templates, plans) of any shape
 /**
  * Terraform, offline, for the parity tests. Two ways in:
- * - `planComposition`: a temporary root module wires modules/alb, waf, mcp-server and
- *   observability together as the one-stack flavours do, and `terraform test -json -verbose`
+ * - `planComposition`: a temporary root module wires modules/alb, waf, mcp-server,
+ *   observability and audit together as the one-stack flavours do, and `terraform test -json -verbose`
  *   plans it under a mock AWS provider; the JSON plan of that run (its `test_plan` message) is
  *   what the security parity reads.
  * - `validationRuns`: the variable blocks of a module copied into an otherwise empty module, and
@@ -13,6 +13,7 @@
 import { join, relative } from "node:path";
 import { REPO_ROOT } from "../harness/paths.ts";
 import { runTerraform, type TerraformResult } from "../terraform/terraform_cli.ts";
+import { COMPOSITION } from "./flavours.ts";
 
 /** `terraform -chdir=<dir> <args>`, under the plugin-cache and data-directory locks. */
 function terraform(dir: string, args: string[]): Promise<TerraformResult> {
@@ -51,8 +52,8 @@ const REQUIRED_PROVIDERS =
   `terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n`;
 
 /**
- * The module blocks of one instance of the composition (alb, waf, mcp-server, observability
- * wired as the one-stack flavours are), each block named `<prefix><module>`, for a root module
+ * The module blocks of one instance of the composition (alb, waf, mcp-server, observability,
+ * audit wired as the one-stack flavours are), each block named `<prefix><module>`, for a root module
  * in `dir` (module sources are relative to it).
  */
 export function compositionBlocks(
@@ -90,11 +91,20 @@ export function compositionBlocks(
         `  target_group_arn_suffix = ${m("mcp_server")}.target_group_arn_suffix\n` +
         `  waf_web_acl_name = ${m("waf")}.web_acl_name\n`,
     ),
+    // As examples/complete: the trail unless create_audit_trail is false, with data events on
+    // exactly the buckets the tools may touch.
+    block(
+      "audit",
+      "audit",
+      inputs.audit ?? {},
+      `  count = ${inputs[COMPOSITION]?.create_audit_trail === false ? 0 : 1}\n` +
+        `  data_bucket_names = ${hcl(inputs["mcp-server"]?.buckets ?? [])}\n`,
+    ),
   ].join("\n");
 }
 
 /**
- * Plans the composition of the four modules with the given inputs per module (from
+ * Plans the composition of the modules with the given inputs per module (from
  * `terraformInputs`) under the mock provider and returns the plan.
  */
 export function planComposition(

@@ -6,8 +6,19 @@
  * @module
  */
 
+/**
+ * Names whose CDK spelling the rule below does not give: `ID` at the end stays `Id` there, and a
+ * CloudTrail field selector's `Equals` is `equalTo` (the CDK silently ignores `equals`, which
+ * would leave the selector without its condition: tests/parity compares the trail's selectors).
+ */
+const IRREGULAR: Readonly<Record<string, string>> = {
+  KMSMasterKeyID: "kmsMasterKeyId",
+  Equals: "equalTo",
+};
+
 /** One property name in the CDK's camelCase (leading capitals lowered up to the next word). */
 export function camelKey(key: string): string {
+  if (key in IRREGULAR) return IRREGULAR[key];
   const m = /^([A-Z]+)(?=[A-Z][a-z]|$|[^A-Za-z])/.exec(key);
   if (m !== null && m[1].length > 1) {
     return m[1].toLowerCase() + key.slice(m[1].length);

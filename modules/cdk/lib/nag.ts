@@ -10,6 +10,7 @@
 import { CfnResource, Stack, Validations } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
+import * as s3 from "aws-cdk-lib/aws-s3";
 import type { IConstruct } from "constructs";
 
 /** One acknowledgement: the finding id, the construct it applies to (by id) and why. */
@@ -76,6 +77,32 @@ const FIXED: readonly {
       "Only non-secret server settings are plain environment variables (the parameter table refuses secret-looking names in extra_environment); every secret reaches the container through secrets/valueFrom.",
   },
   {
+    on: "AuditBucket",
+    id: "AwsSolutions-S1",
+    reason:
+      "Server access logging of the audit trail's bucket goes to an existing bucket the operator names (auditAccessLogsBucket, as Terraform's access_logs_bucket); without one there is no bucket of the right kind to log to. Reads of the trail's files are themselves CloudTrail data events when the organisation records them.",
+    when: (r) => Stack.of(r).resolve((r as s3.CfnBucket).loggingConfiguration) === undefined,
+  },
+  {
+    on: "AuditBucket",
+    id: "NIST.800.53.R5-S3BucketLoggingEnabled",
+    reason:
+      "Server access logging of the audit trail's bucket goes to an existing bucket the operator names (auditAccessLogsBucket, as Terraform's access_logs_bucket); without one there is no bucket of the right kind to log to.",
+    when: (r) => Stack.of(r).resolve((r as s3.CfnBucket).loggingConfiguration) === undefined,
+  },
+  {
+    on: "AuditBucket",
+    id: "NIST.800.53.R5-S3BucketReplicationEnabled",
+    reason:
+      "Cross-region replication of the trail's files is an organisation-wide choice (a replica bucket, key and role in another region, usually a log archive account), not made by this construct (Terraform: CKV_AWS_144).",
+  },
+  {
+    on: "AuditDeliveryRole",
+    id: "NIST.800.53.R5-IAMNoInlinePolicy",
+    reason:
+      "The delivery policy lets CloudTrail add events to this trail's log group only; inline keeps it bound to this one role so it cannot be attached elsewhere (the Terraform module uses aws_iam_role_policy likewise).",
+  },
+  {
     on: "ExecutionRole",
     id: "NIST.800.53.R5-IAMNoInlinePolicy",
     reason:
@@ -106,6 +133,12 @@ function wildcardReason(
     actions.every((a) => a === "athena:GetDataCatalog")
   ) {
     return "tabulator_query may use only the Quilt stack's Tabulator data catalog (quilt-<stack>-tabulator, policies/README.md, athena); the stack name is the deployment's, so the middle is a wildcard.";
+  }
+  if (
+    /:log-group:\/aws\/cloudtrail\/[^*]+:log-stream:[^*]+_CloudTrail_\*$/.test(resource) &&
+    actions.every((a) => a === "logs:CreateLogStream" || a === "logs:PutLogEvents")
+  ) {
+    return "CloudTrail names its log streams <account>_CloudTrail_<region>, one per region a multi-region trail records; the grant is limited to the trail's own log group and that naming.";
   }
   if (/:log-group:[^*]+:log-stream:\*$/.test(resource)) {
     return "ECS creates one log stream per task at run time; the grant is limited to this service's own log group.";

@@ -40,6 +40,8 @@ export type ParameterExample =
 export interface ParameterSpec {
   readonly name: string;
   readonly terraform: readonly string[];
+  /** With `terraform` empty: the composition's variable (examples/complete) it matches. */
+  readonly terraform_composition?: string;
   readonly cdk: string;
   readonly cloudformation: string;
   readonly environment?: string;

@@ -1,7 +1,8 @@
 /**
  * `QuiltMcpServer`: the quilt-mcp service on ECS Fargate behind an HTTPS-only load balancer with
- * a WAF web ACL, KMS-encrypted logs, alarms and least-privilege IAM — the resources and secure
- * defaults of the Terraform modules mcp-server, alb, waf and observability in one construct.
+ * a WAF web ACL, KMS-encrypted logs, alarms, least-privilege IAM and a CloudTrail audit trail —
+ * the resources and secure defaults of the Terraform modules mcp-server, alb, waf, observability
+ * and audit in one construct.
  * Built from L1 resources so every property is the one the Terraform modules set, and cdk-nag
  * inspects each of them.
  * @module
@@ -32,6 +33,7 @@ import { Construct } from "constructs";
 import { findPlaceholders, type Json, renderTemplate } from "../../../policies/render.ts";
 import { toCdkProps } from "./cfn_case.ts";
 import { ELB_LOG_ACCOUNTS } from "./elb_accounts.ts";
+import { addAuditTrail } from "./audit_trail.ts";
 import { acknowledgeFindings } from "./nag.ts";
 import { QuiltMcpPropsError, validateProps } from "./parameters.ts";
 import {
@@ -64,11 +66,11 @@ type Values =
 /** Options of the construct itself, beside the deployment parameters of {@linkcode QuiltMcpServerProps}. */
 export interface QuiltMcpServerOptions {
   /**
-   * Keep the KMS keys, the HS256 secret and the log groups when the stack is deleted or they are
-   * replaced (DeletionPolicy and UpdateReplacePolicy Retain), as the CloudFormation template
-   * does by default (its RetainDataOnDelete; both are the table's `stack_only` setting): audit
-   * logs and the keys that decrypt them outlive the stack. `false` for
-   * throw-away stacks only. The access log bucket follows `accessLogsBucketForceDestroy`.
+   * Keep the KMS keys, the HS256 secret, the log groups and the audit trail's bucket when the
+   * stack is deleted or they are replaced (DeletionPolicy and UpdateReplacePolicy Retain), as the
+   * CloudFormation template does by default (its RetainDataOnDelete; both are the table's
+   * `stack_only` setting): audit logs and the keys that decrypt them outlive the stack. `false`
+   * for throw-away stacks only. The access log bucket follows `accessLogsBucketForceDestroy`.
    * Default: `true`.
    */
   readonly retainDataOnDelete?: boolean;
@@ -916,6 +918,21 @@ export class QuiltMcpServer extends Construct {
       value: stack.toJsonString(this.dataRoleTrustPolicy),
       description: "Trust policy for the per-user data roles (policies/trust/data-role-trust.json)",
     });
+    // --- audit trail (modules/audit) ---------------------------------------------------------
+    if (bool("createAuditTrail")) {
+      addAuditTrail(this, {
+        name,
+        multiRegion: bool("auditMultiRegion"),
+        s3DataEvents: str("auditS3DataEvents"),
+        // The trail records object calls on exactly the buckets the tools may touch.
+        dataBuckets: list("buckets"),
+        logRetentionInDays: num("auditLogRetentionInDays"),
+        bucketRetentionInDays: num("auditBucketRetentionInDays"),
+        accessLogsBucket: optStr("auditAccessLogsBucket"),
+        kmsDeletionWindowInDays: num("kmsDeletionWindowInDays"),
+        dataPolicy,
+      });
+    }
     acknowledgeFindings(this);
   }
 }

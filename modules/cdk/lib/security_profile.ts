@@ -91,9 +91,15 @@ export function kmsKeyProperties(i: {
 
 // --- access logs ----------------------------------------------------------------------------
 
-/** The load balancer's access log bucket: private, versioned, SSE-S3 (the only kind ALB logs take). */
-export function accessLogsBucketProperties(i: {
+/**
+ * A log bucket: private (public access blocked, owner-enforced), versioned, encrypted by default
+ * with `encryption` (an SSE-KMS key with a bucket key, or SSE-S3), files expired after
+ * `retentionDays` and old versions after 30 days.
+ */
+export function logBucketProperties(i: {
   bucketName: Value;
+  encryption: { SSEAlgorithm: "AES256" } | { SSEAlgorithm: "aws:kms"; KMSMasterKeyID: Value };
+  lifecycleRuleId: string;
   retentionDays: Value;
 }): Record<string, Value> {
   return {
@@ -108,12 +114,13 @@ export function accessLogsBucketProperties(i: {
     VersioningConfiguration: { Status: "Enabled" },
     BucketEncryption: {
       ServerSideEncryptionConfiguration: [{
-        ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" },
+        ServerSideEncryptionByDefault: i.encryption,
+        ...(i.encryption.SSEAlgorithm === "aws:kms" ? { BucketKeyEnabled: true } : {}),
       }],
     },
     LifecycleConfiguration: {
       Rules: [{
-        Id: "expire-logs",
+        Id: i.lifecycleRuleId,
         Status: "Enabled",
         ExpirationInDays: i.retentionDays,
         NoncurrentVersionExpiration: { NoncurrentDays: 30 },
@@ -121,6 +128,45 @@ export function accessLogsBucketProperties(i: {
       }],
     },
   };
+}
+
+/** The load balancer's access log bucket: SSE-S3, the only kind ALB logs take. */
+export function accessLogsBucketProperties(i: {
+  bucketName: Value;
+  retentionDays: Value;
+}): Record<string, Value> {
+  return logBucketProperties({
+    bucketName: i.bucketName,
+    encryption: { SSEAlgorithm: "AES256" },
+    lifecycleRuleId: "expire-logs",
+    retentionDays: i.retentionDays,
+  });
+}
+
+/** A bucket policy's TLS-only statements: no plain HTTP, no TLS below 1.2, for anyone. */
+export function tlsOnlyStatements(
+  bucketArn: Value,
+  bucketObjectsArn: Value,
+): Record<string, Value>[] {
+  const everything = [bucketArn, bucketObjectsArn];
+  return [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: everything,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyOutdatedTls",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: everything,
+      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    },
+  ];
 }
 
 /**
@@ -135,26 +181,10 @@ export function accessLogsBucketPolicy(i: {
   legacyElbAccountRootArn: Value;
   legacyRegion: (statement: Record<string, Value>) => Value;
 }): Record<string, Value> {
-  const everything = [i.bucketArn, i.bucketObjectsArn];
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: everything,
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-      {
-        Sid: "DenyOutdatedTls",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: everything,
-        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-      },
+      ...tlsOnlyStatements(i.bucketArn, i.bucketObjectsArn),
       {
         Sid: "ElbLogDelivery",
         Effect: "Allow",

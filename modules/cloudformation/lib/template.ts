@@ -21,6 +21,7 @@ import {
 } from "../../cdk/lib/shared.ts";
 import { ELB_LOG_ACCOUNTS } from "../../cdk/lib/elb_accounts.ts";
 import * as profile from "../../cdk/lib/security_profile.ts";
+import { addAuditTrail } from "./audit.ts";
 import { CONTAINER_NAME, FIXED_ENVIRONMENT } from "../../cdk/lib/values.ts";
 import { FARGATE_MEMORY, PARAMETER_TABLE as TABLE } from "../../cdk/lib/parameters.ts";
 import type { Json } from "../../../policies/render.ts";
@@ -1146,6 +1147,22 @@ export function buildTemplate(): Record<string, unknown> {
       ),
     }),
   };
+
+  // The audit trail (modules/audit): S3 data events on exactly the buckets the tools may touch.
+  Object.assign(
+    outputs,
+    addAuditTrail({
+      add,
+      addCondition,
+      P,
+      has,
+      is,
+      objectArnPrefixes: renderPolicy(["arn:${partition}:s3:::${bucket}/"], {
+        joins: { bucket: P("buckets") },
+      }),
+      retain: RETAIN,
+    }),
+  );
 
   const template = {
     AWSTemplateFormatVersion: "2010-09-09",
