@@ -17,7 +17,9 @@ platform_package() {
 
 deno_bin=""
 if command -v deno >/dev/null 2>&1 && [ "$(deno --version 2>/dev/null | head -n1 | awk '{print $2}')" = "$DENO_VERSION" ]; then
-  deno_bin="$(command -v deno)"
+  # The binary itself, not a link to it: when the deno on PATH is this repository's own
+  # .tools/bin/deno, linking to that path would make the link point at itself.
+  deno_bin="$(readlink -f "$(command -v deno)")"
 else
   pkg="$(platform_package)"
   prefix="$CACHE_ROOT/deno/$DENO_VERSION"
