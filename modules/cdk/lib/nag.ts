@@ -20,6 +20,10 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
+/** A bucket that logs its server access nowhere (no access-logs bucket was named). */
+const withoutAccessLogging = (r: CfnResource) =>
+  Stack.of(r).resolve((r as s3.CfnBucket).loggingConfiguration) === undefined;
+
 /** Fixed acknowledgements: construct id (`*` ends a prefix, for numbered ones) → findings and reasons. */
 const FIXED: readonly {
   on: string;
@@ -81,14 +85,14 @@ const FIXED: readonly {
     id: "AwsSolutions-S1",
     reason:
       "Server access logging of the audit trail's bucket goes to an existing bucket the operator names (auditAccessLogsBucket, as Terraform's access_logs_bucket); without one there is no bucket of the right kind to log to. Reads of the trail's files are themselves CloudTrail data events when the organisation records them.",
-    when: (r) => Stack.of(r).resolve((r as s3.CfnBucket).loggingConfiguration) === undefined,
+    when: withoutAccessLogging,
   },
   {
     on: "AuditBucket",
     id: "NIST.800.53.R5-S3BucketLoggingEnabled",
     reason:
       "Server access logging of the audit trail's bucket goes to an existing bucket the operator names (auditAccessLogsBucket, as Terraform's access_logs_bucket); without one there is no bucket of the right kind to log to.",
-    when: (r) => Stack.of(r).resolve((r as s3.CfnBucket).loggingConfiguration) === undefined,
+    when: withoutAccessLogging,
   },
   {
     on: "AuditBucket",
