@@ -14,6 +14,9 @@ import { code, type Section, table, Verdicts } from "./report.ts";
 import { type BaselineServer, cpuMsOf, startBaseline } from "./servers.ts";
 import { fmt, fmtSpread, spread } from "./stats.ts";
 
+/** Targets of the cheap tool, as ratios to the baseline measured in the same run. */
+export const TARGETS = { throughput: 0.9, p50: 1.2, cpu: 1.1 } as const;
+
 /** The cheap tool of the comparison: pure computation, no AWS call (catalog category). */
 export const CHEAP_TOOL = "catalog_uri";
 /** Its arguments: build a quilt+s3 URI from parts. */
@@ -228,20 +231,32 @@ export async function httpBench(options: HttpBenchOptions): Promise<Section> {
       const p50Ratio = spread(ps.map((p) => p.product.load.p50 / p.baseline.load.p50));
       const errors = ps.reduce((n, p) => n + p.product.load.errors, 0);
       const baseErrors = ps.reduce((n, p) => n + p.baseline.load.errors, 0);
+      const cpuRatio = spread(
+        ps.map((p) => p.product.cpuMsPerRequest / p.baseline.cpuMsPerRequest),
+      );
       let thrVerdict = "–";
       let p50Verdict = "–";
+      let cpuVerdict = "–";
       if (cheap) {
         thrVerdict = verdicts.check(
-          `${tool} throughput ≥ 0.75× baseline at c=${c}`,
+          `${tool} throughput ≥ ${TARGETS.throughput}× baseline at c=${c}`,
           `${fmt(thrRatio.median, 2)}×`,
-          thrRatio.median >= 0.75,
+          thrRatio.median >= TARGETS.throughput,
         );
         p50Verdict = verdicts.check(
-          `${tool} p50 ≤ 1.3× baseline at c=${c}`,
+          `${tool} p50 ≤ ${TARGETS.p50}× baseline at c=${c}`,
           `${fmt(p50Ratio.median, 2)}×`,
-          p50Ratio.median <= 1.3,
+          p50Ratio.median <= TARGETS.p50,
         );
-        if (thrRatio.median < 0.75 || p50Ratio.median > 1.3) missed = true;
+        cpuVerdict = verdicts.check(
+          `${tool} CPU ms per request ≤ ${TARGETS.cpu}× baseline at c=${c}`,
+          `${fmt(cpuRatio.median, 2)}×`,
+          cpuRatio.median <= TARGETS.cpu,
+        );
+        if (
+          thrRatio.median < TARGETS.throughput || p50Ratio.median > TARGETS.p50 ||
+          cpuRatio.median > TARGETS.cpu
+        ) missed = true;
       }
       rows.push([
         c,
@@ -258,6 +273,7 @@ export async function httpBench(options: HttpBenchOptions): Promise<Section> {
         `${fmt(spread(ps.map((p) => p.product.cpuMsPerRequest)).median, 2)} / ${
           fmt(spread(ps.map((p) => p.baseline.cpuMsPerRequest)).median, 2)
         }`,
+        `${fmtSpread(cpuRatio, 2)} ${cpuVerdict}`,
         `${errors} / ${baseErrors}`,
       ]);
     }
@@ -271,6 +287,7 @@ export async function httpBench(options: HttpBenchOptions): Promise<Section> {
         "baseline p50/p95/p99 ms",
         "p50 ratio",
         "CPU ms/req (quilt-mcp / baseline)",
+        "CPU ratio",
         "errors (quilt-mcp / baseline)",
       ], rows),
     );

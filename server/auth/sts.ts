@@ -100,6 +100,16 @@ const POISONING_ERRORS: ReadonlySet<string> = new Set([
   "InvalidClientTokenId",
 ]);
 
+/** One principal's view of {@link PerUserCredentials} (see {@link PerUserCredentials.forPrincipal}). */
+export interface PrincipalCredentials {
+  /** Credentials for the principal's AWS clients (cached; one AssumeRole flight at a time). */
+  readonly provider: () => Promise<AwsCredentials>;
+  /** Milliseconds until credentials can be obtained (0 = now); see {@link PerUserCredentials.retryAfterMs}. */
+  retryAfterMs(): number;
+  /** Forgets the cached credentials after AWS rejected them with `errorName` (when that poisons them). */
+  invalidate(errorName: string): void;
+}
+
 /** Assumes per-user roles and caches the results. */
 export class PerUserCredentials {
   readonly #sts: STSClient;
@@ -142,8 +152,11 @@ export class PerUserCredentials {
     return this.#cache.size;
   }
 
-  /** A credential provider for one principal, for the AWS SDK clients of its requests. */
-  provider(request: AssumeRequest): () => Promise<AwsCredentials> {
+  /**
+   * One principal's credentials, with the cache and backoff keys derived once: the web
+   * authenticator keeps this per verified token, so requests of a principal do not rebuild it.
+   */
+  forPrincipal(request: AssumeRequest): PrincipalCredentials {
     const key = CredentialCache.key(request.roleArn, request.subject, request.tags);
     const backoffKey = StsBackoff.key(request.roleArn, request.subject);
     // Inside a backoff window no AssumeRole is made; credentials still valid in the cache are served.
@@ -152,13 +165,24 @@ export class PerUserCredentials {
       if (wait.ms > 0) return Promise.reject(new StsBackoffActive(wait.ms, wait.kind!));
       return this.#assume(request, backoffKey);
     };
-    return async () => {
-      try {
-        return { ...(await this.#cache.get(key, fetch)) };
-      } catch (e) {
-        throw new CredentialsUnavailableError(request.roleArn, e);
-      }
+    return {
+      provider: async () => {
+        try {
+          return { ...(await this.#cache.get(key, fetch)) };
+        } catch (e) {
+          throw new CredentialsUnavailableError(request.roleArn, e);
+        }
+      },
+      retryAfterMs: () => this.#cache.holdsValid(key) ? 0 : this.#backoff.remaining(backoffKey).ms,
+      invalidate: (errorName) => {
+        if (POISONING_ERRORS.has(errorName)) this.#cache.drop(key);
+      },
     };
+  }
+
+  /** A credential provider for one principal, for the AWS SDK clients of its requests. */
+  provider(request: AssumeRequest): () => Promise<AwsCredentials> {
+    return this.forPrincipal(request).provider;
   }
 
   /**
@@ -167,16 +191,12 @@ export class PerUserCredentials {
    * 503 with Retry-After instead of being sent into a tool that cannot reach AWS).
    */
   retryAfterMs(request: AssumeRequest): number {
-    const key = CredentialCache.key(request.roleArn, request.subject, request.tags);
-    if (this.#cache.holdsValid(key)) return 0;
-    return this.#backoff.remaining(StsBackoff.key(request.roleArn, request.subject)).ms;
+    return this.forPrincipal(request).retryAfterMs();
   }
 
   /** Forgets the credentials of a principal after AWS rejected them. */
   invalidate(request: AssumeRequest, errorName: string): void {
-    if (POISONING_ERRORS.has(errorName)) {
-      this.#cache.drop(CredentialCache.key(request.roleArn, request.subject, request.tags));
-    }
+    this.forPrincipal(request).invalidate(errorName);
   }
 
   /** Readiness: STS answers GetCallerIdentity with the task's credentials. */

@@ -57,7 +57,24 @@ export interface HttpAppDeps {
   readonly categories: ReadonlySet<string>;
 }
 
-type Env = { Variables: { requestId: string; principal?: string; clientType?: string } };
+/**
+ * What one request carries through the app (Hono hands it to the routes as `c.env`): filled by the
+ * routes, read once the response is done for the access log and the request context's release.
+ */
+interface Exchange {
+  readonly requestId: string;
+  principal?: string;
+  clientType?: string;
+  /** Releases the request context once the response body has been sent. */
+  release?: () => void;
+}
+
+type Env = { Bindings: Exchange };
+
+/** The app: one fetch function for Deno.serve. */
+export interface HttpApp {
+  fetch(request: Request): Promise<Response>;
+}
 
 function jsonRpcError(
   status: number,
@@ -69,41 +86,9 @@ function jsonRpcError(
 }
 
 /** Builds the Hono app. */
-export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
+export function buildHttpApp(deps: HttpAppDeps): HttpApp {
   const { config, logger, metrics } = deps;
   const app = new Hono<Env>();
-
-  app.use("*", async (c, next) => {
-    const started = performance.now();
-    const requestId = requestIdFor(c.req.raw);
-    c.set("requestId", requestId);
-    const finish = deps.drain.begin();
-    try {
-      if (deps.drain.draining) {
-        c.res = Response.json({ error: "shutting_down" }, {
-          status: 503,
-          headers: { Connection: "close" },
-        });
-      } else {
-        await next();
-      }
-    } finally {
-      c.res.headers.set("X-Request-Id", requestId);
-      const status = c.res.status;
-      c.res = onResponseDone(c.res, () => {
-        finish();
-        logger.info("http_request", {
-          request_id: requestId,
-          method: c.req.method,
-          path: new URL(c.req.url).pathname,
-          status,
-          client_type: c.get("clientType"),
-          principal: c.get("principal"),
-          latency_ms: Math.round(performance.now() - started),
-        });
-      });
-    }
-  });
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: VERSION, transport: "http" }));
   app.get("/readyz", async (c) => {
@@ -145,11 +130,11 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
     }
 
     const auth = await deps.authenticator.authenticate(request);
-    c.set("clientType", "web-jwt");
+    c.env.clientType = "web-jwt";
     if (!auth.ok) {
       metrics.count("AuthFailure", { ClientType: "web-jwt", Reason: auth.reason });
       logger.warn("auth_failure", {
-        request_id: c.get("requestId"),
+        request_id: c.env.requestId,
         client_type: "web-jwt",
         reason: auth.reason,
         status: auth.response.status,
@@ -157,7 +142,7 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
       return auth.response;
     }
     metrics.count("AuthSuccess", { ClientType: "web-jwt" });
-    c.set("principal", auth.principal.id);
+    c.env.principal = auth.principal.id;
 
     const version = request.headers.get("mcp-protocol-version");
     if (version !== null && !ACCEPTED_PROTOCOL_VERSIONS.includes(version)) {
@@ -195,31 +180,85 @@ export function buildHttpApp(deps: HttpAppDeps): Hono<Env> {
       );
     }
 
-    const forwarded = new Request(request.url, { method: "POST", headers: request.headers, body });
+    // With the body parsed here the SDK never reads it again, so the (consumed) request itself is
+    // forwarded; only a body that is not JSON goes to the SDK as bytes, for its parse error.
+    const forwarded = inspected.parsed !== undefined
+      ? request
+      : new Request(request.url, { method: "POST", headers: request.headers, body });
     return await deps.contexts.runUntilReleased({
       principal: auth.principal,
       clientType: "web-jwt",
-      requestId: c.get("requestId"),
+      requestId: c.env.requestId,
       aws: auth.aws,
       enabledCategories: deps.categories,
       catalog: webCatalogCredential(auth.registryToken, deps.config.registryAudience),
       ...(inspected.calledTools ? { calledTools: inspected.calledTools } : {}),
-    }, async (release) => {
-      const response = await deps.handler.fetch(forwarded, {
+    }, (release) => {
+      // The SDK streams the answer: the context lives until the body is sent (see fetch below).
+      c.env.release = release;
+      return deps.handler.fetch(forwarded, {
         authInfo: auth.authInfo,
         ...(inspected.parsed !== undefined ? { parsedBody: inspected.parsed } : {}),
       });
-      return onResponseDone(response, release);
     });
   });
 
   app.notFound((c) => c.json({ error: "not_found" }, 404));
   app.onError((e, c) => {
     logger.error("http_error", {
-      request_id: c.get("requestId"),
+      request_id: c.env.requestId,
       error: `${e.name}: ${e.message}`,
     });
     return jsonRpcError(500, -32603, "Internal server error");
   });
-  return app;
+
+  // Around every route, outside Hono: the request id, drain accounting until the body is sent,
+  // and the access log. One wrapper of the response body per request, whatever the route.
+  return {
+    async fetch(request: Request): Promise<Response> {
+      const started = performance.now();
+      const exchange: Exchange = { requestId: requestIdFor(request) };
+      const finish = deps.drain.begin();
+      let response: Response;
+      try {
+        response = deps.drain.draining
+          ? Response.json({ error: "shutting_down" }, {
+            status: 503,
+            headers: { Connection: "close" },
+          })
+          : await app.fetch(request, exchange);
+      } catch (e) {
+        exchange.release?.();
+        finish();
+        throw e;
+      }
+      response.headers.set("X-Request-Id", exchange.requestId);
+      const status = response.status;
+      return onResponseDone(response, () => {
+        exchange.release?.();
+        finish();
+        logger.info("http_request", {
+          request_id: exchange.requestId,
+          method: request.method,
+          path: pathOf(request.url),
+          status,
+          client_type: exchange.clientType,
+          principal: exchange.principal,
+          latency_ms: Math.round(performance.now() - started),
+        });
+      });
+    },
+  };
+}
+
+/** The path of an absolute URL (what `new URL(url).pathname` gives, without parsing it all). */
+export function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start < 0) return "/";
+  let end = url.length;
+  for (const stop of ["?", "#"]) {
+    const at = url.indexOf(stop, start);
+    if (at >= 0 && at < end) end = at;
+  }
+  return url.slice(start, end);
 }

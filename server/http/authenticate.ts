@@ -56,6 +56,18 @@ export type CredentialSource =
   | { kind: "per-user"; credentials: PerUserCredentials }
   | { kind: "single-tenant"; taskCredentials: CredentialProvider };
 
+/** What {@link WebAuthenticator} derives from a verified token and the role-selection header. */
+interface Derived {
+  readonly principal: Principal;
+  readonly aws: ContextAws;
+  readonly registryToken?: string;
+  /** Asked on every request: an STS backoff window opens and closes independently of the token. */
+  readonly retryAfterMs: () => number;
+}
+
+/** Distinct role-selection headers remembered per verified token. */
+const MAX_ROLE_HEADERS_PER_TOKEN = 8;
+
 /** Authenticates web requests with one verifier chosen at start-up. */
 export class WebAuthenticator {
   readonly #config: Config;
@@ -63,6 +75,7 @@ export class WebAuthenticator {
   readonly #source: CredentialSource;
   readonly #allowList: RegExp[];
   readonly #resourceMetadataUrl: string;
+  readonly #derived = new WeakMap<AuthInfo, Map<string, Derived>>();
 
   constructor(
     config: Config,
@@ -87,43 +100,70 @@ export class WebAuthenticator {
         throw new TokenRejectedError("insufficient_scope", "the token lacks a required scope");
       }
       const claims = verifiedClaims(authInfo);
-      const principal: Principal = {
-        id: claims.subject,
-        issuer: claims.issuer,
-        audiences: claims.audiences,
-      };
-      const { aws, retryAfterMs } = this.#awsFor(request, claims.subject, claims.payload);
-      const registryAudience = this.#config.registryAudience;
-      const registryToken = registryAudience && claims.audiences.includes(registryAudience) &&
-          claims.audiences.includes(this.#config.authAudience!)
-        ? token
-        : undefined;
+      const derived = this.#derive(authInfo, token, request.headers.get(ROLE_SELECTION_HEADER));
       return {
         ok: true,
         authInfo,
-        principal,
-        aws,
-        registryToken,
-        credentialsRetryAfterMs: retryAfterMs,
+        principal: derived.principal,
+        aws: derived.aws,
+        registryToken: derived.registryToken,
+        credentialsRetryAfterMs: derived.retryAfterMs(),
       };
     } catch (e) {
       return this.#refusal(e);
     }
   }
 
+  /**
+   * What a verified token and role-selection header give: principal, AWS context, registry token.
+   * All of it is a function of the two, so it is derived once and kept with the verified token's
+   * AuthInfo (the verifier's cache hands back the same object for the same token; a WeakMap entry
+   * goes when that does). Only immutable values are kept; each request still gets its own context.
+   */
+  #derive(authInfo: AuthInfo, token: string, roleHeader: string | null): Derived {
+    let byHeader = this.#derived.get(authInfo);
+    const headerKey = roleHeader === null ? "" : `=${roleHeader}`;
+    const known = byHeader?.get(headerKey);
+    if (known) return known;
+    const claims = verifiedClaims(authInfo);
+    const principal: Principal = Object.freeze({
+      id: claims.subject,
+      issuer: claims.issuer,
+      audiences: claims.audiences,
+    });
+    const registryAudience = this.#config.registryAudience;
+    const registryToken = registryAudience && claims.audiences.includes(registryAudience) &&
+        claims.audiences.includes(this.#config.authAudience!)
+      ? token
+      : undefined;
+    const derived: Derived = Object.freeze({
+      principal,
+      registryToken,
+      ...this.#awsFor(roleHeader, claims.subject, claims.payload),
+    });
+    if (!byHeader) this.#derived.set(authInfo, byHeader = new Map());
+    // A client cycling through role headers with one token is not remembered without bound.
+    if (byHeader.size >= MAX_ROLE_HEADERS_PER_TOKEN) byHeader.clear();
+    byHeader.set(headerKey, derived);
+    return derived;
+  }
+
   #awsFor(
-    request: Request,
+    roleHeader: string | null,
     subject: string,
     payload: Readonly<Record<string, unknown>>,
-  ): { aws: ContextAws; retryAfterMs: number } {
+  ): { aws: ContextAws; retryAfterMs: () => number } {
     // Single-tenant is an explicit deployment choice: every principal acts as the task role.
     if (this.#source.kind === "single-tenant") {
-      return { aws: { credentials: this.#source.taskCredentials }, retryAfterMs: 0 };
+      return {
+        aws: Object.freeze({ credentials: this.#source.taskCredentials }),
+        retryAfterMs: () => 0,
+      };
     }
     const roleArn = resolveRole({
       claimValue: payload[this.#config.roleClaim],
       defaultRoleArn: this.#config.defaultRoleArn,
-      headerValue: request.headers.get(ROLE_SELECTION_HEADER),
+      headerValue: roleHeader,
       allowList: this.#allowList,
     });
     const tags: Record<string, string> = {
@@ -135,16 +175,15 @@ export class WebAuthenticator {
       const value = tagValueFor(payload[claim]);
       if (value !== undefined) tags[tagKey] = value;
     }
-    const sts = this.#source.credentials;
-    const assume = { roleArn, subject, tags };
+    const credentials = this.#source.credentials.forPrincipal({ roleArn, subject, tags });
     return {
-      aws: {
+      aws: Object.freeze({
         roleArn,
         ...sessionNamesFor(subject),
-        credentials: sts.provider(assume),
-        onCredentialError: (name) => sts.invalidate(assume, name),
-      },
-      retryAfterMs: sts.retryAfterMs(assume),
+        credentials: credentials.provider,
+        onCredentialError: credentials.invalidate,
+      }),
+      retryAfterMs: credentials.retryAfterMs,
     };
   }
 

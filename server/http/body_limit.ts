@@ -19,6 +19,13 @@ export async function readBodyLimited(
     throw new BodyTooLargeError(limit);
   }
   if (!request.body) return new Uint8Array();
+  if (declared !== null) {
+    // HTTP framing (HTTP/1.1 and HTTP/2 alike, enforced by the server) delivers exactly the declared
+    // length, so one native read is bounded; the check below is a second line, not the limit.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.length > limit) throw new BodyTooLargeError(limit);
+    return bytes;
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = request.body.getReader();

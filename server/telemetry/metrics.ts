@@ -25,6 +25,19 @@ interface Pending {
   values: number[];
 }
 
+/** What {@link Metrics.put} derives from a metric and its dimension values. */
+interface Plan {
+  /** The in-process totals it adds to: the metric alone and each emitted dimension set. */
+  readonly totalKeys: readonly string[];
+  /** The catalog's dimension sets whose dimensions are all given. */
+  readonly sets: string[][];
+  /** The key of its aggregate in the current batch. */
+  readonly pendingKey: string;
+}
+
+/** Distinct (metric, dimension values) remembered by {@link Metrics.put}; dimensions are few. */
+const MAX_PLANS = 1024;
+
 /** EMF allows at most 100 values of one metric in one record. */
 const MAX_VALUES_PER_RECORD = 100;
 
@@ -35,6 +48,7 @@ export class Metrics {
   readonly #totals = new Map<string, number>();
   readonly #writer: LineWriter | undefined;
   #pending = new Map<string, Pending>();
+  readonly #plans = new Map<string, Plan>();
 
   /** With `logger` undefined, metrics are only totalled (QUILT_MCP_METRICS=off). */
   constructor(namespace: string, logger: Logger | undefined) {
@@ -85,23 +99,37 @@ export class Metrics {
 
   /** Records `value` of `metric` with its dimensions (only the catalog's dimension sets are emitted). */
   put(metric: MetricName, value: number, dims: Dimensions = {}): void {
-    const sets = dimensionSets(metric).filter((set) => set.every((d) => dims[d] !== undefined));
-    const keys = new Set([
-      totalKey(metric, {}),
-      ...sets.map((set) => totalKey(metric, pick(dims, set))),
-    ]);
-    for (const key of keys) this.#totals.set(key, (this.#totals.get(key) ?? 0) + value);
+    const plan = this.#planFor(metric, dims);
+    for (const key of plan.totalKeys) this.#totals.set(key, (this.#totals.get(key) ?? 0) + value);
     if (!this.#logger) return;
-    if (!this.#writer) return this.#emit(Date.now(), metric, sets, dims, value);
-    const key = totalKey(metric, dims);
-    let p = this.#pending.get(key);
+    if (!this.#writer) return this.#emit(Date.now(), metric, plan.sets, dims, value);
+    let p = this.#pending.get(plan.pendingKey);
     if (!p) {
       if (this.#pending.size === 0) this.#writer.wake();
-      p = { metric, dims: { ...dims }, sets, sum: 0, values: [] };
-      this.#pending.set(key, p);
+      p = { metric, dims: { ...dims }, sets: plan.sets, sum: 0, values: [] };
+      this.#pending.set(plan.pendingKey, p);
     }
     p.sum += value;
     if (metricUnit(metric) !== "Count") p.values.push(value);
+  }
+
+  /**
+   * The keys and dimension sets of an observation, derived once per distinct (metric, dimension
+   * values) and remembered: put runs several times per request, and sorting and joining the
+   * dimensions each time cost more than the rest of it. Bounded: forgotten wholesale when full.
+   */
+  #planFor(metric: MetricName, dims: Dimensions): Plan {
+    const id = metric + JSON.stringify(dims);
+    let plan = this.#plans.get(id);
+    if (plan) return plan;
+    const sets = dimensionSets(metric).filter((set) => set.every((d) => dims[d] !== undefined));
+    const totalKeys = [
+      ...new Set([totalKey(metric, {}), ...sets.map((set) => totalKey(metric, pick(dims, set)))]),
+    ];
+    plan = { totalKeys, sets, pendingKey: totalKey(metric, dims) };
+    if (this.#plans.size >= MAX_PLANS) this.#plans.clear();
+    this.#plans.set(id, plan);
+    return plan;
   }
 
   /** Adds 1 to a counter. */

@@ -20,6 +20,8 @@ import {
   pyFloatRepr,
   toJs,
 } from "../../server/quilt/mod.ts";
+import { mayHaveNumberText } from "../../server/quilt/json_source.ts";
+import { pyNumberText } from "../../server/quilt/json_value.ts";
 import {
   assert,
   assertEquals,
@@ -323,4 +325,56 @@ Deno.test("string order: compareCodePoints = Python sorted(), compareLogicalKeys
     assertEquals(byCodePoint, answers[2 * i].order, `sorted() order, set ${i}`);
     assertEquals(byTree, answers[2 * i + 1].order, `walk order, set ${i}`);
   });
+});
+
+Deno.test("number text: the fast path skips the reviver only when no number needs its text", () => {
+  // Numbers inside strings are not numbers; escapes must not end a string early.
+  assertEquals(mayHaveNumberText('{"jsonrpc":"2.0","id":12,"a":"1e5 -0 x\\"9.5"}'), false);
+  assertEquals(mayHaveNumberText('{"a":"x\\\\","b":1.0}'), true);
+  assertEquals(mayHaveNumberText('{"a":"\\u0022","b":-0}'), true);
+  assertEquals(mayHaveNumberText("[123456789012345, -42, 0]"), false);
+  assertEquals(mayHaveNumberText("[1234567890123456]"), true);
+  assertEquals(mayHaveNumberText("[1E3]"), true);
+  // Against the reviver itself on generated texts: whenever it would keep a number's text, the
+  // scan says so, and the parsed values are the same either way.
+  const pieces = [
+    "0",
+    "-0",
+    "7",
+    "-12",
+    "1.0",
+    "1e3",
+    "2E-2",
+    "-0.0",
+    "123456789012345",
+    "9007199254740993",
+    "1234567890123456",
+    '"1.5"',
+    '"a\\"2.0"',
+    '"\\\\"',
+    "true",
+    "null",
+    '"-0"',
+  ];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let n = 0; n < 2000; n++) {
+    const items = Array.from(
+      { length: 1 + Math.floor(next() * 5) },
+      () => pieces[Math.floor(next() * pieces.length)],
+    );
+    const text = `{"id":${n},"v":[${items.join(",")}],"o":{"k":${items[0]}}}`;
+    let kept = false;
+    const viaReviver = JSON.parse(text, (_k, v, context?: { source?: string }) => {
+      if (typeof v === "number" && context?.source !== undefined) {
+        const source = context.source;
+        if (source !== pyNumberText(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) {
+          kept = true;
+        }
+      }
+      return v;
+    });
+    if (kept) assert(mayHaveNumberText(text), text);
+    assertEquals(parseJsonKeepingNumberText(text), viaReviver, text);
+  }
 });

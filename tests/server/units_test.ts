@@ -235,6 +235,19 @@ Deno.test("body limit: declared and streamed sizes", async () => {
     },
   });
   await assertRejects(() => readBodyLimited(post(stream), 4096), BodyTooLargeError);
+  // A declared length is read in one go; a body longer than it is refused all the same.
+  assertEquals(
+    new TextDecoder().decode(await readBodyLimited(post("12345", { "content-length": "5" }), 5)),
+    "12345",
+  );
+  await assertRejects(
+    () => readBodyLimited(post("123456", { "content-length": "5" }), 5),
+    BodyTooLargeError,
+  );
+  await assertRejects(
+    () => readBodyLimited(post("123456", { "content-length": "9" }), 5),
+    BodyTooLargeError,
+  );
 });
 
 Deno.test("request id: sane client ids are kept, others replaced", () => {
