@@ -99,7 +99,6 @@ export class WebAuthenticator {
       if (missing.length > 0) {
         throw new TokenRejectedError("insufficient_scope", "the token lacks a required scope");
       }
-      const claims = verifiedClaims(authInfo);
       const derived = this.#derive(authInfo, token, request.headers.get(ROLE_SELECTION_HEADER));
       return {
         ok: true,
