@@ -73,7 +73,11 @@ type Env = { Bindings: Exchange };
 
 /** The app: one fetch function for Deno.serve. */
 export interface HttpApp {
-  fetch(request: Request): Promise<Response>;
+  /**
+   * Serves one request. With Deno.serve's `info`, the end of the exchange is its `completed`
+   * promise (the body delivered, or the client gone); without it, the body is wrapped to see it end.
+   */
+  fetch(request: Request, info?: { readonly completed?: Promise<void> }): Promise<Response>;
 }
 
 function jsonRpcError(
@@ -180,11 +184,14 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
       );
     }
 
-    // With the body parsed here the SDK never reads it again, so the (consumed) request itself is
-    // forwarded; only a body that is not JSON goes to the SDK as bytes, for its parse error.
-    const forwarded = inspected.parsed !== undefined
-      ? request
-      : new Request(request.url, { method: "POST", headers: request.headers, body });
+    // With the body parsed here the SDK never reads it again: it gets a copy without one (only a
+    // body that is not JSON goes to it as bytes, for its parse error). Not the request itself: the
+    // SDK would listen to its signal, which Deno aborts after every successful response.
+    const forwarded = new Request(request.url, {
+      method: "POST",
+      headers: request.headers,
+      ...(inspected.parsed === undefined ? { body } : {}),
+    });
     return await deps.contexts.runUntilReleased({
       principal: auth.principal,
       clientType: "web-jwt",
@@ -213,9 +220,9 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
   });
 
   // Around every route, outside Hono: the request id, drain accounting until the body is sent,
-  // and the access log. One wrapper of the response body per request, whatever the route.
+  // the request context's release, and the access log (Hono would copy the response to add them).
   return {
-    async fetch(request: Request): Promise<Response> {
+    async fetch(request, info): Promise<Response> {
       const started = performance.now();
       const exchange: Exchange = { requestId: requestIdFor(request) };
       const finish = deps.drain.begin();
@@ -234,19 +241,26 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
       }
       response.headers.set("X-Request-Id", exchange.requestId);
       const status = response.status;
-      return onResponseDone(response, () => {
+      // Read now: once the exchange is over, Deno's request object refuses to answer.
+      const method = request.method;
+      const path = pathOf(request.url);
+      const done = () => {
         exchange.release?.();
         finish();
         logger.info("http_request", {
           request_id: exchange.requestId,
-          method: request.method,
-          path: pathOf(request.url),
+          method,
+          path,
           status,
           client_type: exchange.clientType,
           principal: exchange.principal,
           latency_ms: Math.round(performance.now() - started),
         });
-      });
+      };
+      if (!info?.completed) return onResponseDone(response, done);
+      // Rejected when the client went away before the body was sent: the exchange is over too.
+      info.completed.then(done, done);
+      return response;
     },
   };
 }
