@@ -157,9 +157,18 @@ export async function manifestBench(
           `${fmtSpread(cpuRatio, 2)}×`,
         ]);
       }
+      const denoPeak = spread(pairs.map((p) => p.deno.peakKiB)).median;
+      const quilt3Peak = spread(pairs.map((p) => p.quilt3.peakKiB)).median;
+      const peakVerdict = n < 100_000 ? "" : ` ${
+        verdicts.check(
+          `peak memory of ${n} entries ≤ quilt3's`,
+          `${fmt(mib(denoPeak), 0)} MiB vs ${fmt(mib(quilt3Peak), 0)} MiB`,
+          denoPeak <= quilt3Peak,
+        )
+      }`;
       memRows.push([
         n.toLocaleString("en-US"),
-        `${fmt(mib(spread(pairs.map((p) => p.deno.peakKiB)).median), 0)} MiB`,
+        `${fmt(mib(denoPeak), 0)} MiB${peakVerdict}`,
         `${fmt(mib(spread(pairs.map((p) => p.deno.peakKiB - p.deno.rssBeforeKiB)).median), 0)} MiB`,
         `${fmt(mib(spread(pairs.map((p) => p.quilt3.peakKiB)).median), 0)} MiB`,
         `${
