@@ -16,6 +16,9 @@ export const ASSUMED_PROTOCOL_VERSION = "2025-03-26";
 /** The protocol revisions that define JSON-RPC batches. */
 export const BATCH_PROTOCOL_VERSIONS: ReadonlySet<string> = new Set(["2025-03-26"]);
 
+/** Decodes bodies (replacing invalid sequences, as Request.text() does); stateless between calls. */
+const UTF8 = new TextDecoder();
+
 /** A POST body, inspected once. */
 export interface InspectedBody {
   /** The parsed JSON, or undefined when the body is not JSON (the SDK answers that). */
@@ -38,7 +41,7 @@ export function inspectBody(body: Uint8Array): InspectedBody {
   let parsed: unknown;
   try {
     // Number text is kept (1.0, big integers): tools write metadata exactly as the client sent it.
-    parsed = parseJsonKeepingNumberText(new TextDecoder().decode(body));
+    parsed = parseJsonKeepingNumberText(UTF8.decode(body));
   } catch {
     return { parsed: undefined, batch: false, messages: 1, toolCalls: 0 };
   }
