@@ -7,8 +7,9 @@
 import { JsonSyntaxError, ManifestError, RecordTooLargeError } from "./errors.ts";
 import { encodeCanonicalJson, encodeManifestJson } from "./json_encode.ts";
 import { parseJson } from "./json_parse.ts";
-import { JsonNumber, type JsonObject, type JsonValue } from "./json_value.ts";
+import { EMPTY_OBJECT, JsonNumber, type JsonObject, type JsonValue } from "./json_value.ts";
 import { compareLogicalKeys, validateLogicalKey } from "./logical_key.ts";
+import { ByteLineSplitter, EntryScanner } from "./manifest_bytes.ts";
 import { normalizePhysicalKey, parsePhysicalKey } from "./physical_key.ts";
 
 /** Hash type quilt3 writes by default (S3-compatible chunked SHA-256, base64). */
@@ -44,7 +45,10 @@ export interface ManifestEntry {
   readonly size: number;
   /** Hash of the bytes (for display and comparisons when {@link ManifestEntry.rawHash} is set). */
   readonly hash: EntryHash;
-  /** Entry metadata as stored (an object; user metadata sits under `user_meta`). */
+  /**
+   * Entry metadata as stored (an object; user metadata sits under `user_meta`). Parsed entries
+   * without metadata share one read-only empty object ({@link EMPTY_OBJECT}): copy, never mutate.
+   */
   readonly meta: JsonValue;
   /**
    * The size exactly as an existing manifest stores it, when that is not a plain non-negative
@@ -110,6 +114,7 @@ export class ManifestReader {
   #sorted = true;
   #checkPk: boolean;
   #fastPath: boolean;
+  #scanner: EntryScanner | undefined;
 
   /** Starts an empty manifest; options as for {@link parseManifest}. */
   constructor(opts: ParseManifestOptions = {}) {
@@ -123,17 +128,41 @@ export class ManifestReader {
     if (this.#header !== undefined && this.#fastPath) {
       const fast = scanCanonicalEntry(text);
       if (fast !== undefined) {
-        if (this.#checkPk && !FAST_PK.test(fast.physicalKey)) {
-          try {
-            parsePhysicalKey(fast.physicalKey);
-          } catch (e) {
-            throw new ManifestError((e as Error).message, lineNo);
-          }
-        }
-        this.#push(fast);
+        this.#pushScanned(fast, lineNo);
         return;
       }
     }
+    this.#general(text, lineNo);
+  }
+
+  /**
+   * Adds the next line of the manifest given as its UTF-8 bytes, `bytes[start, end)`. Entry
+   * lines in quilt3's layout are read without decoding the line, so their fields are strings of
+   * their own that do not keep the line (or the file) alive.
+   */
+  lineBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#header !== undefined && this.#fastPath) {
+      const fast = (this.#scanner ??= new EntryScanner()).scan(bytes, start, end);
+      if (fast !== undefined) {
+        this.#pushScanned(fast, ++this.#lineNo);
+        return;
+      }
+    }
+    this.#general(decodeUtf8(bytes.subarray(start, end)), ++this.#lineNo);
+  }
+
+  #pushScanned(entry: ManifestEntry, lineNo: number): void {
+    if (this.#checkPk && !FAST_PK.test(entry.physicalKey)) {
+      try {
+        parsePhysicalKey(entry.physicalKey);
+      } catch (e) {
+        throw new ManifestError((e as Error).message, lineNo);
+      }
+    }
+    this.#push(entry);
+  }
+
+  #general(text: string, lineNo: number): void {
     let value: JsonValue;
     try {
       value = parseJson(text);
@@ -259,7 +288,7 @@ function readMeta(obj: JsonObject, lineNo: number): JsonValue {
   if (!obj.has("meta")) throw new ManifestError("entry without meta", lineNo);
   const meta = obj.get("meta")!;
   // quilt3 stores `meta or {}`.
-  return pyTruthy(meta) ? meta : new Map();
+  return pyTruthy(meta) ? meta : EMPTY_OBJECT;
 }
 
 // Physical keys that certainly parse (the common, already-normalised form).
@@ -298,14 +327,14 @@ function scanCanonicalEntry(line: string): ManifestEntry | undefined {
   const metaText = line.slice(c.i, line.length - 1);
   let meta: JsonValue;
   if (metaText === "{}") {
-    meta = new Map();
+    meta = EMPTY_OBJECT;
   } else {
     try {
       meta = parseJson(metaText);
     } catch {
       return undefined;
     }
-    if (!pyTruthy(meta)) meta = new Map();
+    if (!pyTruthy(meta)) meta = EMPTY_OBJECT;
   }
   return { logicalKey, physicalKey, size, hash: { type, value }, meta };
 }
@@ -372,19 +401,31 @@ function* splitLines(text: string): Generator<string> {
   if (start < n) yield text.slice(start);
 }
 
+// ignoreBOM keeps a BOM in the text, so it fails as it does in Python.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 function decodeUtf8(bytes: Uint8Array): string {
   try {
-    // ignoreBOM keeps a BOM in the text, so it fails as it does in Python.
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw new ManifestError("manifest is not valid UTF-8");
   }
 }
 
-/** Parses a whole manifest (text or UTF-8 bytes). */
+/**
+ * Parses a whole manifest (text or UTF-8 bytes). Bytes are read line by line without decoding
+ * the whole text (see {@link ManifestReader.lineBytes}), which keeps the memory of a large
+ * manifest to little more than its entries.
+ */
 export function parseManifest(input: string | Uint8Array, opts?: ParseManifestOptions): Manifest {
-  const text = typeof input === "string" ? input : decodeUtf8(input);
   const reader = new ManifestReader(opts);
+  if (typeof input !== "string") {
+    const lines = new ByteLineSplitter((b, start, end) => reader.lineBytes(b, start, end));
+    lines.push(input);
+    lines.end();
+    return reader.finish();
+  }
+  const text = input;
   if (text.indexOf("\r") < 0) {
     // Fast path: only "\n" separators.
     let start = 0;
@@ -408,42 +449,18 @@ export function parseManifestLines(lines: Iterable<string>, opts?: ParseManifest
   return reader.finish();
 }
 
-/** Parses a manifest from a byte stream (e.g. an S3 GetObject body) without buffering it whole. */
+/**
+ * Parses a manifest from a byte stream (e.g. an S3 GetObject body) without buffering it whole:
+ * lines are split from the bytes and read as {@link parseManifest} reads bytes.
+ */
 export async function parseManifestStream(
   stream: AsyncIterable<Uint8Array>,
   opts?: ParseManifestOptions,
 ): Promise<Manifest> {
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const reader = new ManifestReader(opts);
-  let buffer = "";
-  const drain = (final: boolean) => {
-    let start = 0;
-    for (;;) {
-      let i = buffer.indexOf("\n", start);
-      const cr = buffer.indexOf("\r", start);
-      if (cr >= 0 && (i < 0 || cr < i)) {
-        // A "\r" at the very end may be the first half of "\r\n": wait for more text.
-        if (cr === buffer.length - 1 && !final) break;
-        i = cr;
-      }
-      if (i < 0) break;
-      reader.line(buffer.slice(start, i));
-      start = i + (buffer.charCodeAt(i) === 0x0d && buffer.charCodeAt(i + 1) === 0x0a ? 2 : 1);
-    }
-    buffer = buffer.slice(start);
-  };
-  try {
-    for await (const chunk of stream) {
-      buffer += decoder.decode(chunk, { stream: true });
-      drain(false);
-    }
-    buffer += decoder.decode();
-  } catch (e) {
-    if (e instanceof TypeError) throw new ManifestError("manifest is not valid UTF-8");
-    throw e;
-  }
-  drain(true);
-  if (buffer.length > 0) reader.line(buffer);
+  const lines = new ByteLineSplitter((b, start, end) => reader.lineBytes(b, start, end));
+  for await (const chunk of stream) lines.push(chunk);
+  lines.end();
   return reader.finish();
 }
 
