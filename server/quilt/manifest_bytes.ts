@@ -101,7 +101,11 @@ const BEFORE_META = ascii('}, "meta": ');
  * line and takes the general path, so this only saves time and memory, never changes a meaning.
  */
 export class EntryScanner {
+  // Bytes below 0x80 are always valid UTF-8, and the lenient decoder is much faster than the
+  // checking one (which only non-ASCII text needs): scans note which kind they saw.
   readonly #utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  readonly #ascii = new TextDecoder("utf-8", { ignoreBOM: true });
+  #sawNonAscii = false;
   // Nearly every entry has the same hash type: share one string rather than 100,000 copies.
   #lastType = "";
   #lastTypeBytes = new Uint8Array(0);
@@ -135,14 +139,30 @@ export class EntryScanner {
 
   /** The string from `i` to the next quote (which must close it); sets `#at` past the quote. */
   #string(bytes: Uint8Array, i: number, end: number): string | undefined {
-    const close = stringEnd(bytes, i, end);
+    const close = this.#stringEnd(bytes, i, end);
     if (close < 0) return undefined;
     this.#at = close + 1;
     return this.#decode(bytes, i, close);
   }
 
+  /** The index of the quote closing a string that starts at `i`; -1 on an escape or control. */
+  #stringEnd(bytes: Uint8Array, i: number, end: number): number {
+    if (i < 0) return -1;
+    let any = 0;
+    for (let j = i; j < end; j++) {
+      const c = bytes[j];
+      if (c === QUOTE) {
+        this.#sawNonAscii = any >= 0x80;
+        return j;
+      }
+      if (c === BACKSLASH || c < 0x20) return -1;
+      any |= c;
+    }
+    return -1;
+  }
+
   #hashType(bytes: Uint8Array, i: number, end: number): string | undefined {
-    const close = stringEnd(bytes, i, end);
+    const close = this.#stringEnd(bytes, i, end);
     if (close < 0) return undefined;
     this.#at = close + 1;
     const last = this.#lastTypeBytes;
@@ -175,7 +195,13 @@ export class EntryScanner {
     if (i < 0 || bytes[end - 1] !== 0x7d) return undefined;
     const last = end - 1;
     if (last - i === 2 && bytes[i] === 0x7b && bytes[i + 1] === 0x7d) return EMPTY_OBJECT;
-    for (let j = i; j < last; j++) if (bytes[j] < 0x20) return undefined;
+    let any = 0;
+    for (let j = i; j < last; j++) {
+      const c = bytes[j];
+      if (c < 0x20) return undefined;
+      any |= c;
+    }
+    this.#sawNonAscii = any >= 0x80;
     const text = this.#decode(bytes, i, last);
     if (text === undefined) return undefined;
     let meta: JsonValue;
@@ -188,7 +214,9 @@ export class EntryScanner {
     return meta instanceof Map && meta.size > 0 ? meta : undefined;
   }
 
+  /** Decodes what the last scan covered (which said whether it saw non-ASCII bytes). */
   #decode(bytes: Uint8Array, start: number, end: number): string | undefined {
+    if (!this.#sawNonAscii) return this.#ascii.decode(bytes.subarray(start, end));
     try {
       return this.#utf8.decode(bytes.subarray(start, end));
     } catch {
@@ -207,15 +235,4 @@ function startsWith(bytes: Uint8Array, i: number, end: number, text: Uint8Array)
   if (i + text.length > end) return false;
   for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text[k]) return false;
   return true;
-}
-
-/** The index of the quote closing a string that starts at `i`; -1 on an escape or control. */
-function stringEnd(bytes: Uint8Array, i: number, end: number): number {
-  if (i < 0) return -1;
-  for (let j = i; j < end; j++) {
-    const c = bytes[j];
-    if (c === QUOTE) return j;
-    if (c === BACKSLASH || c < 0x20) return -1;
-  }
-  return -1;
 }
