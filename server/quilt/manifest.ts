@@ -9,7 +9,7 @@ import { encodeCanonicalJson, encodeManifestJson } from "./json_encode.ts";
 import { parseJson } from "./json_parse.ts";
 import { EMPTY_OBJECT, JsonNumber, type JsonObject, type JsonValue } from "./json_value.ts";
 import { compareLogicalKeys, validateLogicalKey } from "./logical_key.ts";
-import { ByteLineSplitter, EntryScanner } from "./manifest_bytes.ts";
+import { ByteLineSplitter, EntryLayout, EntryScanner, scanEntryText } from "./manifest_lines.ts";
 import { normalizePhysicalKey, parsePhysicalKey } from "./physical_key.ts";
 
 /** Hash type quilt3 writes by default (S3-compatible chunked SHA-256, base64). */
@@ -115,6 +115,7 @@ export class ManifestReader {
   #checkPk: boolean;
   #fastPath: boolean;
   #scanner: EntryScanner | undefined;
+  #layout: EntryLayout | undefined;
 
   /** Starts an empty manifest; options as for {@link parseManifest}. */
   constructor(opts: ParseManifestOptions = {}) {
@@ -126,7 +127,7 @@ export class ManifestReader {
   line(text: string): void {
     const lineNo = ++this.#lineNo;
     if (this.#header !== undefined && this.#fastPath) {
-      const fast = scanCanonicalEntry(text);
+      const fast = scanEntryText(text, this.#layout ??= new EntryLayout());
       if (fast !== undefined) {
         this.#pushScanned(fast, lineNo);
         return;
@@ -136,9 +137,9 @@ export class ManifestReader {
   }
 
   /**
-   * Adds the next line of the manifest given as its UTF-8 bytes, `bytes[start, end)`. Entry
-   * lines in quilt3's layout are read without decoding the line, so their fields are strings of
-   * their own that do not keep the line (or the file) alive.
+   * Adds the next line of the manifest given as its UTF-8 bytes, `bytes[start, end)`. The fields
+   * of entry lines in quilt3's layout are decoded into strings of their own, which do not keep the
+   * line (or the file) alive.
    */
   lineBytes(bytes: Uint8Array, start: number, end: number): void {
     if (this.#header !== undefined && this.#fastPath) {
@@ -293,72 +294,6 @@ function readMeta(obj: JsonObject, lineNo: number): JsonValue {
 
 // Physical keys that certainly parse (the common, already-normalised form).
 const FAST_PK = /^s3:\/\/[A-Za-z0-9.\-_]+\/[^?#%\s]*(\?versionId=[A-Za-z0-9_.\-~]+)?$/;
-// Any raw control character sends a line to the full parser, which knows where JSON allows them.
-// deno-lint-ignore no-control-regex -- control characters are what this looks for
-const CONTROL = /[\x00-\x1f]/;
-
-/**
- * Reads an entry line laid out exactly as quilt3 (and we) write it, using native string search
- * instead of the general parser:
- * `{"logical_key": S, "physical_keys": [S], "size": N, "hash": {"type": S, "value": S}, "meta": V}`
- * with escape-free strings. Returns `undefined` for anything else, which then takes the general
- * path — so this only speeds up, and never changes, what a line means.
- */
-function scanCanonicalEntry(line: string): ManifestEntry | undefined {
-  if (!line.startsWith('{"logical_key": "') || CONTROL.test(line)) return undefined;
-  const c: Cursor = { line, i: 17 };
-  const logicalKey = scanString(c);
-  if (logicalKey === undefined || !scanLiteral(c, ', "physical_keys": ["')) return undefined;
-  const physicalKey = scanString(c);
-  if (physicalKey === undefined || !scanLiteral(c, '], "size": ')) return undefined;
-  const sizeStart = c.i;
-  let i = c.i;
-  while (i < line.length && line.charCodeAt(i) >= 0x30 && line.charCodeAt(i) <= 0x39) i++;
-  c.i = i;
-  const sizeText = line.slice(sizeStart, i);
-  if (sizeText === "" || (sizeText.length > 1 && sizeText.charCodeAt(0) === 0x30)) return undefined;
-  const size = Number(sizeText);
-  if (!Number.isSafeInteger(size) || !scanLiteral(c, ', "hash": {"type": "')) return undefined;
-  const type = scanString(c);
-  if (type === undefined || !scanLiteral(c, ', "value": "')) return undefined;
-  const value = scanString(c);
-  if (value === undefined || !scanLiteral(c, '}, "meta": ')) return undefined;
-  if (line.charCodeAt(line.length - 1) !== 0x7d) return undefined;
-  const metaText = line.slice(c.i, line.length - 1);
-  let meta: JsonValue;
-  if (metaText === "{}") {
-    meta = EMPTY_OBJECT;
-  } else {
-    try {
-      meta = parseJson(metaText);
-    } catch {
-      return undefined;
-    }
-    if (!pyTruthy(meta)) meta = EMPTY_OBJECT;
-  }
-  return { logicalKey, physicalKey, size, hash: { type, value }, meta };
-}
-
-interface Cursor {
-  readonly line: string;
-  i: number;
-}
-
-/** An escape-free string whose opening quote was just consumed; undefined otherwise. */
-function scanString(c: Cursor): string | undefined {
-  const end = c.line.indexOf('"', c.i);
-  if (end < 0) return undefined;
-  const s = c.line.slice(c.i, end);
-  if (s.includes("\\")) return undefined;
-  c.i = end + 1;
-  return s;
-}
-
-function scanLiteral(c: Cursor, text: string): boolean {
-  if (!c.line.startsWith(text, c.i)) return false;
-  c.i += text.length;
-  return true;
-}
 
 /** Rejects duplicate keys and keys that are both a file and a directory (entries sorted). */
 function checkTree(entries: readonly ManifestEntry[], dirMeta: ReadonlyMap<string, JsonValue>) {

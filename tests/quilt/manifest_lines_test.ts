@@ -1,5 +1,6 @@
 /**
- * Manifests read from bytes (server/quilt/manifest_bytes.ts), the shared empty metadata object,
+ * Manifest lines (server/quilt/manifest_lines.ts): read from bytes, streams and text alike, the
+ * fast readers of quilt3's layout taken when they should be; the shared empty metadata object,
  * the metadata value pool and the buffered top hash: each must read and hash exactly what the
  * text path does. @module
  */
@@ -14,6 +15,7 @@ import {
   JsonNumber,
   type JsonValue,
   type Manifest,
+  type ManifestEntry,
   ManifestError,
   parseJson,
   parseManifest,
@@ -25,6 +27,7 @@ import {
   ValuePool,
 } from "../../server/quilt/mod.ts";
 import { assert, assertEquals, assertRejects, assertThrows, Rng } from "./helpers.ts";
+import { EntryScanner, scanEntryText } from "../../server/quilt/manifest_lines.ts";
 import { randomValue, textOf } from "./json_gen.ts";
 import { randomManifest } from "./manifest_gen.ts";
 
@@ -118,6 +121,52 @@ Deno.test("bytes: lines the fast reader must hand over to the general parser", (
     assertThrows(() => parseManifest(bad), ManifestError, "UTF-8");
   }
   assertThrows(() => parseManifest(utf8("\ufeff" + HEAD)), ManifestError);
+});
+
+Deno.test("the fast readers take quilt3's layout and leave everything else alone", () => {
+  const plain = [
+    line("a"),
+    line("é/中/😀", '{"user_meta": {"x": 1.0, "s": "\\u00e9\\"q"}}'),
+    line("b").replace('"size": 1', '"size": 0'),
+    line("c").replace("sha2-256-chunked", "SHA256"),
+  ];
+  const fields = (e: ManifestEntry) => [
+    e.logicalKey,
+    e.physicalKey,
+    e.size,
+    e.hash,
+    encodeManifestJson(e.meta),
+  ];
+  const scanner = new EntryScanner();
+  for (const l of plain) {
+    const bytes = utf8(`xx${l}yy`);
+    const fromBytes = scanner.scan(bytes, 2, bytes.length - 2);
+    const fromText = scanEntryText(l);
+    assert(fromBytes !== undefined && fromText !== undefined, l);
+    assertEquals(fields(fromBytes), fields(fromText));
+    assertEquals(fields(fromText), fields(parseManifest(`${HEAD}\n${l}`).entries[0]));
+  }
+  const odd = [
+    line("a\\b"),
+    line("a\tb"),
+    line("c", "null"),
+    line("d", "[]"),
+    line("e", '{"x": "\t"}'),
+    line("f").replace('"size": 1', '"size": 01'),
+    line("g").replace('"size": 1', '"size": 1234567890123456'),
+    line("h").replace('"hash": {"type"', '"hash": {"extra": 1, "type"'),
+    line("i").replace(", ", ","),
+    line("j") + " ",
+    line("\ufffd"), // the general parser reads it (the lenient decoder's mark for bad bytes)
+  ];
+  for (const l of odd) {
+    const bytes = utf8(l);
+    assertEquals(scanner.scan(bytes, 0, bytes.length), undefined, l);
+    if (!l.includes("\ufffd")) assertEquals(scanEntryText(l), undefined, l);
+  }
+  const bad = utf8(line("k"));
+  bad[20] = 0xff;
+  assertEquals(scanner.scan(bad, 0, bad.length), undefined);
 });
 
 Deno.test("streams: a CR at a chunk's end, a character split across chunks", async () => {
