@@ -50,8 +50,9 @@ export class ValuePool {
   number(text: string): JsonNumber {
     const known = this.#numbers.get(text);
     if (known !== undefined) return known;
+    if (this.#numbers.size >= this.#limit) return new JsonNumber(text);
     const n = new JsonNumber(copyOf(text));
-    if (this.#numbers.size < this.#limit) this.#numbers.set(n.text, n);
+    this.#numbers.set(n.text, n);
     return n;
   }
 }
