@@ -67,26 +67,47 @@ export function encodeStringUtf8(s: string): string {
   return out + '"';
 }
 
+// The one-letter escapes Python's json module writes, by code unit; others are \uXXXX.
+const SHORT_ESCAPES = new Map<number, string>([
+  [0x22, '"'],
+  [0x5c, "\\"],
+  [0x0a, "n"],
+  [0x0d, "r"],
+  [0x09, "t"],
+  [0x08, "b"],
+  [0x0c, "f"],
+]);
+
 function escapeUnit(c: number): string {
-  switch (c) {
-    case 0x22:
-      return '\\"';
-    case 0x5c:
-      return "\\\\";
-    case 0x0a:
-      return "\\n";
-    case 0x0d:
-      return "\\r";
-    case 0x09:
-      return "\\t";
-    case 0x08:
-      return "\\b";
-    case 0x0c:
-      return "\\f";
-    default:
-      // Astral characters are already two UTF-16 units here, i.e. the surrogate pair Python writes.
-      return "\\u" + HEX[(c >> 12) & 15] + HEX[(c >> 8) & 15] + HEX[(c >> 4) & 15] + HEX[c & 15];
+  const short = SHORT_ESCAPES.get(c);
+  if (short !== undefined) return "\\" + short;
+  // Astral characters are already two UTF-16 units here, i.e. the surrogate pair Python writes.
+  return "\\u" + HEX[(c >> 12) & 15] + HEX[(c >> 8) & 15] + HEX[(c >> 4) & 15] + HEX[c & 15];
+}
+
+/**
+ * Writes `s` exactly as {@link encodeStringAscii} encodes it into `buf` from `pos`, without
+ * building the text; returns the position after it. `buf` needs room for `6 * s.length + 2`.
+ */
+export function writeStringAscii(buf: Uint8Array, pos: number, s: string): number {
+  buf[pos++] = 0x22;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c) {
+      buf[pos++] = c;
+      continue;
+    }
+    buf[pos++] = 0x5c;
+    const short = SHORT_ESCAPES.get(c);
+    if (short !== undefined) {
+      buf[pos++] = short.charCodeAt(0);
+      continue;
+    }
+    buf[pos++] = 0x75;
+    for (let shift = 12; shift >= 0; shift -= 4) buf[pos++] = HEX.charCodeAt((c >> shift) & 15);
   }
+  buf[pos++] = 0x22;
+  return pos;
 }
 
 function numberText(v: number | bigint | JsonNumber, allowNan: boolean): string {
@@ -100,38 +121,116 @@ function numberText(v: number | bigint | JsonNumber, allowNan: boolean): string 
   return text;
 }
 
-/** Encodes like Python's `json.dumps(v, sort_keys=True, separators=(',', ':'))`. */
-export function encodeCanonicalJson(v: JsonValue): string {
-  switch (typeof v) {
-    case "string":
-      return encodeStringAscii(v);
-    case "boolean":
-      return v ? "true" : "false";
-    case "number":
-    case "bigint":
-      return numberText(v, true);
-  }
-  if (v === null) return "null";
-  if (v instanceof JsonNumber) return v.canonical;
-  if (Array.isArray(v)) {
-    if (v.length === 0) return "[]";
-    let out = "[" + encodeCanonicalJson(v[0]);
-    for (let i = 1; i < v.length; i++) out += "," + encodeCanonicalJson(v[i]);
-    return out + "]";
-  }
-  return encodeCanonicalObject(v);
+/** Receives canonical JSON piece by piece (see {@link writeCanonicalJson}). */
+export interface CanonicalJsonSink {
+  /** Appends text that is already canonical JSON, hence pure ASCII. */
+  ascii(text: string): void;
+  /** Appends `s` as {@link encodeStringAscii} writes it. */
+  string(s: string): void;
 }
 
-function encodeCanonicalObject(o: JsonObject): string {
-  if (o.size === 0) return "{}";
-  const keys = Array.from(o.keys());
-  if (keys.length > 1) keys.sort(compareCodePoints);
-  let out = "{";
-  for (let i = 0; i < keys.length; i++) {
-    if (i > 0) out += ",";
-    out += encodeStringAscii(keys[i]) + ":" + encodeCanonicalJson(o.get(keys[i])!);
+/** Collects canonical JSON into one string. */
+class CanonicalText implements CanonicalJsonSink {
+  text = "";
+  ascii(text: string): void {
+    this.text += text;
   }
-  return out + "}";
+  string(s: string): void {
+    this.text += encodeStringAscii(s);
+  }
+}
+
+/** Encodes like Python's `json.dumps(v, sort_keys=True, separators=(',', ':'))`. */
+export function encodeCanonicalJson(v: JsonValue): string {
+  if (typeof v === "string") return encodeStringAscii(v);
+  const out = new CanonicalText();
+  writeCanonicalJson(out, v);
+  return out.text;
+}
+
+/**
+ * Writes `v` exactly as {@link encodeCanonicalJson} encodes it, piece by piece, so a caller that
+ * only feeds the bytes onwards (the top hash) need not build the text.
+ */
+export function writeCanonicalJson(out: CanonicalJsonSink, v: JsonValue): void {
+  switch (typeof v) {
+    case "string":
+      return out.string(v);
+    case "boolean":
+      return out.ascii(v ? "true" : "false");
+    case "number":
+    case "bigint":
+      return out.ascii(numberText(v, true));
+  }
+  if (v === null) return out.ascii("null");
+  if (v instanceof JsonNumber) return out.ascii(v.canonical);
+  if (Array.isArray(v)) {
+    out.ascii("[");
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out.ascii(",");
+      writeCanonicalJson(out, v[i]);
+    }
+    return out.ascii("]");
+  }
+  writeCanonicalObject(out, v);
+}
+
+// One reusable key array per nesting depth, with its own count (emptying an array by setting its
+// length frees its storage, so the next push allocates again), filled by forEach rather than an
+// iterator: the top hash encodes the metadata of every entry, and a fresh array and iterator
+// results per object were 150 bytes of garbage each, tens of MiB on a large manifest.
+const KEY_SCRATCH: string[][] = [];
+const KEY_COUNTS: number[] = [];
+let keyDepth = 0;
+
+function pushKey(_value: JsonValue, key: string): void {
+  KEY_SCRATCH[keyDepth][KEY_COUNTS[keyDepth]++] = key;
+}
+
+function writeCanonicalObject(out: CanonicalJsonSink, o: JsonObject): void {
+  if (o.size === 0) return out.ascii("{}");
+  const depth = keyDepth;
+  if (depth === KEY_SCRATCH.length) {
+    KEY_SCRATCH.push([]);
+    KEY_COUNTS.push(0);
+  }
+  const keys = KEY_SCRATCH[depth];
+  KEY_COUNTS[depth] = 0;
+  o.forEach(pushKey);
+  const n = KEY_COUNTS[depth];
+  sortKeys(keys, n);
+  keyDepth = depth + 1;
+  try {
+    out.ascii("{");
+    for (let i = 0; i < n; i++) {
+      if (i > 0) out.ascii(",");
+      out.string(keys[i]);
+      out.ascii(":");
+      writeCanonicalJson(out, o.get(keys[i])!);
+    }
+    out.ascii("}");
+  } finally {
+    keyDepth = depth;
+    keys.fill("", 0, n); // keep no metadata alive
+  }
+}
+
+/** Sorts `keys[0, n)` by code point in place; by insertion for the few keys metadata has. */
+function sortKeys(keys: string[], n: number): void {
+  if (n > 16) {
+    const sorted = keys.slice(0, n).sort(compareCodePoints);
+    for (let i = 0; i < n; i++) keys[i] = sorted[i];
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    while (j >= 0 && compareCodePoints(keys[j], k) > 0) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = k;
+  }
 }
 
 /** Encodes like quilt3's manifest writer: `json.JSONEncoder(ensure_ascii=False, allow_nan=False)`. */

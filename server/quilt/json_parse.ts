@@ -12,9 +12,62 @@ const MAX_INT_DIGITS = 4300;
 /** Deeper nesting than this fails in Python with RecursionError; we fail with a clear error. */
 const MAX_DEPTH = 900;
 
+/** Options of {@link parseJson}. */
+export interface ParseJsonOptions {
+  /** Reuse the short strings and the numbers this pool has seen (see {@link ValuePool}). */
+  readonly pool?: ValuePool;
+}
+
+/**
+ * Short strings and numbers shared between the documents parsed with it. Metadata of a large
+ * manifest repeats its keys (`user_meta`, ...) and many values on every entry; one copy each
+ * instead of one per entry saves several MiB on 100,000 entries. Sharing is safe because strings
+ * and {@link JsonNumber}s are immutable. Bounded: past `limit` values, new ones are not pooled.
+ */
+export class ValuePool {
+  readonly #strings = new Map<string, string>();
+  readonly #numbers = new Map<string, JsonNumber>();
+  readonly #limit: number;
+
+  /** A pool of at most `limit` strings and `limit` numbers. */
+  constructor(limit = 4096) {
+    this.#limit = limit;
+  }
+
+  /** The pooled copy of `s` (which becomes the pooled copy when new and short). */
+  string(s: string): string {
+    if (s.length > MAX_POOLED_LENGTH) return s;
+    const known = this.#strings.get(s);
+    if (known !== undefined) return known;
+    if (this.#strings.size >= this.#limit) return s;
+    // A string sliced from the document would keep the whole document alive: copy it.
+    const own = copyOf(s);
+    this.#strings.set(own, own);
+    return own;
+  }
+
+  /** The pooled number of this text. */
+  number(text: string): JsonNumber {
+    const known = this.#numbers.get(text);
+    if (known !== undefined) return known;
+    if (this.#numbers.size >= this.#limit) return new JsonNumber(text);
+    const n = new JsonNumber(copyOf(text));
+    this.#numbers.set(n.text, n);
+    return n;
+  }
+}
+
+/** Longest string a {@link ValuePool} keeps: keys and short values, not free text. */
+const MAX_POOLED_LENGTH = 64;
+
+/** A copy of `s` that shares no memory with it (a slice of a long string would). */
+function copyOf(s: string): string {
+  return JSON.parse(JSON.stringify(s));
+}
+
 /** Parses one JSON document as Python's `json.loads` would, keeping number text. */
-export function parseJson(text: string): JsonValue {
-  const p = new Parser(text);
+export function parseJson(text: string, opts: ParseJsonOptions = {}): JsonValue {
+  const p = new Parser(text, opts.pool);
   p.skipWs();
   const v = p.value(0);
   p.skipWs();
@@ -24,10 +77,12 @@ export function parseJson(text: string): JsonValue {
 
 class Parser {
   readonly s: string;
+  readonly pool: ValuePool | undefined;
   i = 0;
 
-  constructor(s: string) {
+  constructor(s: string, pool: ValuePool | undefined) {
     this.s = s;
+    this.pool = pool;
   }
 
   skipWs(): void {
@@ -50,7 +105,7 @@ class Parser {
     const c = s.charCodeAt(this.i);
     switch (c) {
       case 0x22: // "
-        return this.string();
+        return this.pool === undefined ? this.string() : this.pool.string(this.string());
       case 0x7b: // {
         return this.object(depth + 1);
       case 0x5b: // [
@@ -124,7 +179,7 @@ class Parser {
         this.fail(`integer with more than ${MAX_INT_DIGITS} digits`, start);
       }
     }
-    return new JsonNumber(text);
+    return this.pool === undefined ? new JsonNumber(text) : this.pool.number(text);
   }
 
   string(): string {
@@ -222,7 +277,7 @@ class Parser {
       if (s.charCodeAt(this.i) !== 0x22) {
         this.fail("expecting property name enclosed in double quotes");
       }
-      const key = this.string();
+      const key = this.pool === undefined ? this.string() : this.pool.string(this.string());
       this.skipWs();
       if (s.charCodeAt(this.i) !== 0x3a) this.fail("expecting ':' delimiter");
       this.i++;

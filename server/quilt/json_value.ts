@@ -27,6 +27,23 @@ export type JsonValue =
   | JsonValue[]
   | JsonObject;
 
+/** A Map that refuses new keys: the class of {@link EMPTY_OBJECT}. */
+class ReadOnlyEmptyObject extends Map<string, JsonValue> {
+  override set(key: string): this {
+    throw new TypeError(
+      `cannot set ${JSON.stringify(key)} on the shared empty JSON object: copy it first`,
+    );
+  }
+}
+
+/**
+ * One shared, read-only empty JSON object. Most manifest entries have no metadata, and an empty
+ * `Map` per entry costs over 100 bytes (a 100,000-entry manifest kept ~10 MiB of them), so
+ * readers return this one instead. Writers never change metadata in place (they copy), and
+ * `set` throws here so a mistake cannot leak into every other entry.
+ */
+export const EMPTY_OBJECT: JsonObject = Object.freeze(new ReadOnlyEmptyObject());
+
 /** A number read from JSON text; `text` is exactly the source text (or a Python literal). */
 export class JsonNumber {
   /** The source text, e.g. `1.0`, `1e-07`, `123456789012345678901`, `NaN`. */

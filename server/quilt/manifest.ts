@@ -7,8 +7,9 @@
 import { JsonSyntaxError, ManifestError, RecordTooLargeError } from "./errors.ts";
 import { encodeCanonicalJson, encodeManifestJson } from "./json_encode.ts";
 import { parseJson } from "./json_parse.ts";
-import { JsonNumber, type JsonObject, type JsonValue } from "./json_value.ts";
+import { EMPTY_OBJECT, JsonNumber, type JsonObject, type JsonValue } from "./json_value.ts";
 import { compareLogicalKeys, validateLogicalKey } from "./logical_key.ts";
+import { ByteLineSplitter, EntryLayout, EntryScanner, scanEntryText } from "./manifest_lines.ts";
 import { normalizePhysicalKey, parsePhysicalKey } from "./physical_key.ts";
 
 /** Hash type quilt3 writes by default (S3-compatible chunked SHA-256, base64). */
@@ -44,7 +45,10 @@ export interface ManifestEntry {
   readonly size: number;
   /** Hash of the bytes (for display and comparisons when {@link ManifestEntry.rawHash} is set). */
   readonly hash: EntryHash;
-  /** Entry metadata as stored (an object; user metadata sits under `user_meta`). */
+  /**
+   * Entry metadata as stored (an object; user metadata sits under `user_meta`). Parsed entries
+   * without metadata share one read-only empty object ({@link EMPTY_OBJECT}): copy, never mutate.
+   */
   readonly meta: JsonValue;
   /**
    * The size exactly as an existing manifest stores it, when that is not a plain non-negative
@@ -110,6 +114,8 @@ export class ManifestReader {
   #sorted = true;
   #checkPk: boolean;
   #fastPath: boolean;
+  #scanner: EntryScanner | undefined;
+  #layout: EntryLayout | undefined;
 
   /** Starts an empty manifest; options as for {@link parseManifest}. */
   constructor(opts: ParseManifestOptions = {}) {
@@ -121,19 +127,43 @@ export class ManifestReader {
   line(text: string): void {
     const lineNo = ++this.#lineNo;
     if (this.#header !== undefined && this.#fastPath) {
-      const fast = scanCanonicalEntry(text);
+      const fast = scanEntryText(text, this.#layout ??= new EntryLayout());
       if (fast !== undefined) {
-        if (this.#checkPk && !FAST_PK.test(fast.physicalKey)) {
-          try {
-            parsePhysicalKey(fast.physicalKey);
-          } catch (e) {
-            throw new ManifestError((e as Error).message, lineNo);
-          }
-        }
-        this.#push(fast);
+        this.#pushScanned(fast, lineNo);
         return;
       }
     }
+    this.#general(text, lineNo);
+  }
+
+  /**
+   * Adds the next line of the manifest given as its UTF-8 bytes, `bytes[start, end)`. The fields
+   * of entry lines in quilt3's layout are decoded into strings of their own, which do not keep the
+   * line (or the file) alive.
+   */
+  lineBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#header !== undefined && this.#fastPath) {
+      const fast = (this.#scanner ??= new EntryScanner()).scan(bytes, start, end);
+      if (fast !== undefined) {
+        this.#pushScanned(fast, ++this.#lineNo);
+        return;
+      }
+    }
+    this.#general(decodeUtf8(bytes.subarray(start, end)), ++this.#lineNo);
+  }
+
+  #pushScanned(entry: ManifestEntry, lineNo: number): void {
+    if (this.#checkPk && !FAST_PK.test(entry.physicalKey)) {
+      try {
+        parsePhysicalKey(entry.physicalKey);
+      } catch (e) {
+        throw new ManifestError((e as Error).message, lineNo);
+      }
+    }
+    this.#push(entry);
+  }
+
+  #general(text: string, lineNo: number): void {
     let value: JsonValue;
     try {
       value = parseJson(text);
@@ -259,77 +289,11 @@ function readMeta(obj: JsonObject, lineNo: number): JsonValue {
   if (!obj.has("meta")) throw new ManifestError("entry without meta", lineNo);
   const meta = obj.get("meta")!;
   // quilt3 stores `meta or {}`.
-  return pyTruthy(meta) ? meta : new Map();
+  return pyTruthy(meta) ? meta : EMPTY_OBJECT;
 }
 
 // Physical keys that certainly parse (the common, already-normalised form).
 const FAST_PK = /^s3:\/\/[A-Za-z0-9.\-_]+\/[^?#%\s]*(\?versionId=[A-Za-z0-9_.\-~]+)?$/;
-// Any raw control character sends a line to the full parser, which knows where JSON allows them.
-// deno-lint-ignore no-control-regex -- control characters are what this looks for
-const CONTROL = /[\x00-\x1f]/;
-
-/**
- * Reads an entry line laid out exactly as quilt3 (and we) write it, using native string search
- * instead of the general parser:
- * `{"logical_key": S, "physical_keys": [S], "size": N, "hash": {"type": S, "value": S}, "meta": V}`
- * with escape-free strings. Returns `undefined` for anything else, which then takes the general
- * path — so this only speeds up, and never changes, what a line means.
- */
-function scanCanonicalEntry(line: string): ManifestEntry | undefined {
-  if (!line.startsWith('{"logical_key": "') || CONTROL.test(line)) return undefined;
-  const c: Cursor = { line, i: 17 };
-  const logicalKey = scanString(c);
-  if (logicalKey === undefined || !scanLiteral(c, ', "physical_keys": ["')) return undefined;
-  const physicalKey = scanString(c);
-  if (physicalKey === undefined || !scanLiteral(c, '], "size": ')) return undefined;
-  const sizeStart = c.i;
-  let i = c.i;
-  while (i < line.length && line.charCodeAt(i) >= 0x30 && line.charCodeAt(i) <= 0x39) i++;
-  c.i = i;
-  const sizeText = line.slice(sizeStart, i);
-  if (sizeText === "" || (sizeText.length > 1 && sizeText.charCodeAt(0) === 0x30)) return undefined;
-  const size = Number(sizeText);
-  if (!Number.isSafeInteger(size) || !scanLiteral(c, ', "hash": {"type": "')) return undefined;
-  const type = scanString(c);
-  if (type === undefined || !scanLiteral(c, ', "value": "')) return undefined;
-  const value = scanString(c);
-  if (value === undefined || !scanLiteral(c, '}, "meta": ')) return undefined;
-  if (line.charCodeAt(line.length - 1) !== 0x7d) return undefined;
-  const metaText = line.slice(c.i, line.length - 1);
-  let meta: JsonValue;
-  if (metaText === "{}") {
-    meta = new Map();
-  } else {
-    try {
-      meta = parseJson(metaText);
-    } catch {
-      return undefined;
-    }
-    if (!pyTruthy(meta)) meta = new Map();
-  }
-  return { logicalKey, physicalKey, size, hash: { type, value }, meta };
-}
-
-interface Cursor {
-  readonly line: string;
-  i: number;
-}
-
-/** An escape-free string whose opening quote was just consumed; undefined otherwise. */
-function scanString(c: Cursor): string | undefined {
-  const end = c.line.indexOf('"', c.i);
-  if (end < 0) return undefined;
-  const s = c.line.slice(c.i, end);
-  if (s.includes("\\")) return undefined;
-  c.i = end + 1;
-  return s;
-}
-
-function scanLiteral(c: Cursor, text: string): boolean {
-  if (!c.line.startsWith(text, c.i)) return false;
-  c.i += text.length;
-  return true;
-}
 
 /** Rejects duplicate keys and keys that are both a file and a directory (entries sorted). */
 function checkTree(entries: readonly ManifestEntry[], dirMeta: ReadonlyMap<string, JsonValue>) {
@@ -372,19 +336,31 @@ function* splitLines(text: string): Generator<string> {
   if (start < n) yield text.slice(start);
 }
 
+// ignoreBOM keeps a BOM in the text, so it fails as it does in Python.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 function decodeUtf8(bytes: Uint8Array): string {
   try {
-    // ignoreBOM keeps a BOM in the text, so it fails as it does in Python.
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw new ManifestError("manifest is not valid UTF-8");
   }
 }
 
-/** Parses a whole manifest (text or UTF-8 bytes). */
+/**
+ * Parses a whole manifest (text or UTF-8 bytes). Bytes are read line by line without decoding
+ * the whole text (see {@link ManifestReader.lineBytes}), which keeps the memory of a large
+ * manifest to little more than its entries.
+ */
 export function parseManifest(input: string | Uint8Array, opts?: ParseManifestOptions): Manifest {
-  const text = typeof input === "string" ? input : decodeUtf8(input);
   const reader = new ManifestReader(opts);
+  if (typeof input !== "string") {
+    const lines = new ByteLineSplitter((b, start, end) => reader.lineBytes(b, start, end));
+    lines.push(input);
+    lines.end();
+    return reader.finish();
+  }
+  const text = input;
   if (text.indexOf("\r") < 0) {
     // Fast path: only "\n" separators.
     let start = 0;
@@ -408,42 +384,18 @@ export function parseManifestLines(lines: Iterable<string>, opts?: ParseManifest
   return reader.finish();
 }
 
-/** Parses a manifest from a byte stream (e.g. an S3 GetObject body) without buffering it whole. */
+/**
+ * Parses a manifest from a byte stream (e.g. an S3 GetObject body) without buffering it whole:
+ * lines are split from the bytes and read as {@link parseManifest} reads bytes.
+ */
 export async function parseManifestStream(
   stream: AsyncIterable<Uint8Array>,
   opts?: ParseManifestOptions,
 ): Promise<Manifest> {
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const reader = new ManifestReader(opts);
-  let buffer = "";
-  const drain = (final: boolean) => {
-    let start = 0;
-    for (;;) {
-      let i = buffer.indexOf("\n", start);
-      const cr = buffer.indexOf("\r", start);
-      if (cr >= 0 && (i < 0 || cr < i)) {
-        // A "\r" at the very end may be the first half of "\r\n": wait for more text.
-        if (cr === buffer.length - 1 && !final) break;
-        i = cr;
-      }
-      if (i < 0) break;
-      reader.line(buffer.slice(start, i));
-      start = i + (buffer.charCodeAt(i) === 0x0d && buffer.charCodeAt(i + 1) === 0x0a ? 2 : 1);
-    }
-    buffer = buffer.slice(start);
-  };
-  try {
-    for await (const chunk of stream) {
-      buffer += decoder.decode(chunk, { stream: true });
-      drain(false);
-    }
-    buffer += decoder.decode();
-  } catch (e) {
-    if (e instanceof TypeError) throw new ManifestError("manifest is not valid UTF-8");
-    throw e;
-  }
-  drain(true);
-  if (buffer.length > 0) reader.line(buffer);
+  const lines = new ByteLineSplitter((b, start, end) => reader.lineBytes(b, start, end));
+  for await (const chunk of stream) lines.push(chunk);
+  lines.end();
   return reader.finish();
 }
 

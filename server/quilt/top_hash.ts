@@ -1,40 +1,132 @@
 /** The package top hash, bit-identical to quilt3's `Package.top_hash`. @module */
 
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { ManifestError } from "./errors.ts";
-import { encodeCanonicalJson, encodeStringAscii } from "./json_encode.ts";
+import {
+  type CanonicalJsonSink,
+  encodeStringAscii,
+  writeCanonicalJson,
+  writeStringAscii,
+} from "./json_encode.ts";
 import type { JsonObject } from "./json_value.ts";
 import type { Manifest, ManifestEntry } from "./manifest.ts";
 import { compareLogicalKeys } from "./logical_key.ts";
 
-// Hash in batches: one update per ~256 KiB of JSON instead of one per entry.
-const BATCH = 256 * 1024;
+// Bytes hashed per update: large enough that the per-call cost vanishes, small enough to reuse.
+const BUFFER = 64 * 1024;
+
+/** Canonical JSON built as one string (for {@link entryTopHashJson}). */
+class StringOut implements CanonicalJsonSink {
+  text = "";
+  ascii(text: string): void {
+    this.text += text;
+  }
+  string(s: string): void {
+    this.text += encodeStringAscii(s);
+  }
+}
 
 /**
- * The canonical JSON one entry contributes to the top hash (`hash`, `logical_key`, `meta`,
- * `size`); a stored size or hash that is not plain counts exactly as stored, as in quilt3.
+ * Canonical JSON written into one reused buffer and hashed a buffer at a time. Hashing a large
+ * manifest thus builds no string per entry (only entries with metadata encode theirs), where
+ * building the text first left tens of MiB of garbage behind for the collector.
  */
-export function entryTopHashJson(entry: ManifestEntry): string {
-  const meta = entry.meta instanceof Map && entry.meta.size === 0
-    ? "{}"
-    : encodeCanonicalJson(entry.meta);
+class HashOut implements CanonicalJsonSink {
+  readonly #hash: Hash = createHash("sha256");
+  readonly #buf = new Uint8Array(BUFFER);
+  #pos = 0;
+
+  ascii(text: string): void {
+    if (this.#pos + text.length > BUFFER) {
+      this.#flush();
+      // Canonical JSON is pure ASCII, so its UTF-8 bytes are its characters.
+      if (text.length > BUFFER) return void this.#hash.update(text, "utf8");
+    }
+    const buf = this.#buf;
+    let pos = this.#pos;
+    for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i);
+    this.#pos = pos;
+  }
+
+  string(s: string): void {
+    // Escaping writes at most 6 bytes per UTF-16 unit.
+    const room = 6 * s.length + 2;
+    if (this.#pos + room > BUFFER) this.#flush();
+    if (room > BUFFER) return this.ascii(encodeStringAscii(s));
+    this.#pos = writeStringAscii(this.#buf, this.#pos, s);
+  }
+
+  /** Writes a non-negative safe integer's digits (what `String(n)` gives, without the string). */
+  integer(n: number): void {
+    if (this.#pos + 16 > BUFFER) this.#flush();
+    let digits = 1;
+    for (let p = 10; p <= n; p *= 10) digits++;
+    const buf = this.#buf;
+    let pos = this.#pos + digits;
+    this.#pos = pos;
+    // (x - d) / 10 is exact, so x stays a small integer: x / 10 would be a fraction, which
+    // unoptimised code boxes as a heap number on every digit.
+    let x = n;
+    do {
+      const d = x % 10;
+      buf[--pos] = 0x30 + d;
+      x = (x - d) / 10;
+    } while (x > 0);
+  }
+
+  digest(): string {
+    this.#flush();
+    return this.#hash.digest("hex");
+  }
+
+  #flush(): void {
+    if (this.#pos > 0) this.#hash.update(this.#buf.subarray(0, this.#pos));
+    this.#pos = 0;
+  }
+}
+
+/**
+ * Writes the canonical JSON one entry contributes to the top hash (`hash`, `logical_key`,
+ * `meta`, `size`, keys sorted, no spaces); a stored size or hash that is not plain counts
+ * exactly as stored, as in quilt3.
+ */
+function writeEntry(out: StringOut | HashOut, entry: ManifestEntry): void {
   if (entry.rawHash === null || entry.rawSize === null) {
     // quilt3: "PackageEntry missing hash and/or size".
     throw new ManifestError(
       `entry ${JSON.stringify(entry.logicalKey)} has no hash or no size, so no top hash exists`,
     );
   }
-  const hash = entry.rawHash === undefined
-    ? `{"type":${encodeStringAscii(entry.hash.type)},"value":${
-      encodeStringAscii(entry.hash.value)
-    }}`
-    : encodeCanonicalJson(entry.rawHash);
-  const size = entry.rawSize === undefined
-    ? String(entry.size)
-    : encodeCanonicalJson(entry.rawSize);
-  return `{"hash":${hash},"logical_key":${
-    encodeStringAscii(entry.logicalKey)
-  },"meta":${meta},"size":${size}}`;
+  out.ascii('{"hash":');
+  if (entry.rawHash === undefined) {
+    out.ascii('{"type":');
+    out.string(entry.hash.type);
+    out.ascii(',"value":');
+    out.string(entry.hash.value);
+    out.ascii("}");
+  } else {
+    writeCanonicalJson(out, entry.rawHash);
+  }
+  out.ascii(',"logical_key":');
+  out.string(entry.logicalKey);
+  out.ascii(',"meta":');
+  writeCanonicalJson(out, entry.meta);
+  out.ascii(',"size":');
+  if (entry.rawSize !== undefined) writeCanonicalJson(out, entry.rawSize);
+  else if (out instanceof HashOut && Number.isSafeInteger(entry.size) && entry.size >= 0) {
+    out.integer(entry.size);
+  } else out.ascii(String(entry.size));
+  out.ascii("}");
+}
+
+/**
+ * The canonical JSON one entry contributes to the top hash (`hash`, `logical_key`, `meta`,
+ * `size`); a stored size or hash that is not plain counts exactly as stored, as in quilt3.
+ */
+export function entryTopHashJson(entry: ManifestEntry): string {
+  const out = new StringOut();
+  writeEntry(out, entry);
+  return out.text;
 }
 
 /**
@@ -49,24 +141,18 @@ export function computeTopHash(manifest: Pick<Manifest, "header" | "entries">): 
 /** {@link computeTopHash} from a header and entries in tree order (checked, not re-sorted). */
 export function topHashOf(header: JsonObject, entries: readonly ManifestEntry[]): string {
   if (header.has("top_hash")) throw new ManifestError("the header must not contain top_hash");
-  const h = createHash("sha256");
-  // Canonical JSON is pure ASCII; TextEncoder is the fast native way to bytes.
-  const utf8 = new TextEncoder();
-  let buf = encodeCanonicalJson(header);
+  const out = new HashOut();
+  writeCanonicalJson(out, header);
   let prev: string | undefined;
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (prev !== undefined && compareLogicalKeys(prev, e.logicalKey) >= 0) {
       throw new ManifestError(
         `entries are not in tree order at ${JSON.stringify(e.logicalKey)}`,
       );
     }
     prev = e.logicalKey;
-    buf += entryTopHashJson(e);
-    if (buf.length >= BATCH) {
-      h.update(utf8.encode(buf));
-      buf = "";
-    }
+    writeEntry(out, e);
   }
-  h.update(utf8.encode(buf));
-  return h.digest("hex");
+  return out.digest();
 }
