@@ -26,6 +26,9 @@ export const S3_TOOL = "bucket_objects_list";
 /** Its arguments: one page of a 20-object prefix. */
 export const S3_ARGS = { bucket: "bench-bucket", prefix: "data/" };
 
+/** Requests per side and concurrency before anything is measured (covers 64 principals × 4). */
+const WARM_UP_REQUESTS = 1500;
+
 /** Options of the HTTP section. */
 export interface HttpBenchOptions {
   readonly runs: number;
@@ -170,9 +173,12 @@ export async function httpBench(options: HttpBenchOptions): Promise<Section> {
       });
       try {
         const p = plans(stack, baseline, tokens, tool, args);
-        // Warm-up: JIT, connection pools, and every principal's STS credentials (cached after).
-        await runLoad(p.product, { concurrency: 16, requests: Math.max(600, tokens.length * 4) });
-        await runLoad(p.baseline, { concurrency: 16, requests: 600 });
+        // Warm-up, the same for both: JIT (V8 keeps optimising for a few thousand requests),
+        // connection pools, and every principal's STS credentials (cached after): steady state.
+        for (const c of [16, 1, 64]) {
+          await runLoad(p.product, { concurrency: c, requests: WARM_UP_REQUESTS });
+          await runLoad(p.baseline, { concurrency: c, requests: WARM_UP_REQUESTS });
+        }
         const pairs: Pair[] = [];
         for (const c of options.concurrencies) {
           for (let run = 0; run < options.runs; run++) {
@@ -204,7 +210,9 @@ export async function httpBench(options: HttpBenchOptions): Promise<Section> {
     }
     await stack.server.sync();
     body.push(
-      `quilt-mcp: one server process (\`deno run\` with the binary's permission flags), JWKS (RS256) auth, ${options.principals} principals' tokens round-robin, each principal's STS credentials cached during the warm-up, default tool categories, default telemetry (JSON logs + EMF on stderr, drained by the bench). Baseline: \`bench/baseline_server.ts\` serving the product's own definition of the tool. Each cell: median over ${options.runs} runs of ${
+      `quilt-mcp: one server process (\`deno run\` with the binary's permission flags), JWKS (RS256) auth, ${options.principals} principals' tokens round-robin, each principal's STS credentials cached during the warm-up (${
+        3 * WARM_UP_REQUESTS
+      } requests per side, at concurrency 16, 1 and 64), default tool categories, default telemetry (JSON logs + EMF on stderr, drained by the bench). Baseline: \`bench/baseline_server.ts\` serving the product's own definition of the tool. Each cell: median over ${options.runs} runs of ${
         options.segmentMs / 1000
       } s (min–max); ratios are computed per interleaved pair, then summarised. CPU ms/request: the server process's user+system time over the run divided by its requests.`,
     );

@@ -88,6 +88,13 @@ export class ContextMissingError extends Error {
   }
 }
 
+/** ContextPush/ContextReset dimensions per client type, frozen (metrics recognise them at once). */
+const CLIENT_DIMENSIONS: Readonly<Record<ClientType, Readonly<Record<string, string>>>> = Object
+  .freeze({
+    "desktop-stdio": Object.freeze({ ClientType: "desktop-stdio" }),
+    "web-jwt": Object.freeze({ ClientType: "web-jwt" }),
+  });
+
 /** Owns the AsyncLocalStorage and the push/reset accounting. One per process, passed down explicitly. */
 export class ContextStore {
   readonly #storage = new AsyncLocalStorage<RequestContext>();
@@ -134,7 +141,7 @@ export class ContextStore {
   }
 
   #push(context: RequestContext): () => void {
-    const dims = { ClientType: context.clientType };
+    const dims = CLIENT_DIMENSIONS[context.clientType];
     this.#metrics.count("ContextPush", dims);
     this.#active++;
     let released = false;

@@ -43,6 +43,9 @@ export const ACCEPTED_PROTOCOL_VERSIONS: readonly string[] = [
   "2026-07-28",
 ];
 
+/** The dimensions of this server's per-request metrics (frozen: metrics recognise them at once). */
+const WEB_JWT = Object.freeze({ ClientType: "web-jwt" });
+
 /** What the app needs; all of it created once at start-up. */
 export interface HttpAppDeps {
   readonly config: Config;
@@ -109,19 +112,23 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
     );
   }
 
-  app.all(mcpPath(config.publicUrl!), async (c) => {
-    const request = c.req.raw;
-    // Stateless server: no SSE session stream (GET) and no session to end (DELETE).
-    if (request.method !== "POST") {
-      return jsonRpcError(
+  const endpoint = mcpPath(config.publicUrl!);
+  // Stateless server: no SSE session stream (GET) and no session to end (DELETE).
+  app.all(
+    endpoint,
+    () =>
+      jsonRpcError(
         405,
         -32000,
         "Method not allowed: this stateless MCP endpoint accepts POST only.",
         {
           Allow: "POST",
         },
-      );
-    }
+      ),
+  );
+
+  /** POST on the MCP endpoint: called straight from fetch below, without Hono's routing. */
+  const serveMcp = async (request: Request, exchange: Exchange): Promise<Response> => {
     const originRefusal = originProblem(request, config.allowedOrigins, config.allowedHosts);
     if (originRefusal) return jsonRpcError(403, -32000, `Forbidden: ${originRefusal}`);
 
@@ -134,19 +141,19 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
     }
 
     const auth = await deps.authenticator.authenticate(request);
-    c.env.clientType = "web-jwt";
+    exchange.clientType = "web-jwt";
     if (!auth.ok) {
       metrics.count("AuthFailure", { ClientType: "web-jwt", Reason: auth.reason });
       logger.warn("auth_failure", {
-        request_id: c.env.requestId,
+        request_id: exchange.requestId,
         client_type: "web-jwt",
         reason: auth.reason,
         status: auth.response.status,
       });
       return auth.response;
     }
-    metrics.count("AuthSuccess", { ClientType: "web-jwt" });
-    c.env.principal = auth.principal.id;
+    metrics.count("AuthSuccess", WEB_JWT);
+    exchange.principal = auth.principal.id;
 
     const version = request.headers.get("mcp-protocol-version");
     if (version !== null && !ACCEPTED_PROTOCOL_VERSIONS.includes(version)) {
@@ -195,29 +202,43 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
     return await deps.contexts.runUntilReleased({
       principal: auth.principal,
       clientType: "web-jwt",
-      requestId: c.env.requestId,
+      requestId: exchange.requestId,
       aws: auth.aws,
       enabledCategories: deps.categories,
       catalog: webCatalogCredential(auth.registryToken, deps.config.registryAudience),
       ...(inspected.calledTools ? { calledTools: inspected.calledTools } : {}),
     }, (release) => {
       // The SDK streams the answer: the context lives until the body is sent (see fetch below).
-      c.env.release = release;
+      exchange.release = release;
       return deps.handler.fetch(forwarded, {
         authInfo: auth.authInfo,
         ...(inspected.parsed !== undefined ? { parsedBody: inspected.parsed } : {}),
       });
     });
-  });
+  };
 
-  app.notFound((c) => c.json({ error: "not_found" }, 404));
-  app.onError((e, c) => {
+  /** An unexpected failure: logged with the request id, answered 500 without its details. */
+  const internalError = (e: Error, exchange: Exchange): Response => {
     logger.error("http_error", {
-      request_id: c.env.requestId,
+      request_id: exchange.requestId,
       error: `${e.name}: ${e.message}`,
     });
     return jsonRpcError(500, -32603, "Internal server error");
-  });
+  };
+  app.notFound((c) => c.json({ error: "not_found" }, 404));
+  app.onError((e, c) => internalError(e, c.env));
+
+  /** Serves one request: the MCP endpoint's POSTs directly, everything else through Hono. */
+  const route = async (request: Request, path: string, exchange: Exchange): Promise<Response> => {
+    if (request.method !== "POST" || path !== endpoint) {
+      return await app.fetch(request, exchange);
+    }
+    try {
+      return await serveMcp(request, exchange);
+    } catch (e) {
+      return internalError(e instanceof Error ? e : new Error(String(e)), exchange);
+    }
+  };
 
   // Around every route, outside Hono: the request id, drain accounting until the body is sent,
   // the request context's release, and the access log (Hono would copy the response to add them).
@@ -225,6 +246,9 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
     async fetch(request, info): Promise<Response> {
       const started = performance.now();
       const exchange: Exchange = { requestId: requestIdFor(request) };
+      // Read now: once the exchange is over, Deno's request object refuses to answer.
+      const method = request.method;
+      const path = pathOf(request.url);
       const finish = deps.drain.begin();
       let response: Response;
       try {
@@ -233,7 +257,7 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
             status: 503,
             headers: { Connection: "close" },
           })
-          : await app.fetch(request, exchange);
+          : await route(request, path, exchange);
       } catch (e) {
         exchange.release?.();
         finish();
@@ -241,9 +265,6 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
       }
       response.headers.set("X-Request-Id", exchange.requestId);
       const status = response.status;
-      // Read now: once the exchange is over, Deno's request object refuses to answer.
-      const method = request.method;
-      const path = pathOf(request.url);
       const done = () => {
         exchange.release?.();
         finish();

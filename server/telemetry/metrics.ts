@@ -49,6 +49,7 @@ export class Metrics {
   readonly #writer: LineWriter | undefined;
   #pending = new Map<string, Pending>();
   readonly #plans = new Map<string, Plan>();
+  readonly #frozenPlans = new WeakMap<Dimensions, Map<MetricName, Plan>>();
 
   /** With `logger` undefined, metrics are only totalled (QUILT_MCP_METRICS=off). */
   constructor(namespace: string, logger: Logger | undefined) {
@@ -119,9 +120,16 @@ export class Metrics {
    * dimensions each time cost more than the rest of it. Bounded: forgotten wholesale when full.
    */
   #planFor(metric: MetricName, dims: Dimensions): Plan {
-    const id = metric + JSON.stringify(dims);
-    let plan = this.#plans.get(id);
+    // Frozen dimension objects (the per-request constants) are recognised by identity alone.
+    const frozen = Object.isFrozen(dims) ? this.#frozenPlans.get(dims) : undefined;
+    let plan = frozen?.get(metric);
     if (plan) return plan;
+    const id = metric + JSON.stringify(dims);
+    plan = this.#plans.get(id);
+    if (plan) {
+      if (Object.isFrozen(dims)) this.#rememberFrozen(dims, metric, plan);
+      return plan;
+    }
     const sets = dimensionSets(metric).filter((set) => set.every((d) => dims[d] !== undefined));
     const totalKeys = [
       ...new Set([totalKey(metric, {}), ...sets.map((set) => totalKey(metric, pick(dims, set)))]),
@@ -129,7 +137,14 @@ export class Metrics {
     plan = { totalKeys, sets, pendingKey: totalKey(metric, dims) };
     if (this.#plans.size >= MAX_PLANS) this.#plans.clear();
     this.#plans.set(id, plan);
+    if (Object.isFrozen(dims)) this.#rememberFrozen(dims, metric, plan);
     return plan;
+  }
+
+  #rememberFrozen(dims: Dimensions, metric: MetricName, plan: Plan): void {
+    let byMetric = this.#frozenPlans.get(dims);
+    if (!byMetric) this.#frozenPlans.set(dims, byMetric = new Map());
+    byMetric.set(metric, plan);
   }
 
   /** Adds 1 to a counter. */

@@ -280,6 +280,21 @@ Deno.test("logger: token-shaped values are redacted; levels filter; EMF uses the
   assertEquals(metrics.total("AuthFailure", { ClientType: "web-jwt", Reason: "expired" }), 1);
   metrics.count("CredentialCacheHit");
   assertEquals(metrics.total("CredentialCacheHit"), 1, "a dimensionless metric counts once");
+  // Remembered keys: the same dimension values count alike whether the object is frozen, reused or
+  // new, and one frozen object used for two metrics keeps them apart.
+  const frozen = Object.freeze({ ClientType: "web-jwt", Reason: "expired" });
+  for (const dims of [frozen, frozen, { Reason: "expired", ClientType: "web-jwt" }]) {
+    metrics.count("AuthFailure", dims);
+  }
+  metrics.count("AuthFailure", Object.freeze({ ClientType: "web-jwt", Reason: "wrong_issuer" }));
+  metrics.count("AuthSuccess", Object.freeze({ ClientType: "web-jwt" }));
+  metrics.count("ContextPush", frozen);
+  assertEquals(metrics.total("AuthFailure", { ClientType: "web-jwt", Reason: "expired" }), 4);
+  assertEquals(metrics.total("AuthFailure", { ClientType: "web-jwt", Reason: "wrong_issuer" }), 1);
+  assertEquals(metrics.total("AuthFailure", { ClientType: "web-jwt" }), 5);
+  assertEquals(metrics.total("AuthSuccess", { ClientType: "web-jwt" }), 1);
+  assertEquals(metrics.total("ContextPush", { ClientType: "web-jwt" }), 1);
+  assertEquals(metrics.total("ContextPush", { ClientType: "web-jwt", Reason: "expired" }), 0);
 });
 
 Deno.test("context: fail closed outside a context; push equals reset; contexts do not leak across async work", async () => {
