@@ -68,7 +68,7 @@ export function encodeStringUtf8(s: string): string {
 }
 
 // The one-letter escapes Python's json module writes, by code unit; others are \uXXXX.
-const SHORT_ESCAPES = new Map<number, string>([
+const SHORT_ESCAPES: ReadonlyMap<number, string> = new Map<number, string>([
   [0x22, '"'],
   [0x5c, "\\"],
   [0x0a, "n"],
@@ -127,11 +127,14 @@ export interface CanonicalJsonSink {
   ascii(text: string): void;
   /** Appends `s` as {@link encodeStringAscii} writes it. */
   string(s: string): void;
+  /** Scratch space for sorting object keys, owned by this sink. */
+  readonly keys: KeyScratch;
 }
 
 /** Collects canonical JSON into one string. */
 class CanonicalText implements CanonicalJsonSink {
   text = "";
+  readonly keys = new KeyScratch();
   ascii(text: string): void {
     this.text += text;
   }
@@ -175,31 +178,45 @@ export function writeCanonicalJson(out: CanonicalJsonSink, v: JsonValue): void {
   writeCanonicalObject(out, v);
 }
 
-// One reusable key array per nesting depth, with its own count (emptying an array by setting its
-// length frees its storage, so the next push allocates again), filled by forEach rather than an
-// iterator: the top hash encodes the metadata of every entry, and a fresh array and iterator
-// results per object were 150 bytes of garbage each, tens of MiB on a large manifest.
-const KEY_SCRATCH: string[][] = [];
-const KEY_COUNTS: number[] = [];
-let keyDepth = 0;
+/**
+ * One reusable key array per nesting depth, with its own count (emptying an array by setting its
+ * length frees its storage, so the next push allocates again), filled by forEach rather than an
+ * iterator: the top hash encodes the metadata of every entry, and a fresh array and iterator
+ * results per object were 150 bytes of garbage each, tens of MiB on a large manifest. Each sink
+ * owns one (no state shared between encodings).
+ */
+export class KeyScratch {
+  readonly #arrays: string[][] = [];
+  #depth = 0;
+  #filling: string[] = [];
+  #filled = 0;
+  /** forEach callback: created once, so filling allocates nothing. */
+  readonly #push = (_value: JsonValue, key: string): void => {
+    this.#filling[this.#filled++] = key;
+  };
 
-function pushKey(_value: JsonValue, key: string): void {
-  KEY_SCRATCH[keyDepth][KEY_COUNTS[keyDepth]++] = key;
+  /** The keys of `o` (its first `o.size` slots), sorted by code point; {@link leave} after use. */
+  enter(o: JsonObject): string[] {
+    const depth = this.#depth++;
+    if (depth === this.#arrays.length) this.#arrays.push([]);
+    const keys = this.#filling = this.#arrays[depth];
+    this.#filled = 0;
+    o.forEach(this.#push);
+    sortKeys(keys, this.#filled);
+    return keys;
+  }
+
+  /** Done with the keys {@link enter} returned for an object of `n` members. */
+  leave(keys: string[], n: number): void {
+    this.#depth--;
+    keys.fill("", 0, n); // keep no metadata alive
+  }
 }
 
 function writeCanonicalObject(out: CanonicalJsonSink, o: JsonObject): void {
-  if (o.size === 0) return out.ascii("{}");
-  const depth = keyDepth;
-  if (depth === KEY_SCRATCH.length) {
-    KEY_SCRATCH.push([]);
-    KEY_COUNTS.push(0);
-  }
-  const keys = KEY_SCRATCH[depth];
-  KEY_COUNTS[depth] = 0;
-  o.forEach(pushKey);
-  const n = KEY_COUNTS[depth];
-  sortKeys(keys, n);
-  keyDepth = depth + 1;
+  const n = o.size;
+  if (n === 0) return out.ascii("{}");
+  const keys = out.keys.enter(o);
   try {
     out.ascii("{");
     for (let i = 0; i < n; i++) {
@@ -210,8 +227,7 @@ function writeCanonicalObject(out: CanonicalJsonSink, o: JsonObject): void {
     }
     out.ascii("}");
   } finally {
-    keyDepth = depth;
-    keys.fill("", 0, n); // keep no metadata alive
+    out.keys.leave(keys, n);
   }
 }
 

@@ -5,6 +5,7 @@ import { ManifestError } from "./errors.ts";
 import {
   type CanonicalJsonSink,
   encodeStringAscii,
+  KeyScratch,
   writeCanonicalJson,
   writeStringAscii,
 } from "./json_encode.ts";
@@ -18,6 +19,7 @@ const BUFFER = 64 * 1024;
 /** Canonical JSON built as one string (for {@link entryTopHashJson}). */
 class StringOut implements CanonicalJsonSink {
   text = "";
+  readonly keys = new KeyScratch();
   ascii(text: string): void {
     this.text += text;
   }
@@ -32,6 +34,7 @@ class StringOut implements CanonicalJsonSink {
  * building the text first left tens of MiB of garbage behind for the collector.
  */
 class HashOut implements CanonicalJsonSink {
+  readonly keys = new KeyScratch();
   readonly #hash: Hash = createHash("sha256");
   readonly #buf = new Uint8Array(BUFFER);
   #pos = 0;
