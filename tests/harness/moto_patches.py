@@ -2,7 +2,8 @@
 
 Each patch fills one gap of moto 5.2.5 that stops `terraform apply` of the examples, and only
 that gap; everything else stays moto's own behaviour. A patch is applied only when the harness
-asks for it (tests/harness/moto.ts, option `patches`), so every other test runs on plain moto.
+asks for it (tests/harness/moto.ts, option `patches`). One fidelity fix is applied to every
+emulator (ALWAYS): conditional PUTs are atomic, as S3 guarantees (see _s3_atomic_conditional_put).
 
 - application-autoscaling-tags: moto 5.2.5 does not implement Application Auto Scaling's
   TagResource, UntagResource and ListTagsForResource. The AWS provider reads a scalable target's
@@ -14,6 +15,7 @@ asks for it (tests/harness/moto.ts, option `patches`), so every other test runs 
 """
 
 import json
+import threading
 from typing import Any, Callable
 
 from moto.applicationautoscaling import models, responses
@@ -85,13 +87,36 @@ def _application_autoscaling_tags() -> None:
     backend_class.deregister_scalable_target = deregister_scalable_target
 
 
+def _s3_atomic_conditional_put() -> None:
+    """S3 evaluates If-Match / If-None-Match and writes in one atomic step. moto 5.2.5 checks the
+    condition, then writes, in separate steps of a threaded server: two simultaneous conditional
+    PUTs of one key can both pass (seen once, under CPU load, as two package revisions both
+    accepted on one parent). One lock around the PUT handler restores S3's guarantee."""
+    from moto.s3.responses import S3Response
+
+    original = S3Response.put_object
+    lock = threading.Lock()
+
+    def put_object(self: Any) -> Any:
+        with lock:
+            return original(self)
+
+    S3Response.put_object = put_object
+
+
+# Applied to every emulator (tests/harness/moto_server.py): fidelity fixes of behaviour that S3
+# guarantees and every test may rely on, as opposed to the opt-in gaps below.
+ALWAYS: list[Callable[[], None]] = [_s3_atomic_conditional_put]
+
 PATCHES: dict[str, Callable[[], None]] = {
     "application-autoscaling-tags": _application_autoscaling_tags,
 }
 
 
 def apply(names: list[str]) -> None:
-    """Applies the named patches; an unknown name is an error, never silently ignored."""
+    """Applies ALWAYS and the named patches; an unknown name is an error, never silently ignored."""
+    for patch in ALWAYS:
+        patch()
     for name in names:
         if name not in PATCHES:
             raise SystemExit(f"unknown moto patch {name!r}; known: {sorted(PATCHES)}")
