@@ -132,7 +132,7 @@ export interface CanonicalJsonSink {
 }
 
 /** Collects canonical JSON into one string. */
-class CanonicalText implements CanonicalJsonSink {
+export class CanonicalText implements CanonicalJsonSink {
   text = "";
   readonly keys = new KeyScratch();
   ascii(text: string): void {

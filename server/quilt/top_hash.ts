@@ -4,6 +4,7 @@ import { createHash, type Hash } from "node:crypto";
 import { ManifestError } from "./errors.ts";
 import {
   type CanonicalJsonSink,
+  CanonicalText,
   encodeStringAscii,
   KeyScratch,
   writeCanonicalJson,
@@ -15,18 +16,6 @@ import { compareLogicalKeys } from "./logical_key.ts";
 
 // Bytes hashed per update: large enough that the per-call cost vanishes, small enough to reuse.
 const BUFFER = 64 * 1024;
-
-/** Canonical JSON built as one string (for {@link entryTopHashJson}). */
-class StringOut implements CanonicalJsonSink {
-  text = "";
-  readonly keys = new KeyScratch();
-  ascii(text: string): void {
-    this.text += text;
-  }
-  string(s: string): void {
-    this.text += encodeStringAscii(s);
-  }
-}
 
 /**
  * Canonical JSON written into one reused buffer and hashed a buffer at a time. Hashing a large
@@ -93,7 +82,7 @@ class HashOut implements CanonicalJsonSink {
  * `meta`, `size`, keys sorted, no spaces); a stored size or hash that is not plain counts
  * exactly as stored, as in quilt3.
  */
-function writeEntry(out: StringOut | HashOut, entry: ManifestEntry): void {
+function writeEntry(out: CanonicalText | HashOut, entry: ManifestEntry): void {
   if (entry.rawHash === null || entry.rawSize === null) {
     // quilt3: "PackageEntry missing hash and/or size".
     throw new ManifestError(
@@ -127,7 +116,7 @@ function writeEntry(out: StringOut | HashOut, entry: ManifestEntry): void {
  * `size`); a stored size or hash that is not plain counts exactly as stored, as in quilt3.
  */
 export function entryTopHashJson(entry: ManifestEntry): string {
-  const out = new StringOut();
+  const out = new CanonicalText();
   writeEntry(out, entry);
   return out.text;
 }
