@@ -47,9 +47,12 @@ export async function startBaseline(
     stderr: "piped",
   }).spawn();
   const stderr: string[] = [];
+  // Drained, not interpreted: only the first chunks are kept (start-up failures), the rest are
+  // dropped undecoded, as the product's lines are while it is measured (WatchedServer "count").
   (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      if (stderr.length < 50) stderr.push(chunk);
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      if (stderr.length < 50) stderr.push(decoder.decode(chunk));
     }
   })();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();

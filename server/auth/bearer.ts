@@ -12,10 +12,16 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 /** Query parameters through which some clients try to pass tokens. */
 const QUERY_TOKEN_PARAMS = ["access_token", "token", "id_token", "bearer"];
 
+/** Whether the URL's query names a token parameter (only URLs with a query are parsed). */
+function hasTokenInQuery(url: string): boolean {
+  if (!url.includes("?")) return false;
+  const params = new URL(url).searchParams;
+  return QUERY_TOKEN_PARAMS.some((p) => params.has(p));
+}
+
 /** Returns the token of `request` or throws the matching auth error. */
 export function extractBearerToken(request: Request, maxTokenBytes: number): string {
-  const url = new URL(request.url);
-  if (QUERY_TOKEN_PARAMS.some((p) => url.searchParams.has(p))) {
+  if (hasTokenInQuery(request.url)) {
     throw new MalformedAuthRequestError(
       "tokens are accepted only in the Authorization header, never in the URL",
     );

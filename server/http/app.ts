@@ -166,10 +166,7 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
 
     // One token per JSON-RPC message: a batch is charged for every call it carries, whole or not at all.
     const cost = inspected.messages;
-    const retryAfter = deps.rateLimiter.take(
-      `${auth.principal.issuer}\n${auth.principal.id}`,
-      cost,
-    );
+    const retryAfter = deps.rateLimiter.take(auth.limitKey, cost);
     if (retryAfter > 0) {
       metrics.put("RateLimited", cost);
       const message = cost > deps.rateLimiter.burst
@@ -196,7 +193,7 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
     // SDK would listen to its signal, which Deno aborts after every successful response.
     const forwarded = new Request(request.url, {
       method: "POST",
-      headers: request.headers,
+      headers: withoutCredentials(request.headers),
       ...(inspected.parsed === undefined ? { body } : {}),
     });
     return await deps.contexts.runUntilReleased({
@@ -284,6 +281,27 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
       return response;
     },
   };
+}
+
+/** Request headers that carry credentials: checked here, never handed on. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "cookie",
+  "proxy-authorization",
+]);
+
+/**
+ * The request's headers but its credentials, for the SDK: the verified token reaches it only as
+ * `authInfo`, so neither the SDK nor a tool reading the request it was handed can see the raw
+ * Authorization header. (Also the cheaper copy: header values are validated as they are copied,
+ * and the bearer token is by far the longest.)
+ */
+export function withoutCredentials(headers: Headers): Array<[string, string]> {
+  const kept: Array<[string, string]> = [];
+  for (const [name, value] of headers) {
+    if (!CREDENTIAL_HEADERS.has(name)) kept.push([name, value]);
+  }
+  return kept;
 }
 
 /** The path of an absolute URL (what `new URL(url).pathname` gives, without parsing it all). */

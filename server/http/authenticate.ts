@@ -35,6 +35,8 @@ export interface Authenticated {
   readonly authInfo: AuthInfo;
   readonly principal: Principal;
   readonly aws: ContextAws;
+  /** The principal's key in the per-principal rate limiter: issuer and subject. */
+  readonly limitKey: string;
   /** The token, only when its audience also names the Quilt registry (no passthrough otherwise). */
   readonly registryToken?: string;
   /**
@@ -60,6 +62,7 @@ export type CredentialSource =
 interface Derived {
   readonly principal: Principal;
   readonly aws: ContextAws;
+  readonly limitKey: string;
   readonly registryToken?: string;
   /** Asked on every request: an STS backoff window opens and closes independently of the token. */
   readonly retryAfterMs: () => number;
@@ -95,9 +98,10 @@ export class WebAuthenticator {
     try {
       const token = extractBearerToken(request, this.#config.authMaxTokenBytes);
       const authInfo = await this.#verifier.verifyAccessToken(token);
-      const missing = this.#config.authRequiredScopes.filter((s) => !authInfo.scopes.includes(s));
-      if (missing.length > 0) {
-        throw new TokenRejectedError("insufficient_scope", "the token lacks a required scope");
+      for (const scope of this.#config.authRequiredScopes) {
+        if (!authInfo.scopes.includes(scope)) {
+          throw new TokenRejectedError("insufficient_scope", "the token lacks a required scope");
+        }
       }
       const derived = this.#derive(authInfo, token, request.headers.get(ROLE_SELECTION_HEADER));
       return {
@@ -105,6 +109,7 @@ export class WebAuthenticator {
         authInfo,
         principal: derived.principal,
         aws: derived.aws,
+        limitKey: derived.limitKey,
         registryToken: derived.registryToken,
         credentialsRetryAfterMs: derived.retryAfterMs(),
       };
@@ -137,6 +142,7 @@ export class WebAuthenticator {
       : undefined;
     const derived: Derived = Object.freeze({
       principal,
+      limitKey: `${claims.issuer}\n${claims.subject}`,
       registryToken,
       ...this.#awsFor(roleHeader, claims.subject, claims.payload),
     });

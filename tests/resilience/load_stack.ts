@@ -16,7 +16,7 @@ import {
   startIssuer,
   startMoto,
 } from "../harness/mod.ts";
-import { startWatchedServer, type WatchedServer } from "./watched_server.ts";
+import { type LogMode, startWatchedServer, type WatchedServer } from "./watched_server.ts";
 
 /** Options of {@linkcode startLoadStack}. */
 export interface LoadStackOptions {
@@ -32,6 +32,8 @@ export interface LoadStackOptions {
   jwksDown?: boolean;
   /** Extra `deno run` flags for the server (e.g. --cpu-prof). */
   denoFlags?: string[];
+  /** How the server's log lines are consumed once it listens (default: parsed; see WatchedServer). */
+  logs?: LogMode;
 }
 
 /** A running load stack. */
@@ -98,7 +100,7 @@ export async function startLoadStack(options: LoadStackOptions = {}): Promise<Lo
       QUILT_MCP_RATE_LIMIT_BURST: "100000",
       ...(options.categories ? { QUILT_MCP_TOOL_CATEGORIES: options.categories.join(",") } : {}),
       ...options.env,
-    }, { denoFlags: options.denoFlags });
+    }, { denoFlags: options.denoFlags, logs: options.logs });
   } catch (e) {
     await proxy?.stop();
     await issuer.stop();

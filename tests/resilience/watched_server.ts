@@ -4,6 +4,11 @@
  * into counters — EMF metric sums, log levels, lines that are not JSON (an uncaught error prints
  * such lines) — plus a short ring of recent lines, so long load and fuzz runs do not keep every
  * log line. Also reads the process's resident memory from /proc.
+ *
+ * With `logs: "count"` (throughput measurements) the lines after start-up are only counted, not
+ * decoded or parsed: interpreting the server's log volume costs the load generator CPU on the same
+ * cores, which would be charged to the server under test. The per-record views (metrics, levels,
+ * error records, waiting for a record) then refuse to answer; `sync` still works.
  * @module
  */
 import { baseServerEnv, DENO, REPO_ROOT, serverCommandArgs } from "../harness/mod.ts";
@@ -29,6 +34,8 @@ export interface WatchedServer extends AsyncDisposable {
   readonly foreignLines: readonly string[];
   /** Number of stderr lines that were not JSON records. */
   readonly foreignCount: number;
+  /** Lines of stderr seen so far (in both modes). */
+  readonly lineCount: number;
   /** The last lines of stderr. */
   recentLines(): string[];
   /** Waits for a JSON log record matching `match` (seen from now on or kept in the recent ring). */
@@ -63,6 +70,18 @@ export function rssOf(pid: number): number {
 }
 
 const RING = 200;
+/** Bytes of raw stderr kept for `recentLines` in counting mode. */
+const TAIL_BYTES = 32 * 1024;
+
+/** How stderr is consumed after start-up: parsed into records, or only counted. */
+export type LogMode = "parse" | "count";
+
+/** Number of newline bytes in `chunk`. */
+function newlines(chunk: Uint8Array): number {
+  let n = 0;
+  for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) n++;
+  return n;
+}
 
 function metricKey(name: string, dims: Record<string, string>): string {
   return name + Object.keys(dims).sort().map((k) => `|${k}=${dims[k]}`).join("");
@@ -71,7 +90,7 @@ function metricKey(name: string, dims: Record<string, string>): string {
 /** Starts `quilt-mcp serve --transport http` on an ephemeral loopback port. */
 export async function startWatchedServer(
   env: Record<string, string>,
-  options: { startTimeoutMs?: number; args?: string[]; denoFlags?: string[] } = {},
+  options: { startTimeoutMs?: number; args?: string[]; denoFlags?: string[]; logs?: LogMode } = {},
 ): Promise<WatchedServer> {
   const args = serverCommandArgs([
     "serve",
@@ -100,13 +119,21 @@ export async function startWatchedServer(
   const errorRecords: Array<Record<string, unknown>> = [];
   const foreignLines: string[] = [];
   let foreignCount = 0;
+  let lineCount = 0;
   const ring: string[] = [];
+  // Counting mode, once the server listens: raw tail bytes, and sync markers awaited in the bytes.
+  let counting = false;
+  const tail: Uint8Array[] = [];
+  let tailBytes = 0;
+  const markers = new Map<string, () => void>();
+  let carry = "";
   let waiters: Array<{
     match: (r: Record<string, unknown>) => boolean;
     resolve: (r: Record<string, unknown>) => void;
   }> = [];
 
   const onLine = (line: string) => {
+    lineCount++;
     ring.push(line);
     if (ring.length > RING) ring.shift();
     let record: Record<string, unknown> | undefined;
@@ -160,10 +187,38 @@ export async function startWatchedServer(
     }
   };
 
+  /** Counting mode: count lines, keep a raw tail, and look for awaited sync markers. */
+  const countChunk = (chunk: Uint8Array) => {
+    lineCount += newlines(chunk);
+    tail.push(chunk);
+    tailBytes += chunk.length;
+    while (tail.length > 1 && tailBytes - tail[0].length >= TAIL_BYTES) {
+      tailBytes -= tail.shift()!.length;
+    }
+    if (markers.size === 0) return;
+    // Markers are ASCII: a chunk decoded alone cannot split one into different characters, and the
+    // carried end of the previous chunk finds a marker cut in two.
+    const text = carry + new TextDecoder().decode(chunk);
+    for (const [marker, found] of markers) {
+      if (text.includes(marker)) {
+        markers.delete(marker);
+        found();
+      }
+    }
+    carry = text.slice(-200);
+  };
+  const counted = (what: string): never => {
+    throw new Error(`${what} is not available: this server's logs are counted, not parsed`);
+  };
+
   const pump = (async () => {
     const decoder = new TextDecoder();
     let buffer = "";
     for await (const chunk of child.stderr) {
+      if (counting) {
+        countChunk(chunk);
+        continue;
+      }
       buffer += decoder.decode(chunk, { stream: true });
       let nl: number;
       while ((nl = buffer.indexOf("\n")) >= 0) {
@@ -230,6 +285,7 @@ export async function startWatchedServer(
     throw e;
   }
   const port = Number(listening.port);
+  counting = options.logs === "count";
   let stopping: Promise<Deno.CommandStatus> | undefined;
   const stop = (graceMs = STOP_GRACE_MS) => {
     stopping ??= (async () => {
@@ -248,24 +304,63 @@ export async function startWatchedServer(
     })();
     return stopping;
   };
+  /** Counting mode: resolves when `marker` has passed in stderr (the access log of a sync). */
+  const awaitMarker = (marker: string, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        markers.delete(marker);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${marker} in the log`));
+      }, timeoutMs);
+      markers.set(marker, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      status.then(() => {
+        if (markers.delete(marker)) {
+          clearTimeout(timer);
+          reject(new Error(`the server exited before ${marker} appeared in its log`));
+        }
+      });
+    });
   let exited = false;
   status.then(() => exited = true);
   return {
     origin: `http://127.0.0.1:${port}`,
     pid: child.pid,
-    metric: (name) => metrics.get(metricKey(name, {})) ?? 0,
-    metricWhere: (name, dims) => metrics.get(metricKey(name, dims)) ?? 0,
-    levels,
-    errorRecords,
-    foreignLines,
-    get foreignCount() {
-      return foreignCount;
+    metric: (name) => counting ? counted("metric") : metrics.get(metricKey(name, {})) ?? 0,
+    metricWhere: (name, dims) =>
+      counting ? counted("metricWhere") : metrics.get(metricKey(name, dims)) ?? 0,
+    get levels() {
+      return counting ? counted("levels") : levels;
     },
-    recentLines: () => [...ring],
-    waitForLog,
+    get errorRecords() {
+      return counting ? counted("errorRecords") : errorRecords;
+    },
+    get foreignLines() {
+      return counting ? counted("foreignLines") : foreignLines;
+    },
+    get foreignCount() {
+      return counting ? counted("foreignCount") : foreignCount;
+    },
+    get lineCount() {
+      return lineCount;
+    },
+    recentLines: () => {
+      if (!counting) return [...ring];
+      const bytes = new Uint8Array(tailBytes);
+      let at = 0;
+      for (const chunk of tail) {
+        bytes.set(chunk, at);
+        at += chunk.length;
+      }
+      // The first line of the tail may be cut: drop it.
+      return new TextDecoder().decode(bytes).split("\n").slice(1, -1).slice(-RING);
+    },
+    waitForLog: (match, timeoutMs) =>
+      counting ? counted("waitForLog") : waitForLog(match, timeoutMs),
     sync: async (timeoutMs = LOG_DEADLINE_MS) => {
       const marker = `sync-${crypto.randomUUID()}`;
-      const seen = waitForLog(
+      const seen = counting ? awaitMarker(marker, timeoutMs) : waitForLog(
         (r) => r.request_id === marker && r.msg === "http_request",
         timeoutMs,
       );

@@ -223,6 +223,37 @@ Deno.test("origin/host: exact origins; host entries without a port match any por
   );
 });
 
+Deno.test("origin/host: the compiled allow-list answers as the entry-by-entry rule, on generated hosts", () => {
+  // The rule as first written (each entry's regexes on every request), kept as the oracle.
+  const entryMatches = (entry: string, host: string) => {
+    if (entry === host) return true;
+    if (/:\d+$/.test(entry) || entry.startsWith("[")) return false;
+    const hostname = host.startsWith("[")
+      ? host.slice(0, host.indexOf("]") + 1)
+      : host.replace(/:\d+$/, "");
+    return hostname === entry.toLowerCase();
+  };
+  const names = ["mcp.example.com", "MCP.example.com", "[::1]", "127.0.0.1", "a", ""];
+  const ports = ["", ":443", ":8443", ":", ":x1", ":1a", "::1"];
+  const hosts = names.flatMap((n) => ports.map((p) => n + p));
+  const lists = [
+    ["mcp.example.com"],
+    ["MCP.example.com"],
+    ["mcp.example.com:443"],
+    ["[::1]", "127.0.0.1:8443"],
+    ["[::1]:443", "a"],
+    ["127.0.0.1", "a:", "mcp.example.com:x1"],
+  ];
+  for (const list of lists) {
+    for (const host of hosts) {
+      const request = new Request("http://x/mcp", { headers: { host } });
+      const lowered = host.toLowerCase();
+      const expected = list.some((e) => entryMatches(e, lowered)) ? undefined : "host not allowed";
+      assertEquals(originProblem(request, [], list), expected, `${host} against ${list}`);
+    }
+  }
+});
+
 Deno.test("body limit: declared and streamed sizes", async () => {
   const post = (body: BodyInit, headers: Record<string, string> = {}) =>
     new Request("http://x/mcp", { method: "POST", body, headers });
@@ -295,6 +326,51 @@ Deno.test("logger: token-shaped values are redacted; levels filter; EMF uses the
   assertEquals(metrics.total("AuthSuccess", { ClientType: "web-jwt" }), 1);
   assertEquals(metrics.total("ContextPush", { ClientType: "web-jwt" }), 1);
   assertEquals(metrics.total("ContextPush", { ClientType: "web-jwt", Reason: "expired" }), 0);
+});
+
+Deno.test("logger: redact's marker pre-check answers exactly as the expression alone, on generated text", () => {
+  // The expression redact() applied before the pre-check existed, kept here as the oracle.
+  const oracle = (t: string) =>
+    t.replace(/(eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*)|(Bearer\s+\S+)/g, "[redacted]");
+  const parts = [
+    "eyJ",
+    "eyj",
+    "Bearer",
+    "bearer",
+    " ",
+    "\t",
+    ".",
+    "-",
+    "_",
+    "abcd",
+    "x",
+    "é",
+    "\n",
+  ];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 3000; i++) {
+    let text = "";
+    const n = Math.floor(next() * 12);
+    for (let j = 0; j < n; j++) text += parts[Math.floor(next() * parts.length)];
+    assertEquals(redact(text), oracle(text), JSON.stringify(text));
+  }
+  assertEquals(redact("a Bearer abc token"), "a [redacted] token");
+  assertEquals(redact("x eyJabcd.efgh. y"), "x [redacted] y");
+  assertEquals(redact("nothing to hide"), "nothing to hide");
+});
+
+Deno.test("logger: lines written within one millisecond share its timestamp, later lines get theirs", async () => {
+  const lines: string[] = [];
+  const logger = new Logger("info", (l) => lines.push(l));
+  logger.info("a");
+  logger.info("b");
+  await new Promise((r) => setTimeout(r, 5));
+  logger.info("c");
+  const [a, b, c] = lines.map((l) => JSON.parse(l).ts as string);
+  for (const ts of [a, b, c]) assertMatch(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert(Date.parse(a) <= Date.parse(b) && Date.parse(b) < Date.parse(c), `${a} ${b} ${c}`);
+  assert(Math.abs(Date.parse(c) - Date.now()) < 1000, "the timestamp is the time of writing");
 });
 
 Deno.test("context: fail closed outside a context; push equals reset; contexts do not leak across async work", async () => {
