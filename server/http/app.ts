@@ -19,7 +19,7 @@ import type { WebAuthenticator } from "./authenticate.ts";
 import { BodyTooLargeError, readBodyLimited } from "./body_limit.ts";
 import { batchRefusal, inspectBody } from "./jsonrpc_body.ts";
 import { type Drain, onResponseDone } from "./drain.ts";
-import { originProblem } from "./origin.ts";
+import { originCheck } from "./origin.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import type { Readiness } from "./readiness.ts";
 import { requestIdFor } from "./request_id.ts";
@@ -113,6 +113,7 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
   }
 
   const endpoint = mcpPath(config.publicUrl!);
+  const originProblem = originCheck(config.allowedOrigins, config.allowedHosts);
   // Stateless server: no SSE session stream (GET) and no session to end (DELETE).
   app.all(
     endpoint,
@@ -129,7 +130,7 @@ export function buildHttpApp(deps: HttpAppDeps): HttpApp {
 
   /** POST on the MCP endpoint: called straight from fetch below, without Hono's routing. */
   const serveMcp = async (request: Request, exchange: Exchange): Promise<Response> => {
-    const originRefusal = originProblem(request, config.allowedOrigins, config.allowedHosts);
+    const originRefusal = originProblem(request);
     if (originRefusal) return jsonRpcError(403, -32000, `Forbidden: ${originRefusal}`);
 
     let body: Uint8Array<ArrayBuffer>;

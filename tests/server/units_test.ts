@@ -10,7 +10,7 @@ import {
 } from "../../server/auth/errors.ts";
 import { RateLimiter } from "../../server/http/rate_limit.ts";
 import { batchRefusal, inspectBody } from "../../server/http/jsonrpc_body.ts";
-import { originProblem } from "../../server/http/origin.ts";
+import { originCheck } from "../../server/http/origin.ts";
 import { BodyTooLargeError, readBodyLimited } from "../../server/http/body_limit.ts";
 import { requestIdFor } from "../../server/http/request_id.ts";
 import { Logger, redact } from "../../server/telemetry/logger.ts";
@@ -189,6 +189,10 @@ Deno.test("JSON-RPC body: messages counted, batches allowed only where the revis
   );
   assertEquals(inspectBody(enc("[]")).calledTools, undefined);
 });
+
+/** One request against a configuration's check (compiled per call here, once per server in the app). */
+const originProblem = (request: Request, origins: string[], hosts: string[]) =>
+  originCheck(origins, hosts)(request);
 
 Deno.test("origin/host: exact origins; host entries without a port match any port", () => {
   const req = (h: Record<string, string>) => new Request("http://x/mcp", { headers: h });
